@@ -1,0 +1,65 @@
+package dev.eddy.bench;
+
+import dev.eddy.config.RunConfig;
+import dev.eddy.config.TimeControl;
+import dev.eddy.sim.Precision;
+import dev.eddy.sim.Simulation;
+import dev.eddy.sim.Simulations;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Times LES steps of one configuration: the first step (cold: JIT, page faults) apart, then
+ * {@code warmup} steps untimed, then {@code steps} steps timed one by one.
+ */
+public final class CpuLesBench {
+    private CpuLesBench() {
+    }
+
+    /** The benchmark case: decaying LES with the default physics and a fixed dt (so every step costs the same). */
+    public static RunConfig caseFor(int n, Precision precision, String backend, double cs, int threads) {
+        RunConfig d = RunConfig.defaults();
+        return new RunConfig(n, precision, backend,
+                new dev.eddy.config.Physics(d.physics().nu(), d.physics().mu(), cs), d.forcing(),
+                new dev.eddy.config.InitialSpectrum(Math.min(10, n / 3 - 1), 0.5, 1),
+                new TimeControl(1, 0, 1e-3, 0, "heun"), d.output(), threads);
+    }
+
+    public static Map<String, Object> time(RunConfig config, int warmup, int steps) {
+        try (Simulation sim = Simulations.create(config)) {
+            long t0 = System.nanoTime();
+            sim.step(Double.POSITIVE_INFINITY);
+            double first = (System.nanoTime() - t0) * 1e-6;
+            for (int i = 0; i < warmup; i++) {
+                sim.step(Double.POSITIVE_INFINITY);
+            }
+            double[] ms = new double[steps];
+            for (int i = 0; i < steps; i++) {
+                long s = System.nanoTime();
+                sim.step(Double.POSITIVE_INFINITY);
+                ms[i] = (System.nanoTime() - s) * 1e-6;
+            }
+            double[] sorted = ms.clone();
+            Arrays.sort(sorted);
+            double mean = Arrays.stream(ms).average().orElse(Double.NaN);
+            double var = Arrays.stream(ms).map(x -> (x - mean) * (x - mean)).sum() / Math.max(1, ms.length - 1);
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("n", config.n());
+            r.put("precision", config.precision().label());
+            r.put("backend", sim.name());
+            r.put("sgs", config.physics().hasSgs());
+            r.put("threads", config.threads());
+            r.put("first_step_ms", first);
+            r.put("warmup_steps", warmup);
+            r.put("timed_steps", steps);
+            r.put("mean_ms", mean);
+            r.put("median_ms", sorted[sorted.length / 2]);
+            r.put("min_ms", sorted[0]);
+            r.put("max_ms", sorted[sorted.length - 1]);
+            r.put("stddev_ms", Math.sqrt(var));
+            r.put("finite", Double.isFinite(sim.maxSpeed()));
+            return r;
+        }
+    }
+}

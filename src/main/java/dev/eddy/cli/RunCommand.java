@@ -1,0 +1,142 @@
+package dev.eddy.cli;
+
+import dev.eddy.config.ConfigException;
+import dev.eddy.config.ConfigLoader;
+import dev.eddy.config.RunConfig;
+import dev.eddy.io.Checkpoint;
+import dev.eddy.run.LesRun;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code eddy run}: one LES run into an output directory. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the 2D LES and write snapshots (HDF5), checkpoints and metrics into --out.",
+                "Settings come from the defaults, then --preset, then --config, then the flags."})
+public final class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--out", paramLabel = "DIR", description = "output directory (new, or empty)")
+    Path out;
+    @Option(names = "--restart", paramLabel = "DIR",
+            description = "continue the run in DIR from its checkpoint (only --steps/--end-time/--threads may change)")
+    Path restart;
+    @Option(names = "--preset", paramLabel = "NAME", description = "named settings from config/ (or a JSON file)")
+    String preset;
+    @Option(names = "--config", paramLabel = "FILE", description = "settings JSON, e.g. a previous run's config.json")
+    Path configFile;
+
+    @Option(names = {"-n", "--n"}, paramLabel = "N", description = "grid points per side (even, factors 2,3,5,7)")
+    Integer n;
+    @Option(names = "--steps", description = "number of steps") Long steps;
+    @Option(names = "--end-time", paramLabel = "T", description = "simulate until time T (instead of --steps)") Double endTime;
+    @Option(names = "--dt", description = "time step (the largest allowed one with --cfl)") Double dt;
+    @Option(names = "--cfl", description = "Courant number of the adaptive step; 0 = fixed dt") Double cfl;
+    @Option(names = "--stepper", description = "heun (IF-RK2, default) or rk4 (IF-RK4)") String stepper;
+    @Option(names = "--nu", description = "viscosity ν") Double nu;
+    @Option(names = "--mu", description = "linear drag μ") Double mu;
+    @Option(names = "--cs", description = "Smagorinsky constant C_s (0 = DNS)") Double cs;
+    @Option(names = "--forcing", description = "none or kolmogorov") String forcing;
+    @Option(names = "--kf", description = "Kolmogorov forcing wavenumber") Integer kf;
+    @Option(names = "--forcing-amplitude", paramLabel = "A", description = "Kolmogorov forcing amplitude") Double amplitude;
+    @Option(names = "--kp", description = "peak wavenumber of the initial spectrum") Double kp;
+    @Option(names = "--energy", description = "initial kinetic energy") Double energy;
+    @Option(names = "--seed", description = "seed of the initial phases") Long seed;
+    @Option(names = "--precision", description = "fp32 or fp64") String precision;
+    @Option(names = "--backend", description = "cpu (vulkan: see 'eddy devices')") String backend;
+    @Option(names = "--threads", description = "CPU threads (0 = all cores)") Integer threads;
+    @Option(names = "--snapshot-every", paramLabel = "STEPS", description = "snapshot interval (0 = none)") Long snapshotEvery;
+    @Option(names = "--diag-every", paramLabel = "STEPS", description = "diagnostics interval") Long diagEvery;
+    @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "checkpoint interval (0 = only at the end)")
+    Long checkpointEvery;
+    @Option(names = "--log-metrics", arity = "0..1", paramLabel = "FILE", fallbackValue = "",
+            description = "write the metrics JSON (default DIR/metrics.json)")
+    String logMetrics;
+    @Option(names = "--quiet", description = "no progress lines") boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        RunConfig config;
+        Path dir;
+        if (restart != null) {
+            if (out != null && !out.equals(restart)) {
+                throw new ConfigException("--restart continues in its own directory; drop --out");
+            }
+            Map<String, Object> physics = physicsFlags();
+            physics.remove("threads");
+            if (!physics.isEmpty() || preset != null || configFile != null) {
+                throw new ConfigException("a restart continues the saved settings; it cannot change " + physics.keySet()
+                        + (preset != null ? " --preset" : "") + (configFile != null ? " --config" : ""));
+            }
+            dir = restart;
+            LesRun.checkOutputDirectory(dir, true);
+            ConfigLoader loader = new ConfigLoader(Checkpoint.read(dir).config());
+            timeFlags(loader);
+            loader.set("threads", threads);
+            config = loader.build();
+        } else {
+            if (out == null) {
+                throw new ConfigException("give --out DIR (or --restart DIR)");
+            }
+            dir = out;
+            ConfigLoader loader = new ConfigLoader();
+            if (preset != null) {
+                loader.preset(preset);
+            }
+            if (configFile != null) {
+                loader.overlay(configFile);
+            }
+            loader.setAll(physicsFlags());
+            timeFlags(loader);
+            config = loader.build();
+        }
+        Path metrics = logMetrics == null ? null : logMetrics.isEmpty() ? dir.resolve("metrics.json") : Path.of(logMetrics);
+        var log = quiet ? (java.util.function.Consumer<String>) s -> { } : (java.util.function.Consumer<String>) System.err::println;
+        new LesRun(config, new LesRun.Options(dir, restart != null, metrics, log)).run();
+        return ExitCodes.OK;
+    }
+
+    private Map<String, Object> physicsFlags() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        put(m, "n", n);
+        put(m, "precision", precision);
+        put(m, "backend", backend);
+        put(m, "threads", threads);
+        put(m, "physics.nu", nu);
+        put(m, "physics.mu", mu);
+        put(m, "physics.cs", cs);
+        put(m, "forcing.kind", forcing);
+        put(m, "forcing.kf", kf);
+        put(m, "forcing.amplitude", amplitude);
+        put(m, "initial.kp", kp);
+        put(m, "initial.energy", energy);
+        put(m, "initial.seed", seed);
+        put(m, "time.dt", dt);
+        put(m, "time.cfl", cfl);
+        put(m, "time.stepper", stepper);
+        put(m, "output.snapshotEvery", snapshotEvery);
+        put(m, "output.diagnosticsEvery", diagEvery);
+        put(m, "output.checkpointEvery", checkpointEvery);
+        return m;
+    }
+
+    private void timeFlags(ConfigLoader loader) {
+        if (steps != null && endTime != null) {
+            throw new ConfigException("give --steps or --end-time, not both");
+        }
+        if (steps != null) {
+            loader.set("time.steps", steps).set("time.endTime", 0.0);
+        }
+        if (endTime != null) {
+            loader.set("time.endTime", endTime).set("time.steps", 0L);
+        }
+    }
+
+    private static void put(Map<String, Object> m, String key, Object value) {
+        if (value != null) {
+            m.put(key, value);
+        }
+    }
+}

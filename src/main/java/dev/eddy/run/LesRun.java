@@ -1,0 +1,206 @@
+package dev.eddy.run;
+
+import dev.eddy.config.ConfigException;
+import dev.eddy.config.RunConfig;
+import dev.eddy.io.AtomicFiles;
+import dev.eddy.io.Checkpoint;
+import dev.eddy.io.Json;
+import dev.eddy.io.MetricsWriter;
+import dev.eddy.io.SnapshotStore;
+import dev.eddy.sim.Diagnostics;
+import dev.eddy.sim.Simulation;
+import dev.eddy.sim.SimulationDivergedException;
+import dev.eddy.sim.Simulations;
+import dev.eddy.sim.StepInfo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Drives one LES run into an output directory: steps, diagnostics, snapshots, checkpoints and the
+ * metrics JSON. Directory contents: {@code config.json} (the settings; re-run with {@code --config}),
+ * {@code checkpoint.bin}, {@code frames/}, {@code snapshots.h5} and, with {@code --log-metrics},
+ * {@code metrics.json}.
+ */
+public final class LesRun {
+    public static final String CONFIG_FILE = "config.json";
+
+    /**
+     * @param dir      the output directory
+     * @param restart  continue from {@code dir/checkpoint.bin} instead of starting
+     * @param metrics  where to write the metrics JSON, or null
+     * @param log      progress lines (to stderr in the CLI)
+     */
+    public record Options(Path dir, boolean restart, Path metrics, Consumer<String> log) {
+    }
+
+    /** What a finished run did. */
+    public record Result(long steps, double time, double wallSeconds, Map<String, Double> stageSeconds,
+                         List<DiagnosticSample> diagnostics) {
+    }
+
+    private final RunConfig config;
+    private final Options options;
+    private final StageTimes times = new StageTimes();
+    private final List<DiagnosticSample> diagnostics = new ArrayList<>();
+    private final SnapshotStore snapshots;
+    private long lastCheckpointStep = -1;
+
+    public LesRun(RunConfig config, Options options) {
+        this.config = config;
+        this.options = options;
+        this.snapshots = new SnapshotStore(options.dir(), config);
+    }
+
+    /** Refuses an output path that is a file, or a directory that already holds another run. */
+    public static void checkOutputDirectory(Path dir, boolean restart) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new ConfigException("output path " + dir + " is a file, not a directory");
+        }
+        boolean hasRun = Files.exists(dir.resolve(CONFIG_FILE)) || Files.exists(dir.resolve(Checkpoint.FILE));
+        if (restart && !Files.exists(dir.resolve(Checkpoint.FILE))) {
+            throw new ConfigException("cannot restart: " + dir + " has no " + Checkpoint.FILE);
+        }
+        if (!restart && hasRun) {
+            throw new ConfigException("output directory " + dir + " already holds a run: continue it with --restart "
+                    + dir + " or choose another --out");
+        }
+    }
+
+    public Result run() throws IOException {
+        Path dir = options.dir();
+        checkOutputDirectory(dir, options.restart());
+        Files.createDirectories(dir);
+        AtomicFiles.writeString(dir.resolve(CONFIG_FILE), Json.write(config));
+        MetricsWriter metrics = options.metrics() == null ? null
+                : new MetricsWriter(options.metrics(), options.restart() ? "run --restart" : "run");
+        long t0 = System.nanoTime();
+        String status = "running";
+        try (Simulation sim = times.time("setup", () -> Simulations.create(config))) {
+            if (options.restart()) {
+                resume(sim);
+            } else {
+                observe(sim, 0, true);
+            }
+            loop(sim);
+            checkpoint(sim);
+            status = "completed";
+            double wall = (System.nanoTime() - t0) * 1e-9;
+            options.log().accept(String.format(java.util.Locale.ROOT,
+                    "done: %d steps to t = %.4g in %.2f s (%.3f ms/step in the solver); output in %s",
+                    sim.stepCount(), sim.time(), wall, 1e3 * times.seconds("sim") / Math.max(1, stepsTaken), dir));
+            return new Result(sim.stepCount(), sim.time(), wall, times.asSeconds(), List.copyOf(diagnostics));
+        } catch (SimulationDivergedException e) {
+            status = "diverged";
+            snapshots.assemble(diagnostics, Long.MAX_VALUE);
+            throw e;
+        } finally {
+            if (metrics != null) {
+                writeMetrics(metrics, status, (System.nanoTime() - t0) * 1e-9);
+            }
+        }
+    }
+
+    private long stepsTaken;
+
+    private void loop(Simulation sim) throws IOException {
+        var t = config.time();
+        var out = config.output();
+        long lastLog = System.nanoTime();
+        long startStep = sim.stepCount();
+        long loopStart = System.nanoTime();
+        while (t.steps() > 0 ? sim.stepCount() < t.steps() : sim.time() < t.endTime() * (1 - 1e-12)) {
+            double maxDt = t.steps() > 0 ? Double.POSITIVE_INFINITY : t.endTime() - sim.time();
+            StepInfo info = times.time("sim", () -> sim.step(maxDt));
+            stepsTaken++;
+            long s = sim.stepCount();
+            boolean diag = s % out.diagnosticsEvery() == 0;
+            boolean snap = out.snapshotEvery() > 0 && s % out.snapshotEvery() == 0;
+            if (diag || snap) {
+                observe(sim, info.dt(), snap);
+            }
+            if (out.checkpointEvery() > 0 && s % out.checkpointEvery() == 0) {
+                checkpoint(sim);
+            }
+            long now = System.nanoTime();
+            if (now - lastLog > 5_000_000_000L) {
+                lastLog = now;
+                double rate = (s - startStep) / ((now - loopStart) * 1e-9);
+                String target = t.steps() > 0 ? "/" + t.steps() : String.format(java.util.Locale.ROOT, " (t → %.4g)", t.endTime());
+                options.log().accept(String.format(java.util.Locale.ROOT,
+                        "step %d%s  t = %.4g  dt = %.3g  max|u| = %.3g  %.1f steps/s", s, target, sim.time(), info.dt(),
+                        info.maxSpeed(), rate));
+            }
+        }
+    }
+
+    /** Diagnostics (and optionally a snapshot) of the current state. */
+    private void observe(Simulation sim, double dt, boolean snapshot) throws IOException {
+        double[] state = sim.spectralState();
+        DiagnosticSample d = times.time("diagnostics", () -> new DiagnosticSample(sim.stepCount(), sim.time(), dt,
+                Diagnostics.energy(sim.grid(), state), Diagnostics.enstrophy(sim.grid(), state), sim.maxSpeed()));
+        diagnostics.add(d);
+        if (!Double.isFinite(d.energy()) || !Double.isFinite(d.enstrophy()) || !Double.isFinite(d.maxSpeed())) {
+            throw new SimulationDivergedException(d.step(), d.time(), "energy = " + d.energy() + ", enstrophy = "
+                    + d.enstrophy());
+        }
+        if (snapshot) {
+            double[] omega = sim.vorticity();
+            double[] spectrum = Diagnostics.spectrum(sim.grid(), state);
+            times.time("snapshots", () -> {
+                snapshots.writeFrame(sim.stepCount(), sim.time(), omega, spectrum);
+                return null;
+            });
+        }
+    }
+
+    private void checkpoint(Simulation sim) throws IOException {
+        if (sim.stepCount() == lastCheckpointStep) {
+            return;
+        }
+        times.time("checkpoint", () -> {
+            new Checkpoint(config, sim.stepCount(), sim.time(), List.copyOf(diagnostics), sim.spectralState())
+                    .write(options.dir());
+            return null;
+        });
+        times.time("hdf5", () -> {
+            snapshots.assemble(diagnostics, sim.stepCount());
+            return null;
+        });
+        lastCheckpointStep = sim.stepCount();
+    }
+
+    private void resume(Simulation sim) throws IOException {
+        Checkpoint cp = Checkpoint.read(options.dir());
+        sim.restore(cp.state(), cp.step(), cp.time());
+        diagnostics.addAll(cp.diagnostics());
+        snapshots.dropFramesAfter(cp.step());
+        lastCheckpointStep = cp.step();
+        options.log().accept("restarting from step " + cp.step() + " (t = " + cp.time() + ")");
+    }
+
+    private void writeMetrics(MetricsWriter m, String status, double wall) throws IOException {
+        m.put("status", status);
+        m.put("settings", config);
+        m.put("output_dir", options.dir().toAbsolutePath().toString());
+        m.put("wall_seconds", wall);
+        m.put("steps_taken", stepsTaken);
+        m.put("ms_per_step", stepsTaken == 0 ? 0 : 1e3 * times.seconds("sim") / stepsTaken);
+        m.put("stage_seconds", times.asSeconds());
+        m.put("transfers", List.of()); // the cpu backend moves nothing between host and device
+        Map<String, Object> series = new LinkedHashMap<>();
+        series.put("step", diagnostics.stream().mapToLong(DiagnosticSample::step).toArray());
+        series.put("time", diagnostics.stream().mapToDouble(DiagnosticSample::time).toArray());
+        series.put("dt", diagnostics.stream().mapToDouble(DiagnosticSample::dt).toArray());
+        series.put("energy", diagnostics.stream().mapToDouble(DiagnosticSample::energy).toArray());
+        series.put("enstrophy", diagnostics.stream().mapToDouble(DiagnosticSample::enstrophy).toArray());
+        series.put("max_speed", diagnostics.stream().mapToDouble(DiagnosticSample::maxSpeed).toArray());
+        m.put("diagnostics", series);
+        m.save();
+    }
+}

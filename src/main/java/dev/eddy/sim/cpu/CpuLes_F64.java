@@ -1,0 +1,274 @@
+package dev.eddy.sim.cpu;
+
+import dev.eddy.config.RunConfig;
+import dev.eddy.sim.ButcherTableau;
+import dev.eddy.sim.Grid;
+import dev.eddy.sim.InitialCondition;
+import dev.eddy.sim.Simulation;
+import dev.eddy.sim.SimulationDivergedException;
+import dev.eddy.sim.StepInfo;
+
+/**
+ * The CPU LES: orchestrates the kernels of {@link LesKernels_F64} and the batched FFT of
+ * {@link CpuFft2D_F64} into a Lawson Runge–Kutta step (see {@link ButcherTableau}). The float32 twin
+ * {@code CpuLes_F32} is generated from this file.
+ */
+public final class CpuLes_F64 implements Simulation {
+    private final RunConfig config;
+    private final Grid grid;
+    private final Parallel parallel;
+    private final CpuFft2D_F64 fft;
+    private final ButcherTableau tableau;
+    private final ButcherTableau.Combination[] combinations;
+    private final boolean sgs;
+    private final int spectralFields;
+    private final int productFields;
+    private final double csDelta2;
+    private final double scale;
+    private final double nu;
+    private final double mu;
+
+    private final double[] omega;
+    private final double[] stageInput;
+    private final double[][] k;
+    private final double[] work;
+    private final double[] forcing;
+    private final double[] rowMaxSpeed2;
+    /** Decay tables E(δ·dt) keyed by the distinct delays δ of the tableau; recomputed when dt changes. */
+    private final double[] delays; // neutral
+    private final double[][] decayTables;
+    private double tablesDt = Double.NaN; // neutral
+
+    private long step;
+    private double time; // neutral
+
+    public CpuLes_F64(RunConfig config) {
+        this.config = config;
+        this.grid = new Grid(config.n());
+        this.parallel = new Parallel(config.threads());
+        this.fft = new CpuFft2D_F64(grid.n(), grid.n(), parallel);
+        this.tableau = ButcherTableau.named(config.time().stepper());
+        this.sgs = config.physics().hasSgs();
+        this.spectralFields = sgs ? LesKernels_F64.SPECTRAL_FIELDS_SGS : LesKernels_F64.SPECTRAL_FIELDS_DNS;
+        this.productFields = sgs ? LesKernels_F64.PRODUCT_FIELDS_SGS : LesKernels_F64.PRODUCT_FIELDS_DNS;
+        double csDelta = config.physics().cs() * grid.spacing(); // neutral
+        this.csDelta2 = (double) (csDelta * csDelta);
+        this.scale = (double) (1.0 / ((double) grid.n() * grid.n()));
+        this.nu = (double) config.physics().nu();
+        this.mu = (double) config.physics().mu();
+
+        int len = grid.fieldLength();
+        int s = tableau.stages();
+        this.omega = new double[len];
+        this.stageInput = new double[len];
+        this.k = new double[s][len];
+        this.work = new double[spectralFields * len];
+        this.rowMaxSpeed2 = new double[grid.n()];
+        this.combinations = new ButcherTableau.Combination[s];
+        java.util.TreeSet<Double> distinct = new java.util.TreeSet<>(); // neutral
+        for (int t = 1; t <= s; t++) {
+            combinations[t - 1] = tableau.combination(t);
+            distinct.add(combinations[t - 1].omegaDelay());
+            for (double d : combinations[t - 1].stageDelay()) { // neutral
+                distinct.add(d);
+            }
+        }
+        distinct.remove(0.0);
+        this.delays = distinct.stream().mapToDouble(Double::doubleValue).toArray(); // neutral
+        this.decayTables = new double[delays.length][grid.modes()];
+
+        double[] f = InitialCondition.forcing(grid, config.forcing()); // neutral
+        this.forcing = f == null ? null : narrow(f);
+        System.arraycopy(narrow(InitialCondition.vorticity(grid, config.initial())), 0, omega, 0, len);
+    }
+
+    @Override
+    public RunConfig config() {
+        return config;
+    }
+
+    @Override
+    public Grid grid() {
+        return grid;
+    }
+
+    @Override
+    public String name() {
+        return "cpu-" + dev.eddy.sim.Precision.FP64.label();
+    }
+
+    @Override
+    public StepInfo step(double maxDt) { // neutral
+        int s = tableau.stages();
+        double maxSpeed2 = explicitTerm(omega, k[0]); // neutral
+        double maxSpeed = Math.sqrt(maxSpeed2); // neutral
+        if (!Double.isFinite(maxSpeed)) { // neutral
+            throw new SimulationDivergedException(step, time, "max|u| = " + maxSpeed);
+        }
+        double dt = config.time().dt(); // neutral
+        if (config.time().adaptive() && maxSpeed > 0) {
+            dt = Math.min(dt, config.time().cfl() * grid.spacing() / maxSpeed);
+        }
+        dt = Math.min(dt, maxDt);
+        updateDecayTables(dt);
+        for (int t = 1; t <= s; t++) {
+            double[] target = t == s ? omega : stageInput;
+            combine(combinations[t - 1], target, dt);
+            if (t < s) {
+                explicitTerm(stageInput, k[t]);
+            }
+        }
+        step++;
+        time += dt;
+        return new StepInfo(dt, maxSpeed);
+    }
+
+    /** k = N(ω̂) through two batched FFT calls; returns max(u² + v²) of ω̂ (neutral). */
+    private double explicitTerm( // neutral
+            double[] in, double[] out) {
+        int n = grid.n();
+        parallel.forRange(n, (j0, j1) -> LesKernels_F64.spectralFields(grid, in, work, sgs, scale, j0, j1));
+        fft.inverse(work, spectralFields);
+        parallel.forRange(n, (j0, j1) -> LesKernels_F64.physicalProducts(grid, work, sgs, csDelta2, rowMaxSpeed2, j0, j1));
+        fft.forward(work, productFields);
+        parallel.forRange(n, (j0, j1) -> LesKernels_F64.explicitTerm(grid, work, sgs, forcing, out, j0, j1));
+        double max = 0; // neutral
+        for (int j = 0; j < n; j++) {
+            double v = rowMaxSpeed2[j]; // neutral
+            max = (v > max || v != v) ? v : max;
+        }
+        return max;
+    }
+
+    /**
+     * The explicit tendency N̂(ω̂) of a state (precision-neutral in and out): what the nonlinear,
+     * SGS and forcing terms do to it, for diagnostics and for conservation tests.
+     */
+    public double[] tendency(double[] state) { // neutral
+        double[] in = narrow(state);
+        double[] out = new double[in.length];
+        explicitTerm(in, out);
+        double[] wide = new double[out.length]; // neutral
+        for (int p = 0; p < out.length; p++) {
+            wide[p] = out[p];
+        }
+        return wide;
+    }
+
+    private void combine(ButcherTableau.Combination c, double[] target,
+            double dt) { // neutral
+        int used = c.stage().length;
+        double[][] stages = new double[used][];
+        double[] weights = new double[used];
+        double[][] stageDecay = new double[used][];
+        for (int u = 0; u < used; u++) {
+            stages[u] = k[c.stage()[u]];
+            weights[u] = (double) (dt * c.coef()[u]);
+            stageDecay[u] = table(c.stageDelay()[u]);
+        }
+        double[] omegaDecay = table(c.omegaDelay());
+        parallel.forRange(grid.n(), (j0, j1) ->
+                LesKernels_F64.lawsonCombine(grid, target, omega, omegaDecay, stages, weights, stageDecay, j0, j1));
+    }
+
+    private double[] table(
+            double delay) { // neutral
+        if (delay == 0) {
+            return null;
+        }
+        return decayTables[java.util.Arrays.binarySearch(delays, delay)];
+    }
+
+    private void updateDecayTables(double dt) { // neutral
+        if (dt == tablesDt) {
+            return;
+        }
+        for (int d = 0; d < delays.length; d++) {
+            double[] t = decayTables[d];
+            double tau = (double) (delays[d] * dt);
+            parallel.forRange(grid.n(), (j0, j1) -> LesKernels_F64.decayTable(grid, nu, mu, tau, t, j0, j1));
+        }
+        tablesDt = dt;
+    }
+
+    @Override
+    public long stepCount() {
+        return step;
+    }
+
+    @Override
+    public double time() { // neutral
+        return time;
+    }
+
+    @Override
+    public double[] spectralState() { // neutral
+        double[] out = new double[omega.length]; // neutral
+        for (int p = 0; p < omega.length; p++) {
+            out[p] = omega[p];
+        }
+        return out;
+    }
+
+    @Override
+    public void restore(double[] state, long step, double time) { // neutral
+        if (state.length != omega.length) {
+            throw new IllegalArgumentException("state of " + state.length + " reals does not fit N = " + grid.n());
+        }
+        System.arraycopy(narrow(state), 0, omega, 0, omega.length);
+        this.step = step;
+        this.time = time;
+    }
+
+    @Override
+    public double[] vorticity() { // neutral
+        int n = grid.n();
+        int stride = grid.rowStride();
+        double[] field = new double[grid.fieldLength()];
+        for (int p = 0; p < field.length; p++) {
+            field[p] = omega[p] * scale;
+        }
+        fft.inverse(field, 1);
+        double[] out = new double[n * n]; // neutral
+        for (int y = 0; y < n; y++) {
+            for (int x = 0; x < n; x++) {
+                out[y * n + x] = field[y * stride + x];
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public double maxSpeed() { // neutral
+        int n = grid.n();
+        parallel.forRange(n, (j0, j1) -> LesKernels_F64.spectralFields(grid, omega, work, false, scale, j0, j1));
+        fft.inverse(work, 2);
+        int stride = grid.rowStride();
+        int len = grid.fieldLength();
+        double max = 0; // neutral
+        for (int y = 0; y < n; y++) {
+            for (int x = 0; x < n; x++) {
+                double u = work[y * stride + x];
+                double v = work[len + y * stride + x];
+                double s2 = u * u + v * v; // neutral
+                max = (s2 > max || s2 != s2) ? s2 : max;
+            }
+        }
+        return Math.sqrt(max);
+    }
+
+    /** Converts precision-neutral values to this class's precision (exact for values that came from it). */
+    private static double[] narrow(
+            double[] values) { // neutral
+        double[] out = new double[values.length];
+        for (int p = 0; p < values.length; p++) {
+            out[p] = (double) values[p];
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        parallel.close();
+    }
+}

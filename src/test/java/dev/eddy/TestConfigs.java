@@ -1,0 +1,49 @@
+package dev.eddy;
+
+import dev.eddy.config.Forcing;
+import dev.eddy.config.InitialSpectrum;
+import dev.eddy.config.OutputSchedule;
+import dev.eddy.config.Physics;
+import dev.eddy.config.RunConfig;
+import dev.eddy.config.TimeControl;
+import dev.eddy.sim.Precision;
+
+/** Small run settings for tests. */
+public final class TestConfigs {
+    private TestConfigs() {
+    }
+
+    /** A decaying LES at N with fixed dt. */
+    public static RunConfig les(int n, Precision p, double nu, double cs, double dt, String stepper) {
+        return new RunConfig(n, p, "cpu", new Physics(nu, 0, cs), Forcing.NONE,
+                new InitialSpectrum(Math.min(6, n / 3 - 1), 0.5, 7), new TimeControl(10, 0, dt, 0, stepper),
+                new OutputSchedule(0, 10, 0), 2);
+    }
+
+    public static RunConfig les(int n, Precision p) {
+        return les(n, p, 1e-3, 0.17, 0.005, "heun");
+    }
+
+    public static RunConfig withPhysics(RunConfig c, Physics physics, Forcing forcing) {
+        return new RunConfig(c.n(), c.precision(), c.backend(), physics, forcing, c.initial(), c.time(), c.output(), c.threads());
+    }
+
+    public static RunConfig withThreads(RunConfig c, int threads) {
+        return new RunConfig(c.n(), c.precision(), c.backend(), c.physics(), c.forcing(), c.initial(), c.time(), c.output(), threads);
+    }
+
+    public static RunConfig withOutput(RunConfig c, OutputSchedule o, TimeControl t) {
+        return new RunConfig(c.n(), c.precision(), c.backend(), c.physics(), c.forcing(), c.initial(), t, o, c.threads());
+    }
+
+    /** Relative L2 distance ‖a − b‖/‖b‖. */
+    public static double relL2(double[] a, double[] b) {
+        double num = 0;
+        double den = 0;
+        for (int i = 0; i < a.length; i++) {
+            num += (a[i] - b[i]) * (a[i] - b[i]);
+            den += b[i] * b[i];
+        }
+        return Math.sqrt(num / den);
+    }
+}
