@@ -54,7 +54,8 @@ EDDY_API int eddy_fft_plan_create(uint64_t physicalDevice, uint64_t device, uint
  * direction: -1 = forward (R2C), +1 = inverse (C2R).
  * VkFFT inserts barriers between its own passes but none before the first one and none after
  * the last: the caller orders it against surrounding work. It binds its own pipelines and
- * descriptor sets, so the caller must re-bind its own afterwards. Never submits or waits. */
+ * descriptor sets, so the caller must re-bind its own afterwards. Never submits or waits and
+ * never updates descriptor sets. On failure the command buffer may hold a partial transform. */
 EDDY_API int eddy_fft_append(EddyFftPlan* plan, uint64_t commandBuffer, int direction,
                              char* err, int errLen);
 

@@ -10,23 +10,9 @@
 #include <glslang/Include/glslang_c_interface.h>
 #include "glslang_legacy_adapter.h"
 
-#if defined(__GNUC__)
-#pragma GCC diagnostic push
-// vkFFT.h is third-party code; keep our own warnings visible but not drown in its ones.
-#pragma GCC diagnostic ignored "-Wunused-parameter"
-#pragma GCC diagnostic ignored "-Wunused-variable"
-#pragma GCC diagnostic ignored "-Wunused-but-set-variable"
-#pragma GCC diagnostic ignored "-Wsign-compare"
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#pragma GCC diagnostic ignored "-Wformat-truncation"
-#pragma GCC diagnostic ignored "-Wstringop-truncation"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wunused-function"
-#endif
+// vkFFT.h lives in /usr/include, so GCC treats it as a system header (no warnings from it);
+// -Wall -Wextra apply to our own code.
 #include <vkFFT.h>
-#if defined(__GNUC__)
-#pragma GCC diagnostic pop
-#endif
 
 #include "eddy_vkfft.h"
 
