@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 /** The {@code eddy} command line. */
 @Command(name = "eddy", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "2D spectral LES of turbulence, latent + ternary-residual codec, linear proxy — CPU and Vulkan GPU.",
-        subcommands = {RunCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, BenchCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -57,6 +57,8 @@ public final class Main implements Runnable {
             code = ExitCodes.RUNTIME;
         }
         String what = switch (e) {
+            // no Vulkan loader / device: the message says what is missing; exit code RUNTIME (1)
+            case dev.eddy.gpu.GpuUnavailableException g -> g.getMessage();
             case CorruptFileException c -> "corrupt file: " + c.getMessage();
             case java.nio.file.NoSuchFileException n -> "no such file: " + n.getMessage();
             case java.nio.file.AccessDeniedException a -> "permission denied: " + a.getMessage();

@@ -1,0 +1,72 @@
+package dev.eddy.gpu;
+
+import static dev.eddy.gpu.VkCheck.check;
+import static org.lwjgl.system.MemoryStack.stackPush;
+import static org.lwjgl.vulkan.VK10.*;
+
+import java.util.function.Consumer;
+import org.lwjgl.PointerBuffer;
+import org.lwjgl.system.MemoryStack;
+import org.lwjgl.vulkan.VkCommandBuffer;
+import org.lwjgl.vulkan.VkCommandBufferAllocateInfo;
+import org.lwjgl.vulkan.VkCommandBufferBeginInfo;
+import org.lwjgl.vulkan.VkFenceCreateInfo;
+import org.lwjgl.vulkan.VkSubmitInfo;
+
+/** A reusable command buffer + fence for small synchronous jobs (staging copies): record, submit, wait. */
+final class OneShot implements AutoCloseable {
+    private final VulkanContext ctx;
+    private final VkCommandBuffer cmd;
+    private final long fence;
+
+    OneShot(VulkanContext ctx) {
+        this.ctx = ctx;
+        this.cmd = allocate(ctx);
+        try (MemoryStack stack = stackPush()) {
+            var pf = stack.mallocLong(1);
+            check(vkCreateFence(ctx.device(), VkFenceCreateInfo.calloc(stack).sType$Default(), null, pf), "vkCreateFence");
+            fence = pf.get(0);
+        }
+    }
+
+    static VkCommandBuffer allocate(VulkanContext ctx) {
+        try (MemoryStack stack = stackPush()) {
+            PointerBuffer pc = stack.mallocPointer(1);
+            check(vkAllocateCommandBuffers(ctx.device(), VkCommandBufferAllocateInfo.calloc(stack).sType$Default()
+                    .commandPool(ctx.commandPool()).level(VK_COMMAND_BUFFER_LEVEL_PRIMARY).commandBufferCount(1), pc),
+                    "vkAllocateCommandBuffers");
+            return new VkCommandBuffer(pc.get(0), ctx.device());
+        }
+    }
+
+    void run(Consumer<VkCommandBuffer> record, String what) {
+        try (MemoryStack stack = stackPush()) {
+            check(vkResetCommandBuffer(cmd, 0), "vkResetCommandBuffer(" + what + ")");
+            check(vkBeginCommandBuffer(cmd, VkCommandBufferBeginInfo.calloc(stack).sType$Default()
+                    .flags(VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT)), "vkBeginCommandBuffer(" + what + ")");
+            record.accept(cmd);
+            check(vkEndCommandBuffer(cmd), "vkEndCommandBuffer(" + what + ")");
+            submitAndWait(ctx, cmd, fence, 1, what);
+        }
+    }
+
+    /** Submits {@code cmd} {@code times} times in one vkQueueSubmit, then waits on {@code fence} and resets it. */
+    static void submitAndWait(VulkanContext ctx, VkCommandBuffer cmd, long fence, int times, String what) {
+        try (MemoryStack stack = stackPush()) {
+            VkSubmitInfo.Buffer submits = VkSubmitInfo.calloc(times, stack);
+            PointerBuffer one = stack.pointers(cmd);
+            for (int i = 0; i < times; i++) {
+                submits.get(i).sType$Default().pCommandBuffers(one);
+            }
+            check(vkQueueSubmit(ctx.queue(), submits, fence), "vkQueueSubmit(" + what + ")");
+            check(vkWaitForFences(ctx.device(), fence, true, Long.MAX_VALUE), "vkWaitForFences(" + what + ")");
+            check(vkResetFences(ctx.device(), fence), "vkResetFences(" + what + ")");
+        }
+    }
+
+    @Override
+    public void close() {
+        vkDestroyFence(ctx.device(), fence, null);
+        vkFreeCommandBuffers(ctx.device(), ctx.commandPool(), cmd);
+    }
+}

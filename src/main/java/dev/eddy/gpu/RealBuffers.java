@@ -1,0 +1,39 @@
+package dev.eddy.gpu;
+
+import dev.eddy.sim.Precision;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/** Conversions between Java double[] and device-format reals (float32 or float64, native order). */
+public final class RealBuffers {
+    private RealBuffers() {
+    }
+
+    public static ByteBuffer allocate(int count, Precision p) {
+        return ByteBuffer.allocateDirect(Math.multiplyExact(count, p.bytes())).order(ByteOrder.nativeOrder());
+    }
+
+    public static ByteBuffer encode(double[] values, Precision p) {
+        ByteBuffer b = allocate(values.length, p);
+        if (p == Precision.FP64) {
+            b.asDoubleBuffer().put(values);
+        } else {
+            var f = b.asFloatBuffer();
+            for (double v : values) {
+                f.put((float) v);
+            }
+        }
+        return b;
+    }
+
+    public static void decode(ByteBuffer b, double[] out, Precision p) {
+        if (p == Precision.FP64) {
+            b.order(ByteOrder.nativeOrder()).asDoubleBuffer().get(out);
+        } else {
+            var f = b.order(ByteOrder.nativeOrder()).asFloatBuffer();
+            for (int i = 0; i < out.length; i++) {
+                out[i] = f.get(i);
+            }
+        }
+    }
+}

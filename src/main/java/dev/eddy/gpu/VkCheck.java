@@ -1,0 +1,37 @@
+package dev.eddy.gpu;
+
+import static org.lwjgl.vulkan.VK10.*;
+
+/** The one helper that turns a {@code VkResult} into an exception saying what failed. */
+public final class VkCheck {
+    private VkCheck() {
+    }
+
+    /** Throws a {@link GpuException} "{@code what} failed: VK_ERROR_…" unless {@code result} is VK_SUCCESS. */
+    public static void check(int result, String what) {
+        if (result != VK_SUCCESS) {
+            throw new GpuException(what + " failed: " + name(result) + " (" + result + ")");
+        }
+    }
+
+    static String name(int result) {
+        return switch (result) {
+            case VK_SUCCESS -> "VK_SUCCESS";
+            case VK_NOT_READY -> "VK_NOT_READY";
+            case VK_TIMEOUT -> "VK_TIMEOUT";
+            case VK_INCOMPLETE -> "VK_INCOMPLETE";
+            case VK_ERROR_OUT_OF_HOST_MEMORY -> "VK_ERROR_OUT_OF_HOST_MEMORY";
+            case VK_ERROR_OUT_OF_DEVICE_MEMORY -> "VK_ERROR_OUT_OF_DEVICE_MEMORY";
+            case VK_ERROR_INITIALIZATION_FAILED -> "VK_ERROR_INITIALIZATION_FAILED";
+            case VK_ERROR_DEVICE_LOST -> "VK_ERROR_DEVICE_LOST";
+            case VK_ERROR_MEMORY_MAP_FAILED -> "VK_ERROR_MEMORY_MAP_FAILED";
+            case VK_ERROR_LAYER_NOT_PRESENT -> "VK_ERROR_LAYER_NOT_PRESENT";
+            case VK_ERROR_EXTENSION_NOT_PRESENT -> "VK_ERROR_EXTENSION_NOT_PRESENT";
+            case VK_ERROR_FEATURE_NOT_PRESENT -> "VK_ERROR_FEATURE_NOT_PRESENT";
+            case VK_ERROR_INCOMPATIBLE_DRIVER -> "VK_ERROR_INCOMPATIBLE_DRIVER";
+            case VK_ERROR_TOO_MANY_OBJECTS -> "VK_ERROR_TOO_MANY_OBJECTS";
+            case VK_ERROR_FORMAT_NOT_SUPPORTED -> "VK_ERROR_FORMAT_NOT_SUPPORTED";
+            default -> "VkResult " + result;
+        };
+    }
+}

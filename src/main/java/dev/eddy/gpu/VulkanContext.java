@@ -1,0 +1,181 @@
+package dev.eddy.gpu;
+
+import static dev.eddy.gpu.VkCheck.check;
+import static org.lwjgl.system.MemoryStack.stackPush;
+import static org.lwjgl.util.vma.Vma.*;
+import static org.lwjgl.vulkan.VK10.*;
+import static org.lwjgl.vulkan.VK11.VK_API_VERSION_1_1;
+
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import org.lwjgl.PointerBuffer;
+import org.lwjgl.system.MemoryStack;
+import org.lwjgl.util.vma.VmaAllocatorCreateInfo;
+import org.lwjgl.util.vma.VmaVulkanFunctions;
+import org.lwjgl.vulkan.VkCommandPoolCreateInfo;
+import org.lwjgl.vulkan.VkDevice;
+import org.lwjgl.vulkan.VkDeviceCreateInfo;
+import org.lwjgl.vulkan.VkDeviceQueueCreateInfo;
+import org.lwjgl.vulkan.VkFenceCreateInfo;
+import org.lwjgl.vulkan.VkPhysicalDevice;
+import org.lwjgl.vulkan.VkPhysicalDeviceFeatures;
+import org.lwjgl.vulkan.VkQueue;
+import org.lwjgl.vulkan.VkQueueFamilyProperties;
+
+/**
+ * The one Vulkan context of a run: instance, one physical device, one compute queue, one command
+ * pool, one VMA allocator, the transfer ledger and the staging path. shaderFloat64 is enabled when
+ * the device has it. Closing destroys everything in reverse order of creation; the buffers, kernels,
+ * plans and programs made from it must be closed first.
+ */
+public final class VulkanContext implements AutoCloseable {
+    private final VulkanInstance instance;
+    private final DeviceInfo info;
+    private final VkPhysicalDevice physicalDevice;
+    private final VkDevice device;
+    private final int queueFamily;
+    private final int timestampValidBits;
+    private final VkQueue queue;
+    private final long commandPool;
+    private final long planFence;
+    private final long allocator;
+    private final TransferLedger ledger = new TransferLedger();
+    private Staging staging;
+
+    private VulkanContext(VulkanInstance instance, int index) {
+        this.instance = instance;
+        this.info = instance.devices().get(index);
+        this.physicalDevice = instance.physicalDevice(index);
+        if (info.apiVersion().startsWith("1.0.")) {
+            throw new GpuUnavailableException("Vulkan device '" + info.name() + "' supports only API " + info.apiVersion()
+                    + "; Eddy needs Vulkan 1.1");
+        }
+        try (MemoryStack stack = stackPush()) {
+            IntBuffer n = stack.mallocInt(1);
+            vkGetPhysicalDeviceQueueFamilyProperties(physicalDevice, n, null);
+            VkQueueFamilyProperties.Buffer families = VkQueueFamilyProperties.malloc(n.get(0), stack);
+            vkGetPhysicalDeviceQueueFamilyProperties(physicalDevice, n, families);
+            int family = -1;
+            for (int i = 0; i < families.capacity() && family < 0; i++) {
+                if ((families.get(i).queueFlags() & VK_QUEUE_COMPUTE_BIT) != 0) {
+                    family = i;
+                }
+            }
+            if (family < 0) {
+                throw new GpuUnavailableException("Vulkan device '" + info.name() + "' has no compute queue");
+            }
+            queueFamily = family;
+            timestampValidBits = families.get(family).timestampValidBits();
+
+            VkDeviceQueueCreateInfo.Buffer qci = VkDeviceQueueCreateInfo.calloc(1, stack).sType$Default()
+                    .queueFamilyIndex(family).pQueuePriorities(stack.floats(1f));
+            VkPhysicalDeviceFeatures features = VkPhysicalDeviceFeatures.calloc(stack).shaderFloat64(info.float64());
+            VkDeviceCreateInfo dci = VkDeviceCreateInfo.calloc(stack).sType$Default().pQueueCreateInfos(qci)
+                    .pEnabledFeatures(features);
+            PointerBuffer pd = stack.mallocPointer(1);
+            check(vkCreateDevice(physicalDevice, dci, null, pd), "vkCreateDevice(" + info.name() + ")");
+            device = new VkDevice(pd.get(0), physicalDevice, dci, VK_API_VERSION_1_1);
+            PointerBuffer pq = stack.mallocPointer(1);
+            vkGetDeviceQueue(device, family, 0, pq);
+            queue = new VkQueue(pq.get(0), device);
+
+            LongBuffer pl = stack.mallocLong(1);
+            check(vkCreateCommandPool(device, VkCommandPoolCreateInfo.calloc(stack).sType$Default()
+                    .flags(VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT).queueFamilyIndex(family), null, pl),
+                    "vkCreateCommandPool");
+            commandPool = pl.get(0);
+            check(vkCreateFence(device, VkFenceCreateInfo.calloc(stack).sType$Default(), null, pl), "vkCreateFence(plan)");
+            planFence = pl.get(0);
+
+            VmaVulkanFunctions fns = VmaVulkanFunctions.calloc(stack).set(instance.handle(), device);
+            VmaAllocatorCreateInfo aci = VmaAllocatorCreateInfo.calloc(stack).physicalDevice(physicalDevice).device(device)
+                    .instance(instance.handle()).pVulkanFunctions(fns).vulkanApiVersion(VK_API_VERSION_1_1);
+            PointerBuffer pa = stack.mallocPointer(1);
+            check(vmaCreateAllocator(aci, pa), "vmaCreateAllocator");
+            allocator = pa.get(0);
+        }
+    }
+
+    /** Opens the context on the device chosen by {@code options}. */
+    public static VulkanContext open(ContextOptions options) {
+        VulkanInstance instance = new VulkanInstance(options.validation());
+        try {
+            return new VulkanContext(instance, DevicePicker.pick(instance.devices(), options.device()));
+        } catch (RuntimeException e) {
+            instance.close();
+            throw e;
+        }
+    }
+
+    public DeviceInfo info() {
+        return info;
+    }
+
+    public VkDevice device() {
+        return device;
+    }
+
+    public VkPhysicalDevice physicalDevice() {
+        return physicalDevice;
+    }
+
+    public VkQueue queue() {
+        return queue;
+    }
+
+    public long commandPool() {
+        return commandPool;
+    }
+
+    /** An unsignalled fence lent to FFT plan creation only (VkFFT may submit uploads and wait on it). */
+    long planFence() {
+        return planFence;
+    }
+
+    public long allocator() {
+        return allocator;
+    }
+
+    public int queueFamily() {
+        return queueFamily;
+    }
+
+    /** Valid bits of the compute queue's timestamps (0: no timestamps). */
+    public int timestampValidBits() {
+        return timestampValidBits;
+    }
+
+    public TransferLedger ledger() {
+        return ledger;
+    }
+
+    /** The host↔device copy path (created on first use). */
+    public Staging staging() {
+        if (staging == null) {
+            staging = new Staging(this);
+        }
+        return staging;
+    }
+
+    public boolean supports(dev.eddy.sim.Precision p) {
+        return p == dev.eddy.sim.Precision.FP32 || info.float64();
+    }
+
+    /** Waits until the queue is idle (used before destroying objects a pending command might use). */
+    public void waitIdle() {
+        check(vkQueueWaitIdle(queue), "vkQueueWaitIdle");
+    }
+
+    @Override
+    public void close() {
+        vkDeviceWaitIdle(device);
+        if (staging != null) {
+            staging.close();
+        }
+        vmaDestroyAllocator(allocator);
+        vkDestroyFence(device, planFence, null);
+        vkDestroyCommandPool(device, commandPool, null);
+        vkDestroyDevice(device, null);
+        instance.close();
+    }
+}
