@@ -1,6 +1,10 @@
 package dev.eddy.cli;
 
 import dev.eddy.bench.CpuLesBench;
+import dev.eddy.bench.GpuFftBench;
+import dev.eddy.gpu.ContextOptions;
+import dev.eddy.gpu.FftPlans;
+import dev.eddy.gpu.VulkanContext;
 import dev.eddy.config.ConfigException;
 import dev.eddy.io.AtomicFiles;
 import dev.eddy.io.Json;
@@ -23,10 +27,12 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code eddy bench}: times the LES step and records the result as a lab-notebook JSON. */
+/** {@code eddy bench}: times the LES step (or, with --fft, GPU FFT round trips) and records a lab-notebook JSON. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Time LES steps for several N and precisions after warm-up; write",
-                "DIR/<timestamp>.json and add a summary line to DIR/README.md."})
+                "DIR/<timestamp>.json and add a summary line to DIR/README.md.",
+                "With --fft: time batched R2C+C2R round trips on the Vulkan device instead",
+                "(GPU timestamps and wall clock; DIR/<timestamp>-fft-<device>.json)."})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sizes", split = ",", defaultValue = "256,512,1024", description = "grid sizes (default ${DEFAULT-VALUE})")
     List<Integer> sizes;
@@ -41,6 +47,15 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "planning/benchmarks", paramLabel = "DIR", description = "default ${DEFAULT-VALUE}")
     Path out;
     @Option(names = "--label", defaultValue = "", description = "a note stored with the results") String label;
+    @Option(names = "--fft", description = "benchmark the GPU FFT (R2C+C2R round trips) instead of the LES step") boolean fft;
+    @Option(names = "--device", paramLabel = "INDEX|NAME", description = "Vulkan device for --fft (default: first discrete GPU)")
+    String device;
+    @Option(names = "--batches", split = ",", defaultValue = "1,6", description = "fields per FFT for --fft (default ${DEFAULT-VALUE})")
+    List<Integer> batches;
+    @Option(names = "--round-trips", defaultValue = "100", description = "round trips recorded per submit for --fft (default ${DEFAULT-VALUE})")
+    int roundTrips;
+    @Option(names = "--repeats", defaultValue = "5", description = "timed submits for --fft (default ${DEFAULT-VALUE})")
+    int repeats;
 
     @Override
     public Integer call() throws Exception {
@@ -54,6 +69,9 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         List<Precision> ps = precisions.stream().map(Precision::parse).toList();
+        if (fft) {
+            return benchFft(ps);
+        }
         List<Map<String, Object>> results = new ArrayList<>();
         for (int n : sizes) {
             for (Precision p : ps) {
@@ -64,7 +82,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         Instant now = Instant.now();
-        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(now);
+        String stamp = stamp(now);
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("schema", "eddy-bench/1");
         doc.put("kind", "les-step");
@@ -84,12 +102,81 @@ public final class BenchCommand implements Callable<Integer> {
             line.append(String.format(Locale.ROOT, "%s %s %.2f; ", r.get("n"), r.get("precision"), r.get("mean_ms")));
         }
         line.append("| ").append(json.getFileName()).append(" |\n");
+        appendReadme(line.toString());
+        System.out.println("wrote " + json);
+        return ExitCodes.OK;
+    }
+
+    private static String stamp(Instant now) {
+        return DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(now);
+    }
+
+    /** --fft: batched R2C+C2R round trips on the Vulkan device. */
+    private Integer benchFft(List<Precision> ps) throws Exception {
+        if (roundTrips < 1 || repeats < 1 || batches.stream().anyMatch(b -> b < 1)) {
+            throw new ConfigException("--round-trips, --repeats and --batches must be ≥ 1");
+        }
+        List<Map<String, Object>> results = new ArrayList<>();
+        Map<String, Object> deviceInfo;
+        List<Map<String, Object>> ledger;
+        try (VulkanContext ctx = VulkanContext.open(ContextOptions.withDevice(device));
+             FftPlans plans = FftPlans.withDefaultCache(ctx)) {
+            deviceInfo = ctx.info().toMap();
+            System.out.println("device: " + ctx.info().name() + " (driver " + ctx.info().driverVersionText() + ")");
+            for (int n : sizes) {
+                for (Precision p : ps) {
+                    if (!ctx.supports(p)) {
+                        System.out.println("skip " + p.label() + ": the device has no shaderFloat64");
+                        continue;
+                    }
+                    for (int batch : batches) {
+                        var r = GpuFftBench.time(ctx, plans, n, p, batch, roundTrips, repeats);
+                        results.add(r);
+                        System.out.printf(Locale.ROOT, "fft N=%-5d %s batch %-2d plan %.0f ms%s  round trip: gpu %.4f ms (min %.4f, max %.4f), wall %.4f ms, %.1f GB/s%n",
+                                n, p.label(), batch, r.get("plan_ms"), (boolean) r.get("plan_from_disk_cache") ? " (disk cache)" : "",
+                                r.get("gpu_median_ms"), r.get("gpu_min_ms"), r.get("gpu_max_ms"), r.get("wall_median_ms"), r.get("bandwidth_gb_s"));
+                    }
+                }
+            }
+            ledger = ctx.ledger().snapshot();
+        }
+        Instant now = Instant.now();
+        String stamp = stamp(now);
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("schema", "eddy-bench/1");
+        doc.put("kind", "fft-round-trip");
+        doc.put("date", now.toString());
+        doc.put("label", label);
+        doc.put("units", "milliseconds per batched 2D R2C + C2R round trip (VkFFT, in place, padded layout); "
+                + "gpu = timestamp queries around " + roundTrips + " round trips recorded in one command buffer, median of "
+                + repeats + " submits after one cold submit; wall = host clock per round trip including submit and fence wait");
+        doc.put("bytes_model", GpuFftBench.BYTES_MODEL);
+        doc.put("device", deviceInfo);
+        doc.put("software", Versions.software());
+        doc.put("machine", Versions.machine());
+        doc.put("transfer_ledger", ledger);
+        doc.put("results", results);
+        Files.createDirectories(out);
+        String slug = String.valueOf(deviceInfo.get("name")).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        Path json = out.resolve(stamp + "-fft-" + slug + ".json");
+        AtomicFiles.writeString(json, Json.write(doc));
+        StringBuilder line = new StringBuilder();
+        line.append("| ").append(stamp).append(" | fft ").append(deviceInfo.get("name")).append(" | round trip gpu ms (GB/s) | ");
+        for (var r : results) {
+            line.append(String.format(Locale.ROOT, "%s %s b%s %.4f (%.1f); ", r.get("n"), r.get("precision"), r.get("batch"),
+                    r.get("gpu_median_ms"), r.get("bandwidth_gb_s")));
+        }
+        line.append("| ").append(json.getFileName()).append(" |\n");
+        appendReadme(line.toString());
+        System.out.println("wrote " + json);
+        return ExitCodes.OK;
+    }
+
+    private void appendReadme(String line) throws java.io.IOException {
         Path readme = out.resolve("README.md");
         if (!Files.exists(readme)) {
             AtomicFiles.writeString(readme, "# Benchmarks\n\n| date (UTC) | backend | machine | N precision mean ms/step | file |\n|---|---|---|---|---|\n");
         }
-        Files.writeString(readme, line.toString(), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-        System.out.println("wrote " + json);
-        return ExitCodes.OK;
+        Files.writeString(readme, line, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
 }
