@@ -2,7 +2,7 @@
 // scale: x[i] = alpha * x[i] for i < count. The GPU twin of dev.eddy.gpu.kernels.Scale (whose
 // static scale() is the per-point math and apply() the loop); ScaleParityTest checks one against
 // the other. Compiled twice by build/compile-shaders.sh: REAL = float (scale_f32.spv) and
-// REAL = double (scale_f64.spv).
+// REAL = double with REAL64 defined (scale_f64.spv).
 //
 // Push constants (the Java side writes the same offsets, see Scale.pushConstants):
 //   offset 0: uint count      offset 8: REAL alpha   (8 so that a double is 8-aligned in both variants)

@@ -90,14 +90,14 @@ public final class VulkanInstance implements AutoCloseable {
     /** Loads libvulkan.so.1 (through LWJGL); a missing loader becomes a message saying what to install. */
     static void loadLoader() {
         try {
-            VK.getFunctionProvider();
-        } catch (Throwable first) {
-            try {
-                VK.create();
-            } catch (Throwable e) {
-                throw new GpuUnavailableException("no Vulkan loader (libvulkan.so.1): install libvulkan1 (Debian/Ubuntu) "
-                        + "or the GPU vendor's driver [" + e.getMessage() + "]", e);
+            VK.getFunctionProvider(); // VK's class initialiser loads libvulkan.so.1
+        } catch (LinkageError | RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
             }
+            throw new GpuUnavailableException("no Vulkan loader (libvulkan.so.1): install libvulkan1 (Debian/Ubuntu) "
+                    + "or the GPU vendor's driver [" + root + "]", e);
         }
     }
 

@@ -11,19 +11,34 @@ import org.junit.jupiter.api.Test;
 /** Without a usable Vulkan, the GPU path fails with a message saying what is missing; the CLI exits 1. */
 class GpuUnavailableTest {
 
-    @Test
-    void noDriverGivesClearMessageAndExitCode1() throws Exception {
+    /** Runs {@code eddy devices} in a child JVM; returns exit code and output. */
+    private static String[] devices(String jvmFlag, String driverFiles) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", jvmFlag, "-cp",
                 System.getProperty("java.class.path"), "dev.eddy.cli.Main", "devices");
-        pb.environment().put("VK_DRIVER_FILES", "/nonexistent/eddy_icd.json");
-        pb.environment().put("VK_ICD_FILENAMES", "/nonexistent/eddy_icd.json");
+        if (driverFiles != null) {
+            pb.environment().put("VK_DRIVER_FILES", driverFiles);
+            pb.environment().put("VK_ICD_FILENAMES", driverFiles);
+        }
         pb.redirectErrorStream(true);
         Process proc = pb.start();
         String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(proc.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(1, proc.exitValue(), out);
-        assertTrue(out.contains("eddy: no Vulkan device found (VK_DRIVER_FILES=/nonexistent/eddy_icd.json"), out);
+        return new String[] {String.valueOf(proc.exitValue()), out};
+    }
+
+    @Test
+    void noDriverGivesClearMessageAndExitCode1() throws Exception {
+        String[] r = devices("-Deddy.test=1", "/nonexistent/eddy_icd.json");
+        assertEquals("1", r[0], r[1]);
+        assertTrue(r[1].contains("eddy: no Vulkan device found (VK_DRIVER_FILES=/nonexistent/eddy_icd.json"), r[1]);
+    }
+
+    @Test
+    void noLoaderGivesClearMessageAndExitCode1() throws Exception {
+        String[] r = devices("-Dorg.lwjgl.vulkan.libname=/nonexistent/libvulkan.so.1", null);
+        assertEquals("1", r[0], r[1]);
+        assertTrue(r[1].contains("eddy: no Vulkan loader (libvulkan.so.1): install libvulkan1"), r[1]);
     }
 
     @Test
