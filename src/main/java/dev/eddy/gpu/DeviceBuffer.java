@@ -54,6 +54,7 @@ public final class DeviceBuffer implements AutoCloseable {
             buffer = pb.get(0);
             allocation = pa.get(0);
         }
+        ctx.register(this);
     }
 
     public String name() {
@@ -91,6 +92,7 @@ public final class DeviceBuffer implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
+            ctx.unregister(this);
             vmaDestroyBuffer(ctx.allocator(), buffer, allocation);
         }
     }

@@ -15,7 +15,8 @@ import java.util.Map;
  * or corrupt one. Closing closes every plan.
  */
 public final class FftPlans implements AutoCloseable {
-    private record Key(long buffer, int nx, int ny, int batch, Precision precision) {
+    /** DeviceBuffer has identity equality, so a plan never outlives the meaning of its buffer. */
+    private record Key(DeviceBuffer buffer, int nx, int ny, int batch, Precision precision) {
     }
 
     private final VulkanContext ctx;
@@ -41,7 +42,7 @@ public final class FftPlans implements AutoCloseable {
             throw new IllegalArgumentException("buffer '" + buffer.name() + "' has " + buffer.bytes() + " bytes; "
                     + batch + " fields of " + nx + "×" + ny + " " + p.label() + " need " + need);
         }
-        return plans.computeIfAbsent(new Key(buffer.handle(), nx, ny, batch, p),
+        return plans.computeIfAbsent(new Key(buffer, nx, ny, batch, p),
                 k -> new VkFftPlan(ctx, buffer, nx, ny, batch, p, cacheFile(nx, ny, batch, p)));
     }
 

@@ -40,6 +40,7 @@ public final class VulkanContext implements AutoCloseable {
     private final long planFence;
     private final long allocator;
     private final TransferLedger ledger = new TransferLedger();
+    private final java.util.Set<DeviceBuffer> liveBuffers = new java.util.LinkedHashSet<>();
     private Staging staging;
 
     private VulkanContext(VulkanInstance instance, int index) {
@@ -143,6 +144,19 @@ public final class VulkanContext implements AutoCloseable {
     /** Valid bits of the compute queue's timestamps (0: no timestamps). */
     public int timestampValidBits() {
         return timestampValidBits;
+    }
+
+    synchronized void register(DeviceBuffer b) {
+        liveBuffers.add(b);
+    }
+
+    synchronized void unregister(DeviceBuffer b) {
+        liveBuffers.remove(b);
+    }
+
+    /** The memory map: every live device buffer with its name, size, lifetime and movement. */
+    public synchronized java.util.List<java.util.Map<String, Object>> memoryMap() {
+        return liveBuffers.stream().map(DeviceBuffer::describe).toList();
     }
 
     public TransferLedger ledger() {

@@ -14,6 +14,7 @@ import org.lwjgl.system.MemoryStack;
 import org.lwjgl.vulkan.VK;
 import org.lwjgl.vulkan.VkApplicationInfo;
 import org.lwjgl.vulkan.VkDebugUtilsMessengerCallbackDataEXT;
+import org.lwjgl.vulkan.VkDebugUtilsMessengerCallbackEXT;
 import org.lwjgl.vulkan.VkDebugUtilsMessengerCreateInfoEXT;
 import org.lwjgl.vulkan.VkInstance;
 import org.lwjgl.vulkan.VkInstanceCreateInfo;
@@ -29,6 +30,7 @@ public final class VulkanInstance implements AutoCloseable {
 
     private final VkInstance instance;
     private final long messenger;
+    private VkDebugUtilsMessengerCallbackEXT callback;
     private final List<VkPhysicalDevice> physicalDevices;
     private final List<DeviceInfo> devices;
 
@@ -129,10 +131,10 @@ public final class VulkanInstance implements AutoCloseable {
                 .messageSeverity(VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT)
                 .messageType(VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT
                         | VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT)
-                .pfnUserCallback((severity, types, data, user) -> {
+                .pfnUserCallback(callback = VkDebugUtilsMessengerCallbackEXT.create((severity, types, data, user) -> {
                     System.err.println("vulkan validation: " + VkDebugUtilsMessengerCallbackDataEXT.create(data).pMessageString());
                     return VK_FALSE;
-                });
+                }));
         var pm = stack.mallocLong(1);
         check(vkCreateDebugUtilsMessengerEXT(instance, ci, null, pm), "vkCreateDebugUtilsMessengerEXT");
         return pm.get(0);
@@ -147,5 +149,8 @@ public final class VulkanInstance implements AutoCloseable {
             vkDestroyDebugUtilsMessengerEXT(instance, messenger, null);
         }
         vkDestroyInstance(instance, null);
+        if (callback != null) {
+            callback.free();
+        }
     }
 }

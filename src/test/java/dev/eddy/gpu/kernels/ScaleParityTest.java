@@ -45,8 +45,10 @@ class ScaleParityTest {
              ComputeKernel kernel = Scale.gpu(ctx, p)) {
             long before = ctx.ledger().totalBytes(TransferLedger.Direction.DEVICE_TO_HOST);
             ctx.staging().uploadReals(buf, x, p, "test.upload");
-            StepProgram.Builder b = StepProgram.builder(ctx, "scale-test");
+            assertEquals(java.util.List.of(buf.describe()), ctx.memoryMap(), "the memory map lists the live buffer");
+            StepProgram.Builder b = StepProgram.builder(ctx, "scale-test").timestamp();
             Scale.record(b, kernel, kernel.bind(buf), count, alpha);
+            b.timestamp();
             b.readBack(buf, 0, (long) x.length * p.bytes(), "test.readback");
             try (StepProgram program = b.freeze()) {
                 program.run(replays - 1);
@@ -68,6 +70,8 @@ class ScaleParityTest {
                     assertEquals(expect[i], gpu[i], tol * Math.abs(expect[i]), "element " + i);
                 }
                 assertEquals(replays, program.runs());
+                double[] ts = program.timestampsNanos();
+                assertTrue(ts.length == 2 && ts[1] >= ts[0], java.util.Arrays.toString(ts));
             }
             long after = ctx.ledger().totalBytes(TransferLedger.Direction.DEVICE_TO_HOST);
             assertEquals((long) replays * x.length * p.bytes(), after - before, "every replay's read-back is in the ledger");
