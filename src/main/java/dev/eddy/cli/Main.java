@@ -53,6 +53,8 @@ public final class Main implements Runnable {
             code = ExitCodes.USAGE;
         } else if (e instanceof SimulationDivergedException) {
             code = ExitCodes.DIVERGED;
+        } else if (e instanceof dev.eddy.run.RunInterruptedException) {
+            code = ExitCodes.INTERRUPTED;
         } else {
             code = ExitCodes.RUNTIME;
         }

@@ -122,7 +122,7 @@ public final class SnapshotStore {
         List<DiagnosticSample> diag = diagnostics.stream().filter(d -> d.step() <= upToStep).toList();
 
         Path target = dir.resolve(H5);
-        Path tmp = Files.createTempFile(dir, "." + H5 + ".", ".tmp");
+        Path tmp = AtomicFiles.temporaryBeside(target);
         try {
             try (WritableHdfFile h5 = HdfFile.write(tmp)) {
                 putSettings(h5);

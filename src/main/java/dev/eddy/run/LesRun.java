@@ -50,6 +50,10 @@ public final class LesRun {
     private final List<DiagnosticSample> diagnostics = new ArrayList<>();
     private final SnapshotStore snapshots;
     private long lastCheckpointStep = -1;
+    /** Set by SIGINT/SIGTERM (through a shutdown hook): the loop checkpoints and stops after the current step. */
+    private volatile boolean stopRequested;
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    private volatile RunInterruptedException interruption;
 
     public LesRun(RunConfig config, Options options) {
         this.config = config;
@@ -81,6 +85,8 @@ public final class LesRun {
                 : new MetricsWriter(options.metrics(), options.restart() ? "run --restart" : "run");
         long t0 = System.nanoTime();
         String status = "running";
+        Thread hook = new Thread(this::onSignal, "eddy-checkpoint-on-signal");
+        Runtime.getRuntime().addShutdownHook(hook);
         try (Simulation sim = times.time("setup", () -> Simulations.create(config))) {
             if (options.restart()) {
                 resume(sim);
@@ -89,6 +95,11 @@ public final class LesRun {
             }
             loop(sim);
             checkpoint(sim);
+            if (stopRequested) {
+                status = "interrupted";
+                interruption = new RunInterruptedException(sim.stepCount(), dir);
+                throw interruption;
+            }
             status = "completed";
             double wall = (System.nanoTime() - t0) * 1e-9;
             options.log().accept(String.format(java.util.Locale.ROOT,
@@ -103,6 +114,25 @@ public final class LesRun {
             if (metrics != null) {
                 writeMetrics(metrics, status, (System.nanoTime() - t0) * 1e-9);
             }
+            stopped.countDown();
+            if (!stopRequested) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+        }
+    }
+
+    /** The shutdown hook: ask the loop to stop, then give it time to save a checkpoint. */
+    private void onSignal() {
+        stopRequested = true;
+        try {
+            // The JVM halts when this hook returns, before the CLI could report: say it here.
+            if (!stopped.await(120, java.util.concurrent.TimeUnit.SECONDS)) {
+                System.err.println("eddy: no checkpoint within 120 s of the signal; the previous checkpoint stands");
+            } else if (interruption != null) {
+                System.err.println("eddy: " + interruption.getMessage());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -114,7 +144,7 @@ public final class LesRun {
         long lastLog = System.nanoTime();
         long startStep = sim.stepCount();
         long loopStart = System.nanoTime();
-        while (t.steps() > 0 ? sim.stepCount() < t.steps() : sim.time() < t.endTime() * (1 - 1e-12)) {
+        while (!stopRequested && (t.steps() > 0 ? sim.stepCount() < t.steps() : sim.time() < t.endTime() * (1 - 1e-12))) {
             double maxDt = t.steps() > 0 ? Double.POSITIVE_INFINITY : t.endTime() - sim.time();
             StepInfo info = times.time("sim", () -> sim.step(maxDt));
             stepsTaken++;
@@ -180,6 +210,8 @@ public final class LesRun {
         sim.restore(cp.state(), cp.step(), cp.time());
         diagnostics.addAll(cp.diagnostics());
         snapshots.dropFramesAfter(cp.step());
+        AtomicFiles.deleteStaleTemporaries(options.dir());
+        AtomicFiles.deleteStaleTemporaries(options.dir().resolve(SnapshotStore.FRAMES));
         lastCheckpointStep = cp.step();
         options.log().accept("restarting from step " + cp.step() + " (t = " + cp.time() + ")");
     }
