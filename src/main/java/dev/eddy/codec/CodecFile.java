@@ -218,9 +218,6 @@ public final class CodecFile {
             expect(h.getLong(72), (long) s.tiles() * rb, "α section length");
             expect(h.getLong(80), s.packedBytes(), "ternary section length");
             expect(h.getLong(88), record, "record length");
-            if (record > Integer.MAX_VALUE - 8) {
-                throw corrupt("a record of " + record + " bytes is larger than this reader handles");
-            }
             if (count < 0) {
                 throw corrupt("negative snapshot count " + count);
             }
@@ -233,6 +230,9 @@ public final class CodecFile {
             if (expected != size) {
                 throw corrupt("holds " + size + " bytes but its header announces " + count + " snapshots of " + record
                         + " bytes (" + expected + " bytes): " + (size < expected ? "truncated" : "trailing bytes") + " or corrupt");
+            }
+            if (record > Integer.MAX_VALUE - 8) {
+                throw corrupt("a record of " + record + " bytes is larger than this reader handles");
             }
             return new Header(s, count, record);
         }
