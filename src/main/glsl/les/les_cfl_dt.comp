@@ -2,7 +2,8 @@
 #extension GL_GOOGLE_include_directive : require
 // The step's dt on the device: one workgroup reduces rowMax (max u^2+v^2 per row, from
 // les_physical_products of stage 0) in a fixed pairing, then dt = min(dtMax, cfl·Δ/max|u|) (or dtMax
-// with cfl = 0), as CpuLes_F64.step does. Writes step[0] = dt, step[1] = max|u| and appends
+// with cfl = 0), clipped to step[2] (the host's dt limit, e.g. to land on an end time), as
+// CpuLes_F64.step does. Writes step[0] = dt, step[1] = max|u| and appends
 // (dt, max|u|) to the device ring buffer that the host reads back in batches.
 #include "les_common.glsl"
 layout(local_size_x = 256) in;
@@ -26,6 +27,7 @@ void main() {
         REAL maxSpeed = sqrt(partial[0]);
         REAL dt = dtMax;
         if (cfl > REAL(0) && maxSpeed > REAL(0)) dt = min(dt, cfl * spacing / maxSpeed);
+        dt = min(dt, step[2]);
         step[0] = dt;
         step[1] = maxSpeed;
         uint slot = ringCount % uint(ringCapacity);
