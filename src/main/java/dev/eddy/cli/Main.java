@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 /** The {@code eddy} command line. */
 @Command(name = "eddy", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "2D spectral LES of turbulence, latent + ternary-residual codec, linear proxy — CPU and Vulkan GPU.",
-        subcommands = {RunCommand.class, BenchCommand.class, DevicesCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, EncodeCommand.class, DecodeCommand.class, ReportCommand.class, BenchCommand.class,
+                DevicesCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -53,6 +54,8 @@ public final class Main implements Runnable {
             code = ExitCodes.USAGE;
         } else if (e instanceof SimulationDivergedException) {
             code = ExitCodes.DIVERGED;
+        } else if (e instanceof dev.eddy.run.RunInterruptedException) {
+            code = ExitCodes.INTERRUPTED;
         } else {
             code = ExitCodes.RUNTIME;
         }
@@ -75,6 +78,7 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        dev.eddy.viz.Headless.ensure();
         System.exit(commandLine().execute(args));
     }
 }

@@ -5,6 +5,7 @@ import dev.eddy.config.ConfigLoader;
 import dev.eddy.config.RunConfig;
 import dev.eddy.io.Checkpoint;
 import dev.eddy.run.LesRun;
+import dev.eddy.run.Progress;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Option;
 
 /** {@code eddy run}: one LES run into an output directory. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the 2D LES and write snapshots (HDF5), checkpoints and metrics into --out.",
+        description = {"Run the 2D LES and write snapshots (HDF5), checkpoints, metrics, pictures, a video and a report into --out.",
                 "Settings come from the defaults, then --preset, then --config, then the flags."})
 public final class RunCommand implements Callable<Integer> {
 
@@ -55,6 +56,7 @@ public final class RunCommand implements Callable<Integer> {
             description = "write the metrics JSON (default DIR/metrics.json)")
     String logMetrics;
     @Option(names = "--quiet", description = "no progress lines") boolean quiet;
+    @Option(names = "--no-report", description = "skip the pictures, video and report made at the end") boolean noReport;
 
     @Override
     public Integer call() throws Exception {
@@ -94,7 +96,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         Path metrics = logMetrics == null ? null : logMetrics.isEmpty() ? dir.resolve("metrics.json") : Path.of(logMetrics);
         var log = quiet ? (java.util.function.Consumer<String>) s -> { } : (java.util.function.Consumer<String>) System.err::println;
-        new LesRun(config, new LesRun.Options(dir, restart != null, metrics, log)).run();
+        new LesRun(config, new LesRun.Options(dir, restart != null, metrics, log, !noReport, Progress.detect(quiet))).run();
         return ExitCodes.OK;
     }
 

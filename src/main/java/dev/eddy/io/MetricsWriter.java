@@ -29,11 +29,20 @@ public final class MetricsWriter {
         return this;
     }
 
+    /** The content so far, as a JSON tree (what the report reads when it is made at the end of a run). */
+    public com.fasterxml.jackson.databind.JsonNode tree() {
+        return Json.MAPPER.valueToTree(root);
+    }
+
+    /** Where {@link #save} writes, or null for metrics that are only kept in memory. */
     public Path file() {
         return file;
     }
 
     public void save() throws IOException {
+        if (file == null) {
+            throw new IllegalStateException("these metrics have no file to be saved to");
+        }
         root.put("written", Instant.now().toString());
         AtomicFiles.writeString(file, Json.write(root));
     }

@@ -59,8 +59,32 @@ public final class SnapshotStore {
         return dir.resolve(FRAMES).resolve(String.format("omega_%012d.bin", step));
     }
 
+    /** A snapshot read back from its frame file: ω[y*n + x] (row = y) and the shell spectrum E(k), k = 0 … N/2. */
+    public record Frame(int n, long step, double time, double[] omega, double[] spectrum) {
+    }
+
+    /** Reads the frame of {@code step} from a run directory (checksum verified). */
+    public static Frame readFrame(Path dir, long step) throws IOException {
+        Path file = dir.resolve(FRAMES).resolve(String.format("omega_%012d.bin", step));
+        BinaryRecord.Content c = BinaryRecord.read(file, MAGIC);
+        FrameHeader h = frameHeader(c, step);
+        long cells = (long) h.n() * h.n();
+        if (h.n() <= 0 || c.values().length != cells + h.n() / 2 + 1) {
+            throw new CorruptFileException(file, "holds " + c.values().length + " values, a frame of N = " + h.n()
+                    + " needs " + (cells + h.n() / 2 + 1));
+        }
+        double[] v = c.values();
+        return new Frame(h.n(), h.step(), h.time(), java.util.Arrays.copyOf(v, (int) cells),
+                java.util.Arrays.copyOfRange(v, (int) cells, v.length));
+    }
+
     /** Steps of the frames on disk, in order. */
     public List<Long> frameSteps() throws IOException {
+        return frameSteps(dir);
+    }
+
+    /** Steps of the frames in a run directory, in order. */
+    public static List<Long> frameSteps(Path dir) throws IOException {
         Path frames = dir.resolve(FRAMES);
         List<Long> steps = new ArrayList<>();
         if (!Files.isDirectory(frames)) {
@@ -122,7 +146,7 @@ public final class SnapshotStore {
         List<DiagnosticSample> diag = diagnostics.stream().filter(d -> d.step() <= upToStep).toList();
 
         Path target = dir.resolve(H5);
-        Path tmp = Files.createTempFile(dir, "." + H5 + ".", ".tmp");
+        Path tmp = AtomicFiles.temporaryBeside(target);
         try {
             try (WritableHdfFile h5 = HdfFile.write(tmp)) {
                 putSettings(h5);

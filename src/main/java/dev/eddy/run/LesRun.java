@@ -7,6 +7,9 @@ import dev.eddy.io.Checkpoint;
 import dev.eddy.io.Json;
 import dev.eddy.io.MetricsWriter;
 import dev.eddy.io.SnapshotStore;
+import dev.eddy.report.ReportWriter;
+import dev.eddy.report.RunPictures;
+import dev.eddy.report.RunRecord;
 import dev.eddy.sim.Diagnostics;
 import dev.eddy.sim.Simulation;
 import dev.eddy.sim.SimulationDivergedException;
@@ -24,8 +27,10 @@ import java.util.function.Consumer;
 /**
  * Drives one LES run into an output directory: steps, diagnostics, snapshots, checkpoints and the
  * metrics JSON. Directory contents: {@code config.json} (the settings; re-run with {@code --config}),
- * {@code checkpoint.bin}, {@code frames/}, {@code snapshots.h5} and, with {@code --log-metrics},
- * {@code metrics.json}.
+ * {@code checkpoint.bin}, {@code frames/}, {@code snapshots.h5}, with {@code --log-metrics}
+ * {@code metrics.json}, and unless {@code --no-report} the pictures ({@code pictures/}), the video
+ * ({@code video.mp4} or {@code video.gif}) and {@code report.html} + {@code report.md}, made at the end
+ * from the frames (stages "plot", "video", "report").
  */
 public final class LesRun {
     public static final String CONFIG_FILE = "config.json";
@@ -35,8 +40,15 @@ public final class LesRun {
      * @param restart  continue from {@code dir/checkpoint.bin} instead of starting
      * @param metrics  where to write the metrics JSON, or null
      * @param log      progress lines (to stderr in the CLI)
+     * @param report   make the pictures, video and report at the end
+     * @param progress how progress shows while stepping (the in-place line goes to stderr)
      */
-    public record Options(Path dir, boolean restart, Path metrics, Consumer<String> log) {
+    public record Options(Path dir, boolean restart, Path metrics, Consumer<String> log, boolean report,
+                          Progress.Mode progress) {
+        /** No report, progress as log lines. */
+        public Options(Path dir, boolean restart, Path metrics, Consumer<String> log) {
+            this(dir, restart, metrics, log, false, Progress.Mode.LINES);
+        }
     }
 
     /** What a finished run did. */
@@ -50,6 +62,10 @@ public final class LesRun {
     private final List<DiagnosticSample> diagnostics = new ArrayList<>();
     private final SnapshotStore snapshots;
     private long lastCheckpointStep = -1;
+    /** Set by SIGINT/SIGTERM (through a shutdown hook): the loop checkpoints and stops after the current step. */
+    private volatile boolean stopRequested;
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    private volatile RunInterruptedException interruption;
 
     public LesRun(RunConfig config, Options options) {
         this.config = config;
@@ -77,10 +93,12 @@ public final class LesRun {
         checkOutputDirectory(dir, options.restart());
         Files.createDirectories(dir);
         AtomicFiles.writeString(dir.resolve(CONFIG_FILE), Json.write(config));
-        MetricsWriter metrics = options.metrics() == null ? null
-                : new MetricsWriter(options.metrics(), options.restart() ? "run --restart" : "run");
+        // kept in memory even without --log-metrics: the report shows them
+        MetricsWriter metrics = new MetricsWriter(options.metrics(), options.restart() ? "run --restart" : "run");
         long t0 = System.nanoTime();
         String status = "running";
+        Thread hook = new Thread(this::onSignal, "eddy-checkpoint-on-signal");
+        Runtime.getRuntime().addShutdownHook(hook);
         try (Simulation sim = times.time("setup", () -> Simulations.create(config))) {
             if (options.restart()) {
                 resume(sim);
@@ -89,7 +107,15 @@ public final class LesRun {
             }
             loop(sim);
             checkpoint(sim);
+            if (stopRequested) {
+                status = "interrupted";
+                interruption = new RunInterruptedException(sim.stepCount(), dir);
+                throw interruption;
+            }
             status = "completed";
+            if (options.report()) {
+                report(metrics, status, t0);
+            }
             double wall = (System.nanoTime() - t0) * 1e-9;
             options.log().accept(String.format(java.util.Locale.ROOT,
                     "done: %d steps to t = %.4g in %.2f s (%.3f ms/step in the solver); output in %s",
@@ -100,9 +126,29 @@ public final class LesRun {
             snapshots.assemble(diagnostics, Long.MAX_VALUE);
             throw e;
         } finally {
-            if (metrics != null) {
-                writeMetrics(metrics, status, (System.nanoTime() - t0) * 1e-9);
+            if (options.metrics() != null) {
+                fillMetrics(metrics, status, (System.nanoTime() - t0) * 1e-9);
+                metrics.save();
             }
+            stopped.countDown();
+            if (!stopRequested) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+        }
+    }
+
+    /** The shutdown hook: ask the loop to stop, then give it time to save a checkpoint. */
+    private void onSignal() {
+        stopRequested = true;
+        try {
+            // The JVM halts when this hook returns, before the CLI could report: say it here.
+            if (!stopped.await(120, java.util.concurrent.TimeUnit.SECONDS)) {
+                System.err.println("eddy: no checkpoint within 120 s of the signal; the previous checkpoint stands");
+            } else if (interruption != null) {
+                System.err.println("eddy: " + interruption.getMessage());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -111,39 +157,86 @@ public final class LesRun {
     private void loop(Simulation sim) throws IOException {
         var t = config.time();
         var out = config.output();
-        long lastLog = System.nanoTime();
-        long startStep = sim.stepCount();
-        long loopStart = System.nanoTime();
-        while (t.steps() > 0 ? sim.stepCount() < t.steps() : sim.time() < t.endTime() * (1 - 1e-12)) {
-            double maxDt = t.steps() > 0 ? Double.POSITIVE_INFINITY : t.endTime() - sim.time();
-            StepInfo info = times.time("sim", () -> sim.step(maxDt));
-            stepsTaken++;
-            long s = sim.stepCount();
-            boolean diag = s % out.diagnosticsEvery() == 0;
-            boolean snap = out.snapshotEvery() > 0 && s % out.snapshotEvery() == 0;
-            if (diag || snap) {
-                observe(sim, info.dt(), snap);
+        Progress progress = new Progress(options.progress(), System.err, options.log(), t.steps(), t.endTime(),
+                System::nanoTime);
+        progress.update(sim.stepCount(), sim.time(), 0, 0); // starts the clock
+        try {
+            while (!stopRequested && (t.steps() > 0 ? sim.stepCount() < t.steps() : sim.time() < t.endTime() * (1 - 1e-12))) {
+                int count = stepsToNextEvent(sim);
+                double maxDt = t.steps() > 0 || count > 1 ? Double.POSITIVE_INFINITY : t.endTime() - sim.time();
+                StepInfo info = times.time("sim", () -> sim.advance(count, maxDt));
+                stepsTaken += count;
+                long s = sim.stepCount();
+                boolean diag = s % out.diagnosticsEvery() == 0;
+                boolean snap = out.snapshotEvery() > 0 && s % out.snapshotEvery() == 0;
+                if (diag || snap) {
+                    observe(sim, info.dt(), snap);
+                }
+                if (out.checkpointEvery() > 0 && s % out.checkpointEvery() == 0) {
+                    checkpoint(sim);
+                }
+                progress.update(s, sim.time(), info.dt(), info.maxSpeed());
             }
-            if (out.checkpointEvery() > 0 && s % out.checkpointEvery() == 0) {
-                checkpoint(sim);
-            }
-            long now = System.nanoTime();
-            if (now - lastLog > 5_000_000_000L) {
-                lastLog = now;
-                double rate = (s - startStep) / ((now - loopStart) * 1e-9);
-                String target = t.steps() > 0 ? "/" + t.steps() : String.format(java.util.Locale.ROOT, " (t → %.4g)", t.endTime());
-                options.log().accept(String.format(java.util.Locale.ROOT,
-                        "step %d%s  t = %.4g  dt = %.3g  max|u| = %.3g  %.1f steps/s", s, target, sim.time(), info.dt(),
-                        info.maxSpeed(), rate));
-            }
+        } finally {
+            progress.finish();
         }
+    }
+
+    /** Pictures, video and report from the frames on disk; each is its own stage. */
+    private void report(MetricsWriter metrics, String status, long t0) throws IOException {
+        dev.eddy.viz.Headless.ensure();
+        Path dir = options.dir();
+        RunRecord base = new RunRecord(dir, config, null, List.copyOf(diagnostics), snapshots.frameSteps());
+        var pictures = times.time("plot", () -> RunPictures.plots(base));
+        var video = times.time("video", () -> RunPictures.video(base, options.log()));
+        fillMetrics(metrics, status, (System.nanoTime() - t0) * 1e-9);
+        RunRecord full = new RunRecord(dir, config, metrics.tree(), base.diagnostics(), base.frameSteps());
+        times.time("report", () -> {
+            ReportWriter.write(full, pictures, video);
+            return null;
+        });
+        options.log().accept("report: " + dir.resolve(ReportWriter.HTML) + " (pictures in " + dir.resolve(RunPictures.DIR)
+                + (video != null ? ", video " + video.file() : "") + ")");
+    }
+
+    /**
+     * Steps until the next diagnostics, snapshot or checkpoint step, or the end: taken in one
+     * {@link Simulation#advance} call, so a GPU backend synchronises with the host only there. With
+     * an end time, the last steps are taken one by one so the final one can be clipped.
+     */
+    private int stepsToNextEvent(Simulation sim) {
+        var t = config.time();
+        var out = config.output();
+        long s = sim.stepCount();
+        long next = nextMultiple(s, out.diagnosticsEvery());
+        if (out.snapshotEvery() > 0) {
+            next = Math.min(next, nextMultiple(s, out.snapshotEvery()));
+        }
+        if (out.checkpointEvery() > 0) {
+            next = Math.min(next, nextMultiple(s, out.checkpointEvery()));
+        }
+        if (t.steps() > 0) {
+            next = Math.min(next, t.steps());
+        }
+        long count = Math.min(next - s, sim.maxAdvance());
+        if (t.steps() == 0) {
+            // every step is at most dt: safe to batch while even count full steps stay short of the end
+            long safe = (long) Math.floor((t.endTime() - sim.time()) / t.dt()) - 1;
+            count = Math.max(1, Math.min(count, safe));
+        }
+        return (int) Math.max(1, Math.min(count, Integer.MAX_VALUE));
+    }
+
+    private static long nextMultiple(long s, long every) {
+        return (s / every + 1) * every;
     }
 
     /** Diagnostics (and optionally a snapshot) of the current state. */
     private void observe(Simulation sim, double dt, boolean snapshot) throws IOException {
-        double[] state = sim.spectralState();
-        DiagnosticSample d = times.time("diagnostics", () -> new DiagnosticSample(sim.stepCount(), sim.time(), dt,
-                Diagnostics.energy(sim.grid(), state), Diagnostics.enstrophy(sim.grid(), state), sim.maxSpeed()));
+        DiagnosticSample d = times.time("diagnostics", () -> {
+            double[] ezu = sim.energyEnstrophyMaxSpeed();
+            return new DiagnosticSample(sim.stepCount(), sim.time(), dt, ezu[0], ezu[1], ezu[2]);
+        });
         diagnostics.add(d);
         if (!Double.isFinite(d.energy()) || !Double.isFinite(d.enstrophy()) || !Double.isFinite(d.maxSpeed())) {
             throw new SimulationDivergedException(d.step(), d.time(), "energy = " + d.energy() + ", enstrophy = "
@@ -151,7 +244,7 @@ public final class LesRun {
         }
         if (snapshot) {
             double[] omega = sim.vorticity();
-            double[] spectrum = Diagnostics.spectrum(sim.grid(), state);
+            double[] spectrum = Diagnostics.spectrum(sim.grid(), sim.spectralState());
             times.time("snapshots", () -> {
                 snapshots.writeFrame(sim.stepCount(), sim.time(), omega, spectrum);
                 return null;
@@ -180,11 +273,13 @@ public final class LesRun {
         sim.restore(cp.state(), cp.step(), cp.time());
         diagnostics.addAll(cp.diagnostics());
         snapshots.dropFramesAfter(cp.step());
+        AtomicFiles.deleteStaleTemporaries(options.dir());
+        AtomicFiles.deleteStaleTemporaries(options.dir().resolve(SnapshotStore.FRAMES));
         lastCheckpointStep = cp.step();
         options.log().accept("restarting from step " + cp.step() + " (t = " + cp.time() + ")");
     }
 
-    private void writeMetrics(MetricsWriter m, String status, double wall) throws IOException {
+    private void fillMetrics(MetricsWriter m, String status, double wall) {
         m.put("status", status);
         m.put("settings", config);
         m.put("output_dir", options.dir().toAbsolutePath().toString());
@@ -201,6 +296,5 @@ public final class LesRun {
         series.put("enstrophy", diagnostics.stream().mapToDouble(DiagnosticSample::enstrophy).toArray());
         series.put("max_speed", diagnostics.stream().mapToDouble(DiagnosticSample::maxSpeed).toArray());
         m.put("diagnostics", series);
-        m.save();
     }
 }

@@ -22,23 +22,29 @@ public final class FftSizes {
         if (n % 2 != 0) {
             return "N = " + n + " is odd: the real-to-complex FFT needs an even N (try " + (n + 1) + ")";
         }
+        int rough = largestRoughFactor(n);
+        if (rough != 1) {
+            return "N = " + n + " has the prime factor " + rough + ": the FFT takes only sizes whose prime factors are"
+                    + " 2, 3, 5 and 7 (nearest: " + nearest(n) + ")";
+        }
+        return null;
+    }
+
+    /** n with its factors 2, 3, 5 and 7 divided out (1 for a 7-smooth n). */
+    private static int largestRoughFactor(int n) {
         int m = n;
         for (int p : new int[] {2, 3, 5, 7}) {
             while (m % p == 0) {
                 m /= p;
             }
         }
-        if (m != 1) {
-            return "N = " + n + " has the prime factor " + m + ": the FFT takes only sizes whose prime factors are"
-                    + " 2, 3, 5 and 7 (nearest: " + nearest(n) + ")";
-        }
-        return null;
+        return m;
     }
 
     /** The nearest size at or above n that {@link #whyNot} accepts. */
     public static int nearest(int n) {
         for (int m = Math.max(MIN_N, n + (n & 1)); m <= MAX_N; m += 2) {
-            if (whyNot(m) == null) {
+            if (largestRoughFactor(m) == 1) {
                 return m;
             }
         }

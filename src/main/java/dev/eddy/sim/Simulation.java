@@ -23,6 +23,23 @@ public interface Simulation extends AutoCloseable {
      */
     StepInfo step(double maxDt);
 
+    /**
+     * Advances {@code count} steps, each at most {@code maxDt}; returns the last step's info. A GPU
+     * backend replays its recorded step {@code count} times with one host synchronisation.
+     */
+    default StepInfo advance(int count, double maxDt) {
+        StepInfo last = null;
+        for (int i = 0; i < count; i++) {
+            last = step(maxDt);
+        }
+        return last;
+    }
+
+    /** The most steps one {@link #advance} call takes. */
+    default int maxAdvance() {
+        return Integer.MAX_VALUE;
+    }
+
     long stepCount();
 
     double time();
@@ -38,6 +55,15 @@ public interface Simulation extends AutoCloseable {
 
     /** max |u| of the current state. */
     double maxSpeed();
+
+    /**
+     * {energy, enstrophy, max|u|} of the current state. The default reduces a host copy of ω̂; a GPU
+     * backend reduces on the device and reads back only the results.
+     */
+    default double[] energyEnstrophyMaxSpeed() {
+        double[] state = spectralState();
+        return new double[] {Diagnostics.energy(grid(), state), Diagnostics.enstrophy(grid(), state), maxSpeed()};
+    }
 
     @Override
     void close();

@@ -1,0 +1,57 @@
+// Per-point math of the LES, the GLSL twins of the static methods of dev.eddy.sim.cpu.LesKernels_F64
+// (same names, same operation order). REAL is float or double: each shader is compiled twice,
+// -DREAL=float -> *_f32.spv and -DREAL=double -> *_f64.spv.
+#ifndef REAL
+#define REAL float
+#endif
+
+// Grid layout of dev.eddy.sim.Grid: n rows (ky in FFT order) of halfX = n/2+1 complex values,
+// interleaved re/im; in physical space n rows of n reals with row stride 2*halfX.
+int kyOf(int j, int n) { return j < n / 2 ? j : j - n; }
+
+bool kept(int j, int i, int n) {
+    int c = n / 3;
+    return i <= c && abs(kyOf(j, n)) <= c;
+}
+
+REAL inverseLaplacian(int kx, int ky) {
+    int k2 = kx * kx + ky * ky;
+    return k2 == 0 ? REAL(0) : REAL(1) / REAL(k2);
+}
+
+REAL eddyViscosity(REAL s11, REAL s12, REAL csDelta2) {
+    return csDelta2 * REAL(2) * sqrt(s11 * s11 + s12 * s12);
+}
+
+REAL advection(REAL u, REAL v, REAL wx, REAL wy) {
+    return u * wx + v * wy;
+}
+
+// exp in the run's precision. GLSL's exp() is float-only, so the float64 build (-DREAL64) evaluates
+// exp(x) = 2^k · exp(r), r = x − k·ln2 with |r| ≤ ln2/2 (Cody–Waite split of ln2), and exp(r) by its
+// Taylor series to degree 13 (remainder < 2e-17 relative): within an ulp or two of Java's Math.exp.
+#ifdef REAL64
+REAL realExp(REAL x) {
+    if (x < REAL(-708)) return REAL(0);
+    REAL k = floor(x * REAL(1.4426950408889634) + REAL(0.5));
+    REAL r = (x - k * REAL(0.6931471803691238)) - k * REAL(1.9082149292705877e-10);
+    REAL term = REAL(1);
+    REAL sum = REAL(1);
+    for (int i = 1; i <= 13; i++) {
+        term *= r / REAL(i);
+        sum += term;
+    }
+    return ldexp(sum, int(k));
+}
+#else
+REAL realExp(REAL x) { return exp(x); }
+#endif
+
+REAL decay(int kx, int ky, REAL nu, REAL mu, REAL tau) {
+    return realExp(-(nu * REAL(kx * kx + ky * ky) + mu) * tau);
+}
+
+// NaN-propagating max (a blown-up point must not hide behind max()'s ordering).
+REAL maxNan(REAL a, REAL b) {
+    return (b > a || isnan(b)) ? b : a;
+}

@@ -1,0 +1,46 @@
+#version 450
+#extension GL_GOOGLE_include_directive : require
+// Twin of LesKernels_F64.lawsonCombine with the decay factors computed in place (the CPU builds them
+// as tables with LesKernels_F64.decay, the same formula): target = E(d0 dt) omega + sum_s dt c_s E(d_s dt) k_s.
+// dt is read from the device step record (written by les_cfl_dt), so an adaptive step needs no
+// host round trip; the tableau's coefficients and delays are push constants fixed at record time.
+#include "les_common.glsl"
+layout(local_size_x = 16, local_size_y = 16) in;
+layout(std430, binding = 0) readonly buffer Omega { REAL omega[]; };
+layout(std430, binding = 1) readonly buffer Stages { REAL k[]; };
+layout(std430, binding = 2) writeonly buffer Target { REAL target[]; };
+layout(std430, binding = 3) readonly buffer Step { REAL stepDt[]; };   // stepDt[0] = this step's dt
+layout(push_constant) uniform P {   // ≤ 104 bytes for REAL = double (128 are guaranteed)
+    REAL coef[4];   // tableau weights of the stages used (up to 4)
+    REAL delay[4];  // their decay delays, in units of dt
+    REAL omegaDelay;
+    REAL nu;
+    REAL mu;
+    int n;
+    int fieldLength;
+    int used;       // number of stages used
+    int slots;      // their stage slots, 8 bits each, slot of stage s = (slots >> 8s) & 255
+};
+
+void main() {
+    int i = int(gl_GlobalInvocationID.x);
+    int j = int(gl_GlobalInvocationID.y);
+    int half_ = n / 2 + 1;
+    if (i >= half_ || j >= n) return;
+    int kx = i;
+    int ky = kyOf(j, n);
+    int p = 2 * (j * half_ + i);
+    REAL dt = stepDt[0];
+    REAL e0 = omegaDelay == REAL(0) ? REAL(1) : decay(kx, ky, nu, mu, omegaDelay * dt);
+    REAL re = e0 * omega[p];
+    REAL im = e0 * omega[p + 1];
+    for (int s = 0; s < used; s++) {
+        REAL w = dt * coef[s];
+        if (delay[s] != REAL(0)) w = w * decay(kx, ky, nu, mu, delay[s] * dt);
+        int q = ((slots >> (8 * s)) & 255) * fieldLength + p;
+        re += w * k[q];
+        im += w * k[q + 1];
+    }
+    target[p] = re;
+    target[p + 1] = im;
+}

@@ -1,0 +1,314 @@
+package dev.eddy.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eddy.io.AtomicFiles;
+import dev.eddy.io.Json;
+import dev.eddy.run.DiagnosticSample;
+import dev.eddy.viz.Video;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code report.html} — one self-contained page (pictures and, up to {@link #MAX_EMBEDDED_VIDEO_BYTES},
+ * the video embedded as data URIs: it can be mailed or archived alone) — and its twin {@code report.md},
+ * which references the files under {@code pictures/}. Both hold the settings, the run summary, the
+ * diagnostics summary, stage timings, the transfer ledger and the software and machine.
+ *
+ * <p>Opening {@code report.html?check} runs a small script that reports whether every image decoded
+ * (the text of element {@code #eddy-check}: {@code images-ok N} or {@code images-broken …}); the tests
+ * load the page that way in headless Chromium.
+ */
+public final class ReportWriter {
+    public static final String HTML = "report.html";
+    public static final String MD = "report.md";
+    public static final long MAX_EMBEDDED_VIDEO_BYTES = 24L << 20;
+
+    private ReportWriter() {
+    }
+
+    /** Writes both files; {@code video} may be null (no snapshots). */
+    public static void write(RunRecord run, List<RunPictures.Picture> pictures, Video.Result video) throws IOException {
+        List<Section> sections = sections(run);
+        AtomicFiles.writeString(run.dir().resolve(HTML), html(run, sections, pictures, video));
+        AtomicFiles.writeString(run.dir().resolve(MD), markdown(run, sections, pictures, video));
+    }
+
+    /** A titled table (rows of cells; the first row is the header), or a note when {@code rows} is empty. */
+    record Section(String title, List<String[]> rows, String note) {
+    }
+
+    static List<Section> sections(RunRecord run) {
+        List<Section> out = new ArrayList<>();
+        JsonNode m = run.metrics();
+        List<String[]> summary = new ArrayList<>();
+        summary.add(new String[] {"quantity", "value"});
+        summary.add(new String[] {"status", m != null ? m.path("status").asText("?") : "unknown (no metrics.json)"});
+        DiagnosticSample last = run.diagnostics().isEmpty() ? null : run.diagnostics().getLast();
+        summary.add(new String[] {"steps", last != null ? Long.toString(last.step()) : "?"});
+        summary.add(new String[] {"simulated time", last != null ? num(last.time()) : "?"});
+        summary.add(new String[] {"snapshots", Integer.toString(run.frameSteps().size())});
+        if (m != null) {
+            summary.add(new String[] {"steps taken by this invocation", m.path("steps_taken").asText()});
+            summary.add(new String[] {"wall time (s)", num(m.path("wall_seconds").asDouble())});
+            summary.add(new String[] {"solver ms per step", num(m.path("ms_per_step").asDouble())});
+            summary.add(new String[] {"command", m.path("command").asText()});
+        }
+        out.add(new Section("Run", summary, null));
+
+        List<String[]> settings = new ArrayList<>();
+        settings.add(new String[] {"setting", "value"});
+        flatten("", Json.MAPPER.valueToTree(run.config()), settings);
+        out.add(new Section("Settings", settings, "re-run with: eddy run --config config.json --out NEW_DIR"));
+
+        out.add(diagnostics(run));
+
+        List<String[]> stages = new ArrayList<>();
+        if (m != null && m.has("stage_seconds")) {
+            double wall = m.path("wall_seconds").asDouble();
+            stages.add(new String[] {"stage", "seconds", "share of wall time"});
+            for (Iterator<Map.Entry<String, JsonNode>> it = m.get("stage_seconds").fields(); it.hasNext(); ) {
+                var e = it.next();
+                double s = e.getValue().asDouble();
+                stages.add(new String[] {e.getKey(), num(s), wall > 0 ? String.format(Locale.ROOT, "%.1f %%", 100 * s / wall) : ""});
+            }
+        }
+        out.add(new Section("Stage timings", stages, stages.isEmpty() ? "not recorded: run with --log-metrics" :
+                "wall time counts the whole invocation; the time of writing this report is only in metrics.json"));
+
+        List<String[]> transfers = new ArrayList<>();
+        if (m != null && m.path("transfers").isArray() && !m.get("transfers").isEmpty()) {
+            List<String> keys = new ArrayList<>();
+            m.get("transfers").get(0).fieldNames().forEachRemaining(keys::add);
+            transfers.add(keys.toArray(String[]::new));
+            for (JsonNode t : m.get("transfers")) {
+                transfers.add(keys.stream().map(k -> t.path(k).asText()).toArray(String[]::new));
+            }
+        }
+        out.add(new Section("Transfer ledger (host ↔ device)", transfers, m == null ? "not recorded: run with --log-metrics"
+                : transfers.isEmpty() ? "no transfers: the " + run.config().backend()
+                + " backend moves nothing between host and device" : null));
+
+        List<String[]> sw = new ArrayList<>();
+        if (m != null) {
+            sw.add(new String[] {"item", "value"});
+            flatten("software.", m.path("software"), sw);
+            flatten("machine.", m.path("machine"), sw);
+        }
+        out.add(new Section("Software and machine", sw, sw.isEmpty() ? "not recorded: run with --log-metrics" : null));
+        return out;
+    }
+
+    private static Section diagnostics(RunRecord run) {
+        List<DiagnosticSample> d = run.diagnostics();
+        List<String[]> rows = new ArrayList<>();
+        if (!d.isEmpty()) {
+            DiagnosticSample a = d.getFirst();
+            DiagnosticSample b = d.getLast();
+            rows.add(new String[] {"quantity", "first (step " + a.step() + ")", "last (step " + b.step() + ")", "last / first",
+                    "min", "max"});
+            rows.add(row("energy ½⟨u²+v²⟩", d, DiagnosticSample::energy));
+            rows.add(row("enstrophy ½⟨ω²⟩", d, DiagnosticSample::enstrophy));
+            rows.add(row("max |u|", d, DiagnosticSample::maxSpeed));
+            rows.add(row("dt", d.size() > 1 ? d.subList(1, d.size()) : d, DiagnosticSample::dt));
+        }
+        return new Section("Diagnostics", rows, d.isEmpty() ? "no diagnostics recorded"
+                : d.size() + " samples; dt row: the steps that led to each sample");
+    }
+
+    private static String[] row(String name, List<DiagnosticSample> d, java.util.function.ToDoubleFunction<DiagnosticSample> f) {
+        double first = f.applyAsDouble(d.getFirst());
+        double last = f.applyAsDouble(d.getLast());
+        double[] v = d.stream().mapToDouble(f).toArray();
+        return new String[] {name, num(first), num(last), first != 0 ? num(last / first) : "",
+                num(java.util.Arrays.stream(v).min().orElse(Double.NaN)), num(java.util.Arrays.stream(v).max().orElse(Double.NaN))};
+    }
+
+    private static void flatten(String prefix, JsonNode node, List<String[]> rows) {
+        if (node.isObject()) {
+            node.fields().forEachRemaining(e -> flatten(prefix + e.getKey() + ".", e.getValue(), rows));
+        } else if (!node.isMissingNode()) {
+            rows.add(new String[] {prefix.substring(0, prefix.length() - 1), node.isTextual() ? node.asText() : node.toString()});
+        }
+    }
+
+    static String num(double v) {
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    private static String title(RunRecord run) {
+        return "Eddy run " + run.dir().toAbsolutePath().normalize().getFileName() + " — N = " + run.config().n() + ", "
+                + run.config().precision().label() + ", " + run.config().backend();
+    }
+
+    // ---------------------------------------------------------------- HTML
+
+    static String html(RunRecord run, List<Section> sections, List<RunPictures.Picture> pictures, Video.Result video)
+            throws IOException {
+        StringBuilder h = new StringBuilder(1 << 16);
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>").append(esc(title(run)))
+                .append("</title>\n<style>\n").append(CSS).append("</style></head>\n<body>\n<h1>").append(esc(title(run)))
+                .append("</h1>\n<p class=\"meta\">report written ").append(Instant.now()).append(" from ")
+                .append(esc(run.dir().toAbsolutePath().normalize().toString())).append("</p>\n");
+        for (Section s : sections.subList(0, 1)) {
+            table(h, s);
+        }
+        h.append("<h2>Pictures</h2>\n");
+        for (RunPictures.Picture p : pictures) {
+            if (!p.kind().equals("snapshot")) {
+                figure(h, run.dir(), p);
+            }
+        }
+        if (video != null) {
+            h.append("<h2>Video</h2>\n<figure>");
+            Path file = video.file();
+            String rel = run.dir().relativize(file).toString();
+            long size = Files.size(file);
+            String src = size <= MAX_EMBEDDED_VIDEO_BYTES ? "data:" + (video.format().equals("mp4") ? "video/mp4" : "image/gif")
+                    + ";base64," + Base64.getEncoder().encodeToString(Files.readAllBytes(file)) : rel;
+            if (video.format().equals("mp4")) {
+                h.append("<video controls loop muted width=\"").append(video.width()).append("\" src=\"").append(src)
+                        .append("\"></video>");
+            } else {
+                h.append("<img alt=\"video\" src=\"").append(src).append("\">");
+            }
+            h.append("<figcaption>").append(video.frames()).append(" snapshots at ").append(RunPictures.FPS)
+                    .append(" frames/s, ").append(video.width()).append("×").append(video.height()).append(", one colour scale for the whole run; ")
+                    .append(esc(video.note())).append("; file <a href=\"").append(esc(rel)).append("\">").append(esc(rel))
+                    .append("</a></figcaption></figure>\n");
+        }
+        List<RunPictures.Picture> snaps = pictures.stream().filter(p -> p.kind().equals("snapshot")).toList();
+        if (!snaps.isEmpty()) {
+            h.append("<h2>Vorticity snapshots</h2>\n<p>Cool–warm diverging map (Moreland 2009), symmetric limits ±max|ω| per snapshot; ")
+                    .append("x to the right, y upwards.</p>\n<div class=\"gallery\">\n");
+            for (RunPictures.Picture p : snaps) {
+                figure(h, run.dir(), p);
+            }
+            h.append("</div>\n");
+        }
+        for (Section s : sections.subList(1, sections.size())) {
+            table(h, s);
+        }
+        h.append("<pre id=\"eddy-check\"></pre>\n<script>\n").append(CHECK).append("</script>\n</body></html>\n");
+        return h.toString();
+    }
+
+    private static void figure(StringBuilder h, Path dir, RunPictures.Picture p) throws IOException {
+        byte[] png = Files.readAllBytes(dir.resolve(p.path()));
+        h.append("<figure><img alt=\"").append(esc(p.caption())).append("\" src=\"data:image/png;base64,")
+                .append(Base64.getEncoder().encodeToString(png)).append("\"><figcaption>").append(esc(p.caption()))
+                .append(" (<a href=\"").append(esc(p.path())).append("\">").append(esc(p.path())).append("</a>)</figcaption></figure>\n");
+    }
+
+    private static void table(StringBuilder h, Section s) {
+        h.append("<h2>").append(esc(s.title())).append("</h2>\n");
+        if (!s.rows().isEmpty()) {
+            h.append("<table>\n");
+            for (int r = 0; r < s.rows().size(); r++) {
+                String cell = r == 0 ? "th" : "td";
+                h.append("<tr>");
+                for (String c : s.rows().get(r)) {
+                    h.append('<').append(cell).append('>').append(esc(c)).append("</").append(cell).append('>');
+                }
+                h.append("</tr>\n");
+            }
+            h.append("</table>\n");
+        }
+        if (s.note() != null) {
+            h.append("<p class=\"note\">").append(esc(s.note())).append("</p>\n");
+        }
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+
+    private static final String CSS = """
+            body { font-family: sans-serif; max-width: 1400px; margin: 1.5em auto; padding: 0 1em; color: #222; }
+            table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.92em; }
+            th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }
+            th { background: #f0f0f0; }
+            td { font-variant-numeric: tabular-nums; }
+            figure { display: inline-block; margin: 0.5em; vertical-align: top; }
+            figure img, figure video { max-width: 100%; border: 1px solid #ddd; }
+            .gallery figure img { width: 420px; }
+            figcaption, .meta, .note { font-size: 0.85em; color: #555; }
+            """;
+
+    /** Runs only with ?check in the URL: says in #eddy-check whether every image decoded. */
+    private static final String CHECK = """
+            if (location.search.indexOf('check') >= 0) {
+              window.addEventListener('load', function () {
+                var imgs = Array.prototype.slice.call(document.images);
+                var bad = imgs.filter(function (i) { return !i.complete || i.naturalWidth === 0; })
+                              .map(function (i) { return i.alt; });
+                document.getElementById('eddy-check').textContent = bad.length === 0
+                    ? 'images-ok ' + imgs.length : 'images-broken ' + bad.join(' | ');
+              });
+            }
+            """;
+
+    // ---------------------------------------------------------------- Markdown
+
+    static String markdown(RunRecord run, List<Section> sections, List<RunPictures.Picture> pictures, Video.Result video) {
+        StringBuilder m = new StringBuilder(1 << 14);
+        m.append("# ").append(title(run)).append("\n\n");
+        m.append("Report written ").append(Instant.now()).append(". The pictures are the files under `")
+                .append(RunPictures.DIR).append("/`; `").append(HTML).append("` holds the same with everything embedded.\n\n");
+        md(m, sections.getFirst());
+        m.append("## Pictures\n\n");
+        Map<String, List<RunPictures.Picture>> byKind = new LinkedHashMap<>();
+        for (RunPictures.Picture p : pictures) {
+            byKind.computeIfAbsent(p.kind(), k -> new ArrayList<>()).add(p);
+        }
+        for (RunPictures.Picture p : byKind.getOrDefault("plot", List.of())) {
+            m.append("![").append(p.caption()).append("](").append(p.path()).append(")\n\n");
+        }
+        if (video != null) {
+            String rel = run.dir().relativize(video.file()).toString();
+            m.append("Video: [").append(rel).append("](").append(rel).append(") — ").append(video.frames())
+                    .append(" snapshots, ").append(video.width()).append("×").append(video.height()).append(", ")
+                    .append(video.note()).append(".\n\n");
+        }
+        List<RunPictures.Picture> snaps = byKind.getOrDefault("snapshot", List.of());
+        if (!snaps.isEmpty()) {
+            m.append("### Vorticity snapshots\n\nCool–warm diverging map (Moreland 2009), limits ±max|ω| per snapshot; x right, y up.\n\n");
+            for (RunPictures.Picture p : snaps) {
+                m.append("![").append(p.caption()).append("](").append(p.path()).append(")\n");
+            }
+            m.append('\n');
+        }
+        for (Section s : sections.subList(1, sections.size())) {
+            md(m, s);
+        }
+        return m.toString();
+    }
+
+    private static void md(StringBuilder m, Section s) {
+        m.append("## ").append(s.title()).append("\n\n");
+        if (!s.rows().isEmpty()) {
+            for (int r = 0; r < s.rows().size(); r++) {
+                m.append('|');
+                for (String c : s.rows().get(r)) {
+                    m.append(' ').append(c.replace("|", "\\|")).append(" |");
+                }
+                m.append('\n');
+                if (r == 0) {
+                    m.append('|').append(" --- |".repeat(s.rows().get(0).length)).append('\n');
+                }
+            }
+            m.append('\n');
+        }
+        if (s.note() != null) {
+            m.append(s.note()).append("\n\n");
+        }
+    }
+}

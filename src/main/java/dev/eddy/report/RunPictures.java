@@ -1,0 +1,130 @@
+package dev.eddy.report;
+
+import dev.eddy.io.SnapshotStore;
+import dev.eddy.run.DiagnosticSample;
+import dev.eddy.viz.ColorLimits;
+import dev.eddy.viz.Colormap;
+import dev.eddy.viz.FieldImage;
+import dev.eddy.viz.Images;
+import dev.eddy.viz.Plots;
+import dev.eddy.viz.Video;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * The pictures of a run, under {@code DIR/pictures/}: a PNG per snapshot (at most {@link #MAX_SNAPSHOT_PNGS},
+ * evenly spread, first and last always), the energy spectra and the energy/enstrophy history; and the
+ * video {@code DIR/video.mp4} (or {@code video.gif} without ffmpeg) of every snapshot.
+ *
+ * <p>Colour limits: each snapshot PNG is drawn at ±max|ω| of that snapshot (its colour bar gives the
+ * values); the video keeps one scale for the whole run, ±max over the snapshots of max|ω|, so that decay
+ * or growth shows as fading or brightening.
+ */
+public final class RunPictures {
+    public static final String DIR = "pictures";
+    public static final String VIDEO = "video";
+    public static final int MAX_SNAPSHOT_PNGS = 12;
+    public static final int MAX_SPECTRA = 8;
+    public static final int FPS = 8;
+
+    /** One picture: its path relative to the run directory, a caption, and what it shows. */
+    public record Picture(String path, String caption, String kind) {
+    }
+
+    private RunPictures() {
+    }
+
+    /** Snapshot PNGs, the spectrum plot and the energy/enstrophy plot. */
+    public static List<Picture> plots(RunRecord run) throws IOException {
+        List<Picture> out = new ArrayList<>();
+        Path pics = run.dir().resolve(DIR);
+        Files.createDirectories(pics);
+        List<Long> steps = run.frameSteps();
+        List<Long> spectraSteps = spread(steps, MAX_SPECTRA);
+        List<double[]> spectra = new ArrayList<>();
+        List<String> spectraLabels = new ArrayList<>();
+        for (long step : spread(steps, Math.max(MAX_SNAPSHOT_PNGS, MAX_SPECTRA))) {
+            boolean png = spread(steps, MAX_SNAPSHOT_PNGS).contains(step);
+            boolean spec = spectraSteps.contains(step);
+            if (!png && !spec) {
+                continue;
+            }
+            SnapshotStore.Frame f = SnapshotStore.readFrame(run.dir(), step);
+            if (png) {
+                String name = String.format(Locale.ROOT, "omega_%012d.png", step);
+                BufferedImage img = FieldImage.render(f.omega(), f.n(), new FieldImage.Style(ColorLimits.maxAbs(f.omega()),
+                        label(f), true, "ω"), Colormap.coolWarm());
+                Images.writePng(pics.resolve(name), img);
+                out.add(new Picture(DIR + "/" + name, "vorticity ω at " + label(f) + ", colours ±max|ω|", "snapshot"));
+            }
+            if (spec) {
+                spectra.add(f.spectrum());
+                spectraLabels.add(String.format(Locale.ROOT, "t = %.3g", f.time()));
+            }
+        }
+        if (!spectra.isEmpty()) {
+            Images.writePng(pics.resolve("spectrum.png"), Plots.spectrum(spectra.toArray(double[][]::new),
+                    spectraLabels.toArray(String[]::new), run.config().n() / 3));
+            out.add(0, new Picture(DIR + "/spectrum.png", "energy spectrum E(k) at snapshot times, with k⁻³ and k⁻⁵ᐟ³ guides",
+                    "plot"));
+        }
+        if (run.diagnostics().size() >= 2) {
+            Images.writePng(pics.resolve("energy.png"), Plots.energyEnstrophy(run.series(DiagnosticSample::time),
+                    run.series(DiagnosticSample::energy), run.series(DiagnosticSample::enstrophy)));
+            out.add(spectra.isEmpty() ? 0 : 1, new Picture(DIR + "/energy.png", "energy and enstrophy against time", "plot"));
+        }
+        return out;
+    }
+
+    /** The video of every snapshot, or null when the run has no snapshots. */
+    public static Video.Result video(RunRecord run, Consumer<String> log) throws IOException {
+        List<Long> steps = run.frameSteps();
+        if (steps.isEmpty()) {
+            return null;
+        }
+        double limit = 0;
+        for (long s : steps) {
+            limit = Math.max(limit, ColorLimits.maxAbs(SnapshotStore.readFrame(run.dir(), s).omega()));
+        }
+        double fixed = limit;
+        Video.Frames frames = new Video.Frames() {
+            @Override
+            public int count() {
+                return steps.size();
+            }
+
+            @Override
+            public BufferedImage frame(int i) throws IOException {
+                SnapshotStore.Frame f = SnapshotStore.readFrame(run.dir(), steps.get(i));
+                return FieldImage.render(f.omega(), f.n(), new FieldImage.Style(fixed, label(f), true, "ω"),
+                        Colormap.coolWarm());
+            }
+        };
+        return Video.write(run.dir().resolve(VIDEO), frames, FPS, log);
+    }
+
+    static String label(SnapshotStore.Frame f) {
+        return String.format(Locale.ROOT, "t = %.4g   (step %d)", f.time(), f.step());
+    }
+
+    /** At most {@code max} of the items, evenly spread, keeping the first and the last. */
+    static List<Long> spread(List<Long> items, int max) {
+        if (items.size() <= max) {
+            return items;
+        }
+        List<Long> out = new ArrayList<>();
+        for (int i = 0; i < max; i++) {
+            long pick = items.get((int) Math.round((double) i * (items.size() - 1) / (max - 1)));
+            if (out.isEmpty() || out.getLast() != pick) {
+                out.add(pick);
+            }
+        }
+        return out;
+    }
+}

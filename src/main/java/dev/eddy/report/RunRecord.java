@@ -1,0 +1,61 @@
+package dev.eddy.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eddy.config.RunConfig;
+import dev.eddy.io.Checkpoint;
+import dev.eddy.io.CorruptFileException;
+import dev.eddy.io.Json;
+import dev.eddy.io.SnapshotStore;
+import dev.eddy.run.DiagnosticSample;
+import dev.eddy.run.LesRun;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a report is made from: a run directory's settings, diagnostics, frames and (when the run logged
+ * them) metrics. At the end of {@code eddy run} the metrics come from memory; {@code eddy report} reads
+ * them from {@code metrics.json}, and without that file it takes the diagnostics from the checkpoint and
+ * says that stage timings were not recorded.
+ *
+ * @param metrics the metrics JSON tree, or null when the run did not log metrics
+ */
+public record RunRecord(Path dir, RunConfig config, JsonNode metrics, List<DiagnosticSample> diagnostics,
+                        List<Long> frameSteps) {
+
+    public static RunRecord load(Path dir, Path metricsFile) throws IOException {
+        Path cfg = dir.resolve(LesRun.CONFIG_FILE);
+        if (!Files.isRegularFile(cfg)) {
+            throw new java.nio.file.NoSuchFileException(cfg + " (is " + dir + " an Eddy run directory?)");
+        }
+        RunConfig config;
+        try {
+            config = Json.MAPPER.readValue(cfg.toFile(), RunConfig.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new CorruptFileException(cfg, "unreadable settings: " + e.getOriginalMessage());
+        }
+        JsonNode metrics = null;
+        if (metricsFile != null && Files.isRegularFile(metricsFile)) {
+            metrics = Json.MAPPER.readTree(metricsFile.toFile());
+        }
+        List<DiagnosticSample> diag = metrics != null && metrics.has("diagnostics") ? fromSeries(metrics.get("diagnostics"))
+                : Files.exists(dir.resolve(Checkpoint.FILE)) ? Checkpoint.read(dir).diagnostics() : List.of();
+        return new RunRecord(dir, config, metrics, diag, SnapshotStore.frameSteps(dir));
+    }
+
+    private static List<DiagnosticSample> fromSeries(JsonNode s) {
+        List<DiagnosticSample> out = new ArrayList<>();
+        for (int i = 0; i < s.get("step").size(); i++) {
+            out.add(new DiagnosticSample(s.get("step").get(i).asLong(), s.get("time").get(i).asDouble(),
+                    s.get("dt").get(i).asDouble(), s.get("energy").get(i).asDouble(), s.get("enstrophy").get(i).asDouble(),
+                    s.get("max_speed").get(i).asDouble()));
+        }
+        return out;
+    }
+
+    public double[] series(java.util.function.ToDoubleFunction<DiagnosticSample> f) {
+        return diagnostics.stream().mapToDouble(f).toArray();
+    }
+}

@@ -1,0 +1,223 @@
+package dev.eddy.viz;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Line plots drawn with XChart into images: the run's energy spectra and energy/enstrophy history, and
+ * generic helpers for the later stages (proxy error against horizon, compression ratio against error)
+ * that take plain arrays and labels. Log axes drop points that are not &gt; 0 (a log axis cannot show
+ * them; the dealiased tail of a spectrum is exactly 0).
+ */
+public final class Plots {
+    public static final int WIDTH = 820;
+    public static final int HEIGHT = 560;
+
+    private Plots() {
+    }
+
+    /**
+     * E(k) on log–log axes, one curve per snapshot, with the k⁻³ (enstrophy cascade) and k⁻⁵ᐟ³ (inverse
+     * energy cascade) slopes of 2D turbulence as dashed guides, anchored on the last spectrum.
+     *
+     * @param spectra spectra[s][k] for k = 0 … N/2
+     * @param labels  one legend entry per spectrum, e.g. "t = 1.2"
+     * @param cutoff  the largest resolved wavenumber (N/3 after dealiasing): a guide ends there
+     */
+    public static BufferedImage spectrum(double[][] spectra, String[] labels, int cutoff) {
+        requireSameLength(spectra.length, labels.length, "spectra", "labels");
+        XYChart chart = chart("Energy spectrum", "k", "E(k)");
+        chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true);
+        chart.getStyler().setYAxisDecimalPattern("0.#E0");
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        Color[] colours = sequential(spectra.length);
+        double top = 0;
+        for (double[] e : spectra) {
+            for (int i = 1; i < e.length && i <= cutoff; i++) {
+                top = Math.max(top, e[i]);
+            }
+        }
+        for (int s = 0; s < spectra.length; s++) {
+            // shells beyond the cutoff are only partly filled (corners of the square dealiasing mask): cut there
+            int len = Math.min(spectra[s].length, cutoff + 1);
+            double[] k = new double[len];
+            double[] e = new double[len];
+            for (int i = 0; i < len; i++) {
+                k[i] = i;
+                // the far tail of a smooth initial spectrum falls to round-off: 10 decades show the cascade
+                e[i] = top > 0 && spectra[s][i] < top * 1e-10 ? 0 : spectra[s][i];
+            }
+            XYSeries series = addPositive(chart, labels[s], k, e);
+            if (series != null) {
+                series.setLineColor(colours[s]);
+                series.setLineWidth(2f);
+            }
+        }
+        if (spectra.length > 0) {
+            double[] last = spectra[spectra.length - 1];
+            int peak = 1;
+            for (int i = 1; i < last.length; i++) {
+                if (last[i] > last[peak]) {
+                    peak = i;
+                }
+            }
+            int end = Math.max(peak + 1, Math.min(cutoff, last.length - 1));
+            if (last[peak] > 0 && end > peak) {
+                guide(chart, "k^-3", peak, end, 3.0, 2 * last[peak], new Color(0x55, 0x55, 0x55));
+                guide(chart, "k^-5/3", peak, end, 5.0 / 3, 2 * last[peak], new Color(0x99, 0x99, 0x99));
+            }
+        }
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    private static void guide(XYChart chart, String name, int from, int to, double slope, double anchor, Color c) {
+        double[] k = {from, to};
+        double[] e = {anchor, anchor * Math.pow((double) to / from, -slope)};
+        XYSeries s = chart.addSeries(name, k, e);
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineStyle(SeriesLines.DASH_DASH);
+        s.setLineColor(c);
+    }
+
+    /** Energy (left axis) and enstrophy (right axis) against simulated time. */
+    public static BufferedImage energyEnstrophy(double[] time, double[] energy, double[] enstrophy) {
+        requireSameLength(time.length, energy.length, "time", "energy");
+        requireSameLength(time.length, enstrophy.length, "time", "enstrophy");
+        XYChart chart = chart("Energy and enstrophy", "t", "energy ½⟨u²+v²⟩");
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.setYAxisGroupTitle(1, "enstrophy ½⟨ω²⟩");
+        chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+        XYSeries e = chart.addSeries("energy", time, energy);
+        e.setMarker(SeriesMarkers.NONE);
+        e.setLineColor(new Color(59, 76, 192));
+        e.setLineWidth(2f);
+        XYSeries z = chart.addSeries("enstrophy (right axis)", time, enstrophy);
+        z.setMarker(SeriesMarkers.NONE);
+        z.setLineColor(new Color(180, 4, 38));
+        z.setLineWidth(2f);
+        z.setYAxisGroup(1);
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    /**
+     * Proxy error against rollout horizon: one curve per label (e.g. per initial state or per latent size),
+     * errors[i][h] at horizon[h]; log y when every error is &gt; 0.
+     */
+    public static BufferedImage errorVsHorizon(double[] horizon, String[] labels, double[][] errors, String errorName,
+                                               String horizonName) {
+        requireSameLength(labels.length, errors.length, "labels", "errors");
+        XYChart chart = chart(errorName + " against horizon", horizonName, errorName);
+        chart.getStyler().setYAxisLogarithmic(allPositive(errors));
+        if (allPositive(errors)) {
+            chart.getStyler().setYAxisDecimalPattern("0.#E0");
+        }
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        for (int i = 0; i < labels.length; i++) {
+            requireSameLength(horizon.length, errors[i].length, "horizon", "errors[" + i + "]");
+            XYSeries s = chart.addSeries(labels[i], horizon, errors[i]);
+            s.setMarker(SeriesMarkers.CIRCLE);
+        }
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    /**
+     * Compression ratio against error: one polyline of points per label (e.g. latent-only, latent +
+     * residual), ratios[i][p] against errors[i][p]; log x (errors span decades) when they are all &gt; 0.
+     */
+    public static BufferedImage ratioVsError(String[] labels, double[][] errors, double[][] ratios, String errorName) {
+        requireSameLength(labels.length, errors.length, "labels", "errors");
+        requireSameLength(labels.length, ratios.length, "labels", "ratios");
+        XYChart chart = chart("Compression ratio against " + errorName, errorName, "compression ratio");
+        chart.getStyler().setXAxisLogarithmic(allPositive(errors));
+        if (allPositive(errors)) {
+            chart.getStyler().setXAxisDecimalPattern("0.#E0");
+        }
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        for (int i = 0; i < labels.length; i++) {
+            requireSameLength(errors[i].length, ratios[i].length, "errors[" + i + "]", "ratios[" + i + "]");
+            XYSeries s = chart.addSeries(labels[i], errors[i], ratios[i]);
+            s.setMarker(SeriesMarkers.DIAMOND);
+        }
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    private static XYChart chart(String title, String x, String y) {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(x).yAxisTitle(y).build();
+        Styler s = chart.getStyler();
+        s.setChartBackgroundColor(Color.WHITE);
+        s.setPlotBackgroundColor(Color.WHITE);
+        s.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 17));
+        s.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        s.setAntiAlias(true);
+        chart.getStyler().setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
+        chart.getStyler().setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        chart.getStyler().setMarkerSize(6);
+        chart.getStyler().setDecimalPattern("#0.###");
+        return chart;
+    }
+
+    private static XYSeries addPositive(XYChart chart, String label, double[] x, double[] y) {
+        List<double[]> pts = new ArrayList<>();
+        for (int i = 0; i < x.length; i++) {
+            if (x[i] > 0 && y[i] > 0 && Double.isFinite(y[i])) {
+                pts.add(new double[] {x[i], y[i]});
+            }
+        }
+        if (pts.isEmpty()) {
+            return null;
+        }
+        XYSeries s = chart.addSeries(label, pts.stream().mapToDouble(p -> p[0]).toArray(),
+                pts.stream().mapToDouble(p -> p[1]).toArray());
+        s.setMarker(SeriesMarkers.NONE);
+        return s;
+    }
+
+    /**
+     * Early times blue, late times red: the cool–warm map's two end colours mixed linearly. (Not the map
+     * itself: its light grey centre would vanish on the white plot.)
+     */
+    private static Color[] sequential(int count) {
+        Colormap map = Colormap.coolWarm();
+        int a = map.bottom();
+        int b = map.top();
+        Color[] c = new Color[count];
+        for (int i = 0; i < count; i++) {
+            double w = count == 1 ? 1.0 : (double) i / (count - 1);
+            c[i] = new Color(mix(a >> 16 & 0xff, b >> 16 & 0xff, w), mix(a >> 8 & 0xff, b >> 8 & 0xff, w),
+                    mix(a & 0xff, b & 0xff, w));
+        }
+        return c;
+    }
+
+    private static int mix(int a, int b, double w) {
+        return (int) Math.round(a + (b - a) * w);
+    }
+
+    private static boolean allPositive(double[][] values) {
+        for (double[] row : values) {
+            for (double v : row) {
+                if (!(v > 0)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static void requireSameLength(int a, int b, String an, String bn) {
+        if (a != b) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "%s has %d entries but %s has %d", an, a, bn, b));
+        }
+    }
+}
