@@ -24,6 +24,7 @@ export JAVA_HOME="$(dirname "$(dirname "$(readlink -f "$java")")")"
 version="$(sed -n '0,/<artifactId>eddy<\/artifactId>/d; s:.*<version>\(.*\)</version>.*:\1:p' "$here/pom.xml" | head -1)"
 cd "$here"
 if ((build)); then
+  rm -rf target/lib   # copy-dependencies never removes jars of an older dependency set
   mvn -q -B package -DskipTests
 fi
 [[ -f target/eddy.jar ]] || { echo "make-bundle: target/eddy.jar missing (run without --skip-build)" >&2; exit 1; }
