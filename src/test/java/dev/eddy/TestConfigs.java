@@ -36,6 +36,10 @@ public final class TestConfigs {
         return new RunConfig(c.n(), c.precision(), c.backend(), c.physics(), c.forcing(), c.initial(), t, o, c.threads());
     }
 
+    public static RunConfig withBackend(RunConfig c, String backend) {
+        return new RunConfig(c.n(), c.precision(), backend, c.physics(), c.forcing(), c.initial(), c.time(), c.output(), c.threads());
+    }
+
     /** Relative L2 distance ‖a − b‖/‖b‖. */
     public static double relL2(double[] a, double[] b) {
         double num = 0;

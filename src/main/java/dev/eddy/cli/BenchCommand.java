@@ -54,7 +54,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<Integer> batches;
     @Option(names = "--round-trips", defaultValue = "100", description = "round trips recorded per submit for --fft (default ${DEFAULT-VALUE})")
     int roundTrips;
-    @Option(names = "--repeats", defaultValue = "5", description = "timed submits for --fft (default ${DEFAULT-VALUE})")
+    @Option(names = "--repeats", defaultValue = "5", description = "timed submits for --fft; for the LES, timed batches that --steps is split into (default ${DEFAULT-VALUE})")
     int repeats;
 
     @Override
@@ -72,10 +72,15 @@ public final class BenchCommand implements Callable<Integer> {
         if (fft) {
             return benchFft(ps);
         }
+        if (device != null) {
+            System.setProperty(dev.eddy.sim.Simulations.DEVICE_PROPERTY, device);
+        }
+        // the LES timing splits --steps into --repeats batches, each one advance() (one host sync on a GPU)
+        int lesRepeats = repeats;
         List<Map<String, Object>> results = new ArrayList<>();
         for (int n : sizes) {
             for (Precision p : ps) {
-                var r = CpuLesBench.time(CpuLesBench.caseFor(n, p, backend, cs, threads), warmup, steps);
+                var r = CpuLesBench.time(CpuLesBench.caseFor(n, p, backend, cs, threads), warmup, steps, lesRepeats);
                 results.add(r);
                 System.out.printf(Locale.ROOT, "%-10s N=%-5d %s  first %.1f ms  mean %.2f ms/step  (min %.2f, max %.2f)%n",
                         r.get("backend"), n, p.label(), r.get("first_step_ms"), r.get("mean_ms"), r.get("min_ms"), r.get("max_ms"));

@@ -46,7 +46,9 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--energy", description = "initial kinetic energy") Double energy;
     @Option(names = "--seed", description = "seed of the initial phases") Long seed;
     @Option(names = "--precision", description = "fp32 or fp64") String precision;
-    @Option(names = "--backend", description = "cpu (vulkan: see 'eddy devices')") String backend;
+    @Option(names = "--backend", description = "cpu or vulkan (see 'eddy devices')") String backend;
+    @Option(names = "--device", paramLabel = "INDEX|NAME", description = "Vulkan device for --backend vulkan (default: first discrete GPU)")
+    String device;
     @Option(names = "--threads", description = "CPU threads (0 = all cores)") Integer threads;
     @Option(names = "--snapshot-every", paramLabel = "STEPS", description = "snapshot interval (0 = none)") Long snapshotEvery;
     @Option(names = "--diag-every", paramLabel = "STEPS", description = "diagnostics interval") Long diagEvery;
@@ -60,6 +62,9 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (device != null) {
+            System.setProperty(dev.eddy.sim.Simulations.DEVICE_PROPERTY, device);
+        }
         RunConfig config;
         Path dir;
         if (restart != null) {

@@ -62,6 +62,9 @@ public final class LesRun {
     private final List<DiagnosticSample> diagnostics = new ArrayList<>();
     private final SnapshotStore snapshots;
     private long lastCheckpointStep = -1;
+    /** The backend's transfer ledger and memory map, kept as of the last output (the backend is closed before metrics are written). */
+    private List<Map<String, Object>> transfers = List.of();
+    private List<Map<String, Object>> memoryMap = List.of();
     /** Set by SIGINT/SIGTERM (through a shutdown hook): the loop checkpoints and stops after the current step. */
     private volatile boolean stopRequested;
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
@@ -253,6 +256,8 @@ public final class LesRun {
     }
 
     private void checkpoint(Simulation sim) throws IOException {
+        transfers = sim.transfers();
+        memoryMap = sim.memoryMap();
         if (sim.stepCount() == lastCheckpointStep) {
             return;
         }
@@ -287,7 +292,8 @@ public final class LesRun {
         m.put("steps_taken", stepsTaken);
         m.put("ms_per_step", stepsTaken == 0 ? 0 : 1e3 * times.seconds("sim") / stepsTaken);
         m.put("stage_seconds", times.asSeconds());
-        m.put("transfers", List.of()); // the cpu backend moves nothing between host and device
+        m.put("transfers", transfers); // the transfer ledger: empty on the cpu backend
+        m.put("memory_map", memoryMap);
         Map<String, Object> series = new LinkedHashMap<>();
         series.put("step", diagnostics.stream().mapToLong(DiagnosticSample::step).toArray());
         series.put("time", diagnostics.stream().mapToDouble(DiagnosticSample::time).toArray());

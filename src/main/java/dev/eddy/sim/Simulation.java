@@ -65,6 +65,19 @@ public interface Simulation extends AutoCloseable {
         return new double[] {Diagnostics.energy(grid(), state), Diagnostics.enstrophy(grid(), state), maxSpeed()};
     }
 
+    /**
+     * Every host↔device copy so far (stage, direction, buffer, bytes, count): the transfer ledger. A
+     * CPU backend moves nothing and returns an empty list.
+     */
+    default java.util.List<java.util.Map<String, Object>> transfers() {
+        return java.util.List.of();
+    }
+
+    /** The device buffers (name, bytes, memory, lifetime); empty on the CPU. */
+    default java.util.List<java.util.Map<String, Object>> memoryMap() {
+        return java.util.List.of();
+    }
+
     @Override
     void close();
 }

@@ -1,0 +1,52 @@
+package dev.eddy.sim.gpu;
+
+import dev.eddy.sim.Precision;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Push-constant blocks in std430 order as the LES shaders declare them: the REAL members first (4 or
+ * 8 bytes each, so every member stays naturally aligned), then the ints.
+ */
+final class Push {
+    private final Precision precision;
+    private final ByteBuffer b = ByteBuffer.allocate(128).order(ByteOrder.nativeOrder());
+    private boolean intsStarted;
+
+    private Push(Precision precision) {
+        this.precision = precision;
+    }
+
+    static Push of(Precision p) {
+        return new Push(p);
+    }
+
+    /** Bytes of a block with {@code reals} REAL members followed by {@code ints} ints. */
+    static int size(Precision p, int reals, int ints) {
+        return reals * p.bytes() + 4 * ints;
+    }
+
+    Push real(double v) {
+        if (intsStarted) {
+            throw new IllegalStateException("REAL members come before the ints");
+        }
+        if (precision == Precision.FP64) {
+            b.putDouble(v);
+        } else {
+            b.putFloat((float) v);
+        }
+        return this;
+    }
+
+    Push i(int v) {
+        intsStarted = true;
+        b.putInt(v);
+        return this;
+    }
+
+    ByteBuffer build() {
+        ByteBuffer out = ByteBuffer.allocateDirect(b.position()).order(ByteOrder.nativeOrder());
+        out.put(b.duplicate().flip());
+        return out.flip();
+    }
+}
