@@ -59,6 +59,19 @@ if ((loader)); then
   else
     echo "make-bundle: no system libvulkan.so.1 to copy (Debian: libvulkan1); bundle needs the host's loader" >&2
   fi
+  # NVIDIA's Vulkan ICD (libGLX_nvidia.so.0) needs glvnd's libEGL.so.1, which needs libGLdispatch.so.0.
+  # A host with only the driver may lack both: measured on the H100 test host, vkCreateInstance failed
+  # with VK_ERROR_INCOMPATIBLE_DRIVER with the loader alone and with libGLdispatch alone, and found the
+  # GPU once libEGL + libGLdispatch were on the library path (planning/gpu-engine.md).
+  for lib in libEGL.so.1 libGLdispatch.so.0; do
+    so="$(readlink -f /usr/lib/x86_64-linux-gnu/$lib 2>/dev/null || true)"
+    if [[ -f "$so" ]]; then
+      mkdir -p "$root/lib/native"
+      cp "$so" "$root/lib/native/$lib"
+    else
+      echo "make-bundle: no system $lib to copy (Debian: libegl1, libglvnd0)" >&2
+    fi
+  done
 fi
 cp bin/eddy "$root/bin/"
 cp -r config "$root/config"
@@ -69,7 +82,8 @@ Eddy $version (linux-x86-64). Needs only a Vulkan driver on the host (NVIDIA's, 
   bin/eddy bench --fft --sizes 1024,2048,4096 --precisions fp32,fp64 --batches 1,6
 Environment: EDDY_CACHE (default ~/.cache/eddy: extracted bridge, VkFFT kernel cache),
 EDDY_JAVA_OPTS (e.g. -Xmx64g), EDDY_VK_VALIDATION=1, EDDY_DEBUG=1.
-lib/native/libvulkan.so.1 (Debian's loader) is used only if the host has no libvulkan.so.1.
+lib/native holds Debian's Vulkan loader and glvnd's libEGL + libGLdispatch (NVIDIA's Vulkan driver
+needs them), used only where the host has none.
 TXT
 
 mkdir -p dist

@@ -65,6 +65,7 @@ public final class LesRun {
     /** The backend's transfer ledger and memory map, kept as of the last output (the backend is closed before metrics are written). */
     private List<Map<String, Object>> transfers = List.of();
     private List<Map<String, Object>> memoryMap = List.of();
+    private String reportError;
     /** Set by SIGINT/SIGTERM (through a shutdown hook): the loop checkpoints and stops after the current step. */
     private volatile boolean stopRequested;
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
@@ -117,7 +118,15 @@ public final class LesRun {
             }
             status = "completed";
             if (options.report()) {
-                report(metrics, status, t0);
+                try {
+                    report(metrics, status, t0);
+                } catch (RuntimeException | IOException | Error e) {
+                    // The simulation's outputs are complete; pictures are a convenience that can fail on a
+                    // node without fonts (AWT: "Fontconfig head is null", seen on the H100 test host).
+                    reportError = e.getClass().getSimpleName() + ": " + e.getMessage();
+                    System.err.println("eddy: warning: the run finished, but its pictures/report could not be made ("
+                            + reportError + "); make them elsewhere with: eddy report " + dir);
+                }
             }
             double wall = (System.nanoTime() - t0) * 1e-9;
             options.log().accept(String.format(java.util.Locale.ROOT,
@@ -294,6 +303,9 @@ public final class LesRun {
         m.put("stage_seconds", times.asSeconds());
         m.put("transfers", transfers); // the transfer ledger: empty on the cpu backend
         m.put("memory_map", memoryMap);
+        if (reportError != null) {
+            m.put("report_error", reportError);
+        }
         Map<String, Object> series = new LinkedHashMap<>();
         series.put("step", diagnostics.stream().mapToLong(DiagnosticSample::step).toArray());
         series.put("time", diagnostics.stream().mapToDouble(DiagnosticSample::time).toArray());
