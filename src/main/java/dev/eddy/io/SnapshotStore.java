@@ -160,12 +160,7 @@ public final class SnapshotStore {
                 h5.putDataset("k", k);
                 h5.putDataset("spectrum", t == 0 ? new double[0][k.length] : spectra);
                 WritableGroup g = h5.putGroup("diagnostics");
-                g.putDataset("step", diag.stream().mapToLong(DiagnosticSample::step).toArray());
-                g.putDataset("time", diag.stream().mapToDouble(DiagnosticSample::time).toArray());
-                g.putDataset("dt", diag.stream().mapToDouble(DiagnosticSample::dt).toArray());
-                g.putDataset("energy", diag.stream().mapToDouble(DiagnosticSample::energy).toArray());
-                g.putDataset("enstrophy", diag.stream().mapToDouble(DiagnosticSample::enstrophy).toArray());
-                g.putDataset("max_speed", diag.stream().mapToDouble(DiagnosticSample::maxSpeed).toArray());
+                DiagnosticSample.columns(diag).forEach(g::putDataset);
             }
             try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
                 ch.force(true);

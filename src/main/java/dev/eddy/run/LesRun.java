@@ -306,13 +306,6 @@ public final class LesRun {
         if (reportError != null) {
             m.put("report_error", reportError);
         }
-        Map<String, Object> series = new LinkedHashMap<>();
-        series.put("step", diagnostics.stream().mapToLong(DiagnosticSample::step).toArray());
-        series.put("time", diagnostics.stream().mapToDouble(DiagnosticSample::time).toArray());
-        series.put("dt", diagnostics.stream().mapToDouble(DiagnosticSample::dt).toArray());
-        series.put("energy", diagnostics.stream().mapToDouble(DiagnosticSample::energy).toArray());
-        series.put("enstrophy", diagnostics.stream().mapToDouble(DiagnosticSample::enstrophy).toArray());
-        series.put("max_speed", diagnostics.stream().mapToDouble(DiagnosticSample::maxSpeed).toArray());
-        m.put("diagnostics", series);
+        m.put("diagnostics", DiagnosticSample.columns(diagnostics));
     }
 }

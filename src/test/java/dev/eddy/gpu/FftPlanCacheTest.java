@@ -6,27 +6,11 @@ import dev.eddy.sim.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Plans are cached in memory per run and their kernels on disk, keyed with batch; a second run loads them. */
-class FftPlanCacheTest {
-    static VulkanContext ctx;
-
-    @BeforeAll
-    static void open() {
-        ctx = GpuTests.contextOrSkip();
-    }
-
-    @AfterAll
-    static void close() {
-        if (ctx != null) {
-            ctx.close();
-        }
-    }
-
+class FftPlanCacheTest extends GpuContextTest {
     @Test
     void secondRunLoadsKernelsFromDisk(@TempDir Path dir) throws Exception {
         int nx = 128;

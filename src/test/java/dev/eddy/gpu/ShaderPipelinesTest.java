@@ -9,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,21 +18,7 @@ import org.junit.jupiter.api.Test;
  * (8 storage buffers, 128 bytes of push constants: the Vulkan minimum maxPushConstantsSize), which
  * is valid for any shader that uses fewer.
  */
-class ShaderPipelinesTest {
-    static VulkanContext ctx;
-
-    @BeforeAll
-    static void open() {
-        ctx = GpuTests.contextOrSkip();
-    }
-
-    @AfterAll
-    static void close() {
-        if (ctx != null) {
-            ctx.close();
-        }
-    }
-
+class ShaderPipelinesTest extends GpuContextTest {
     @Test
     void everyCompiledShaderMakesAPipeline() throws IOException, URISyntaxException {
         Path dir = Path.of(ComputeKernel.class.getResource("/shaders").toURI());

@@ -8,31 +8,14 @@ import dev.eddy.gpu.GpuTests;
 import dev.eddy.gpu.RealBuffers;
 import dev.eddy.gpu.StepProgram;
 import dev.eddy.gpu.TransferLedger;
-import dev.eddy.gpu.VulkanContext;
 import dev.eddy.sim.Precision;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** scale.comp against its Java twin Scale.apply, through the whole path: pipeline, push constants, replay, ledger. */
-class ScaleParityTest {
-    static VulkanContext ctx;
-
-    @BeforeAll
-    static void open() {
-        ctx = GpuTests.contextOrSkip();
-    }
-
-    @AfterAll
-    static void close() {
-        if (ctx != null) {
-            ctx.close();
-        }
-    }
-
+class ScaleParityTest extends dev.eddy.gpu.GpuContextTest {
     @ParameterizedTest
     @EnumSource(Precision.class)
     void replayedProgramMatchesJavaTwin(Precision p) {
