@@ -52,24 +52,18 @@ if ls "$root"/lib/*natives-{windows,macos,freebsd}* >/dev/null 2>&1; then
   echo "make-bundle: non-linux natives in lib/" >&2; exit 1
 fi
 if ((loader)); then
-  so="$(readlink -f /usr/lib/x86_64-linux-gnu/libvulkan.so.1 2>/dev/null || true)"
-  if [[ -f "$so" ]]; then
-    mkdir -p "$root/lib/native"
-    cp "$so" "$root/lib/native/libvulkan.so.1"
-  else
-    echo "make-bundle: no system libvulkan.so.1 to copy (Debian: libvulkan1); bundle needs the host's loader" >&2
-  fi
-  # NVIDIA's Vulkan ICD (libGLX_nvidia.so.0) needs glvnd's libEGL.so.1, which needs libGLdispatch.so.0.
-  # A host with only the driver may lack both: measured on the H100 test host, vkCreateInstance failed
-  # with VK_ERROR_INCOMPATIBLE_DRIVER with the loader alone and with libGLdispatch alone, and found the
-  # GPU once libEGL + libGLdispatch were on the library path (planning/gpu-engine.md).
-  for lib in libEGL.so.1 libGLdispatch.so.0; do
+  # Debian's Vulkan loader, and glvnd's libEGL.so.1 + libGLdispatch.so.0, which NVIDIA's Vulkan ICD
+  # (libGLX_nvidia.so.0) needs. A host with only the driver may lack all three: measured on the H100
+  # test host, vkCreateInstance failed with VK_ERROR_INCOMPATIBLE_DRIVER with the loader alone and with
+  # the loader + libGLdispatch, and found the GPU once libEGL + libGLdispatch were on the library path
+  # (planning/gpu-engine.md). bin/eddy uses them only where the host has none.
+  mkdir -p "$root/lib/native"
+  for lib in libvulkan.so.1 libEGL.so.1 libGLdispatch.so.0; do
     so="$(readlink -f /usr/lib/x86_64-linux-gnu/$lib 2>/dev/null || true)"
     if [[ -f "$so" ]]; then
-      mkdir -p "$root/lib/native"
       cp "$so" "$root/lib/native/$lib"
     else
-      echo "make-bundle: no system $lib to copy (Debian: libegl1, libglvnd0)" >&2
+      echo "make-bundle: no system $lib to copy (Debian: libvulkan1, libegl1, libglvnd0): the host must have it" >&2
     fi
   done
 fi
