@@ -4,8 +4,11 @@ package dev.eddy.sim;
 public final class FftSizes {
     /** Smallest N that leaves a turbulent range after 2/3 dealiasing. */
     public static final int MIN_N = 8;
-    /** Largest N: 65536² doubles already need 32 GiB per field. */
-    public static final int MAX_N = 65536;
+    /**
+     * Largest N: fields are indexed by int (Java arrays, GLSL int), and a field holds N·(N+2) reals,
+     * which must stay below 2³¹; 32768 gives 1.07e9 (8.6 GB per float64 field).
+     */
+    public static final int MAX_N = 32768;
 
     private FftSizes() {
     }

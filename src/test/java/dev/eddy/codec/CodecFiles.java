@@ -94,8 +94,8 @@ public final class CodecFiles {
         Files.write(out.resolve("crc-ok-count-overflow.eddyc"), b);
 
         b = good.clone();
-        CodecSettings huge = new CodecSettings(65536, 2, 4, 0.7, 0, true, Precision.FP32);
-        ByteBuffer h = CodecFile.header(huge, 1); // a self-consistent header for N = 65536: 1 GiB records
+        CodecSettings huge = new CodecSettings(32768, 2, 4, 0.7, 0, true, Precision.FP32);
+        ByteBuffer h = CodecFile.header(huge, 1); // a self-consistent header for N = 32768 (the largest): 256 MiB records
         System.arraycopy(h.array(), 0, b, 0, CodecFile.HEADER_BYTES);
         Files.write(out.resolve("crc-ok-huge-n-beyond-file.eddyc"), b);
 

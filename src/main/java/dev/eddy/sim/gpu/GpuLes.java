@@ -73,6 +73,7 @@ public final class GpuLes implements Simulation {
         this.productFields = sgs ? 3 : 1;
         this.ctx = VulkanContext.open(options);
         try {
+            checkMemoryBudget();
             this.plans = own(FftPlans.withDefaultCache(ctx));
             int n = grid.n();
             long field = (long) grid.fieldLength() * precision.bytes();
@@ -158,6 +159,26 @@ public final class GpuLes implements Simulation {
         } catch (RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses, before allocating anything, a run whose device buffers cannot fit: the message says
+     * how much is needed and how much the device has (the largest device-local heap, less 10% for
+     * VkFFT's own buffers and the driver).
+     */
+    private void checkMemoryBudget() {
+        long field = (long) grid.n() * grid.rowStride() * precision.bytes();
+        long fields = 1 + 1 + tableau.stages() + spectralFields + 1; // omega, stage input, stages, work, forcing
+        long need = fields * field;
+        long heap = ctx.info().deviceLocalHeaps().stream().mapToLong(Long::longValue).max().orElse(0);
+        long budget = (long) (0.9 * heap);
+        if (need > budget) {
+            throw new dev.eddy.gpu.GpuException(String.format(java.util.Locale.ROOT,
+                    "N = %d in %s needs %.2f GiB of device memory (%d fields of %.2f GiB); '%s' has %.2f GiB usable"
+                            + " (90%% of its %.2f GiB heap): use a smaller N, fp32, or a larger GPU",
+                    grid.n(), precision.label(), need / 1073741824.0, fields, field / 1073741824.0, ctx.info().name(),
+                    budget / 1073741824.0, heap / 1073741824.0));
         }
     }
 
