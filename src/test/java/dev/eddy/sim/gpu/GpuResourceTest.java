@@ -57,4 +57,20 @@ class GpuResourceTest {
         // any of them would grow the process by > 180 MiB; allow 48 MiB for allocator and JIT noise.
         assertTrue(grown < 48 * 1024, "resident memory grew by " + grown + " KiB over 180 context cycles");
     }
+
+    @Test
+    void aBlowUpOnTheDeviceStopsTheRunAndKeepsTheLastCheckpoint(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        GpuTests.contextOrSkip().close();
+        var base = TestConfigs.les(32, Precision.FP32, 0, 0, 2.0, "heun");
+        var unstable = TestConfigs.withBackend(TestConfigs.withOutput(base, new dev.eddy.config.OutputSchedule(0, 1, 1),
+                new dev.eddy.config.TimeControl(500, 0, 2.0, 0, "heun")), "vulkan");
+        Path dir = tmp.resolve("run");
+        var e = assertThrows(dev.eddy.sim.SimulationDivergedException.class,
+                () -> new dev.eddy.run.LesRun(unstable, new dev.eddy.run.LesRun.Options(dir, false, dir.resolve("metrics.json"), s -> { })).run());
+        assertTrue(e.getMessage().contains("smaller dt"), e.getMessage());
+        var kept = dev.eddy.io.Checkpoint.read(dir);
+        assertTrue(kept.step() <= e.step() && dev.eddy.sim.Diagnostics.allFinite(kept.state()),
+                "checkpoint of step " + kept.step() + " must be finite and not after the blow-up at " + e.step());
+        assertTrue(Files.readString(dir.resolve("metrics.json")).contains("\"status\" : \"diverged\""));
+    }
 }
