@@ -68,6 +68,10 @@ public final class CpuLesBench {
             r.put("min_ms", sorted[0]);
             r.put("max_ms", sorted[sorted.length - 1]);
             r.put("stddev_ms", Math.sqrt(var));
+            var profile = sim.profileStep();
+            if (!profile.isEmpty()) {
+                r.put("profile_ms", profile); // one extra step, with a GPU timestamp after every operation
+            }
             r.put("finite", Double.isFinite(sim.maxSpeed()));
             return r;
         }

@@ -73,6 +73,14 @@ public interface Simulation extends AutoCloseable {
         return java.util.List.of();
     }
 
+    /**
+     * Takes one step and returns the time of each of its operations in ms (GPU timestamps); empty
+     * where the backend cannot tell.
+     */
+    default java.util.Map<String, Double> profileStep() {
+        return java.util.Map.of();
+    }
+
     /** The device buffers (name, bytes, memory, lifetime); empty on the CPU. */
     default java.util.List<java.util.Map<String, Object>> memoryMap() {
         return java.util.List.of();

@@ -57,6 +57,21 @@ public final class GpuLes implements Simulation {
     private final StepProgram stepProgram;
     private final StepProgram diagnosticsProgram;
     private final StepProgram ringProgram;
+    private final StepProgram profiledStep;
+    private final List<String> profileLabels = new ArrayList<>();
+
+    /** Records one LES step into a builder; with labels, a timestamp (and its label) after each operation. */
+    @FunctionalInterface
+    private interface StepRecorder {
+        void record(StepProgram.Builder b, List<String> labels);
+    }
+
+    private static void mark(StepProgram.Builder b, List<String> labels, String label) {
+        if (labels != null) {
+            b.timestamp();
+            labels.add(label);
+        }
+    }
     private long steps;
     private double time;
     private long ringRead;
@@ -121,24 +136,38 @@ public final class GpuLes implements Simulation {
             ComputeKernel.Binding toOmega = combine.bind(omega, stages, omega, step);
             ComputeKernel.Binding cflBinding = cfl.bind(rowMax, step, ring);
 
-            StepProgram.Builder b = StepProgram.builder(ctx, "les-step");
-            for (int t = 0; t < s; t++) {
-                b.dispatch(t == 0 ? spectralFromOmega : spectralFromStage, spectralPush, gx, gy, 1);
-                b.fft(inverse, VkFftPlan.INVERSE);
-                b.dispatch(physicalBinding, physicalPush, n, 1, 1);
-                b.fft(forward, VkFftPlan.FORWARD);
-                b.dispatch(explicitBinding, Push.of(precision).i(n).i(len).i(sgs ? 1 : 0).i(f != null ? 1 : 0).i(t).build(),
-                        gx, gy, 1);
-                b.barrier();
-                if (t == 0) {
-                    b.dispatch(cflBinding, cflPush, 1, 1, 1);
-                    b.barrier();
+            // The step, recorded twice: plain, and (where the queue has timestamps) with a timestamp
+            // after every operation, for the per-operation profile of profileStep().
+            StepRecorder recorder = (b, labels) -> {
+                for (int t = 0; t < s; t++) {
+                    String st = "stage " + (t + 1) + ": ";
+                    mark(b.dispatch(t == 0 ? spectralFromOmega : spectralFromStage, spectralPush, gx, gy, 1), labels,
+                            st + "les_spectral_fields");
+                    mark(b.fft(inverse, VkFftPlan.INVERSE), labels, st + "VkFFT C2R batch " + spectralFields);
+                    mark(b.dispatch(physicalBinding, physicalPush, n, 1, 1), labels, st + "les_physical_products");
+                    mark(b.fft(forward, VkFftPlan.FORWARD), labels, st + "VkFFT R2C batch " + productFields);
+                    b.dispatch(explicitBinding, Push.of(precision).i(n).i(len).i(sgs ? 1 : 0).i(f != null ? 1 : 0).i(t).build(),
+                            gx, gy, 1);
+                    mark(b.barrier(), labels, st + "les_explicit_term");
+                    if (t == 0) {
+                        b.dispatch(cflBinding, cflPush, 1, 1, 1);
+                        mark(b.barrier(), labels, st + "les_cfl_dt");
+                    }
+                    ButcherTableau.Combination c = tableau.combination(t + 1);
+                    b.dispatch(t + 1 == s ? toOmega : toStage, combinationPush(c, n, len), gx, gy, 1);
+                    mark(b.barrier(), labels, st + "les_lawson_combine");
                 }
-                ButcherTableau.Combination c = tableau.combination(t + 1);
-                b.dispatch(t + 1 == s ? toOmega : toStage, combinationPush(c, n, len), gx, gy, 1);
-                b.barrier();
-            }
+            };
+            StepProgram.Builder b = StepProgram.builder(ctx, "les-step");
+            recorder.record(b, null);
             stepProgram = own(b.freeze());
+            if (ctx.timestampValidBits() > 0) {
+                StepProgram.Builder pb = StepProgram.builder(ctx, "les-step-profiled").timestamp();
+                recorder.record(pb, profileLabels);
+                profiledStep = own(pb.freeze());
+            } else {
+                profiledStep = null;
+            }
 
             diagnosticsProgram = own(StepProgram.builder(ctx, "les-diagnostics")
                     .dispatch(spectralFromOmega, spectralPush, gx, gy, 1)
@@ -273,6 +302,11 @@ public final class GpuLes implements Simulation {
             limit = maxDt;
         }
         stepProgram.run(count);
+        return consumeRing(count);
+    }
+
+    /** Reads the ring entries of the {@code count} steps just taken: their dt (for the time) and max|u| (for blow-ups). */
+    private StepInfo consumeRing(int count) {
         ringProgram.run();
         ByteBuffer r = ringProgram.readBack(ring, 0);
         long total = Integer.toUnsignedLong(r.getInt(0));
@@ -293,6 +327,27 @@ public final class GpuLes implements Simulation {
         }
         ringRead = total;
         return last;
+    }
+
+    /**
+     * Takes one real step through the profiled recording and returns the GPU time of each operation
+     * in ms, in order (timestamps after each; an FFT's time includes its barriers). Empty where the
+     * queue has no timestamps.
+     */
+    @Override
+    public Map<String, Double> profileStep() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (profiledStep == null) {
+            return out;
+        }
+        profiledStep.run();
+        consumeRing(1);
+        double[] ns = profiledStep.timestampsNanos();
+        for (int i = 0; i < profileLabels.size(); i++) {
+            out.put(profileLabels.get(i), (ns[i + 1] - ns[i]) * 1e-6);
+        }
+        out.put("total", ns[ns.length - 1] * 1e-6);
+        return out;
     }
 
     private double real(ByteBuffer b, long offset) {

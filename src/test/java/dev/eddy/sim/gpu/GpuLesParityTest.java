@@ -15,6 +15,7 @@ import dev.eddy.gpu.TransferLedger;
 import dev.eddy.sim.Precision;
 import dev.eddy.sim.Simulation;
 import dev.eddy.sim.Simulations;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -140,6 +141,27 @@ class GpuLesParityTest {
             var info = sim.step(1e-3);
             assertEquals(1e-3, info.dt(), 0.0);
             assertEquals(t + 1e-3, sim.time(), 1e-15);
+        }
+    }
+
+    @Test
+    void theProfiledStepIsARealStepAndTimesEveryOperation() {
+        RunConfig c = config(Precision.FP32, "heun", 0.17, 0.4, false);
+        double[] plain;
+        try (GpuLes sim = gpu(c)) {
+            sim.advance(2, Double.POSITIVE_INFINITY);
+            plain = sim.spectralState();
+        }
+        try (GpuLes sim = gpu(c)) {
+            sim.advance(1, Double.POSITIVE_INFINITY);
+            var profile = sim.profileStep();
+            Assumptions.assumeFalse(profile.isEmpty(), "this device's queue has no timestamps");
+            assertEquals(2, sim.stepCount());
+            assertArrayEquals(plain, sim.spectralState(), 0.0, "the profiled recording must compute the same step");
+            assertTrue(profile.containsKey("stage 1: VkFFT C2R batch 6") && profile.containsKey("stage 2: les_lawson_combine"),
+                    profile.keySet().toString());
+            double sum = profile.entrySet().stream().filter(e -> !e.getKey().equals("total")).mapToDouble(Map.Entry::getValue).sum();
+            assertEquals(profile.get("total"), sum, 1e-9 + 1e-9 * sum);
         }
     }
 }
