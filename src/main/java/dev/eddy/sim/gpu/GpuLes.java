@@ -77,6 +77,11 @@ public final class GpuLes implements Simulation {
     private long ringRead;
     private double limit = Double.POSITIVE_INFINITY;
     private StepInfo last = new StepInfo(0, 0);
+    /**
+     * The last host copy of ω̂, valid until the state changes: a step that takes a snapshot and a
+     * checkpoint asks for ω̂ three times (ω, its spectrum, the checkpoint), and it crosses once.
+     */
+    private double[] hostState;
 
     public GpuLes(RunConfig config, ContextOptions options) {
         this.config = config;
@@ -301,6 +306,7 @@ public final class GpuLes implements Simulation {
             ctx.staging().upload(step, 2L * precision.bytes(), b, "dt limit");
             limit = maxDt;
         }
+        hostState = null; // the state changes from here on, even if the run fails
         stepProgram.run(count);
         return consumeRing(count);
     }
@@ -340,6 +346,7 @@ public final class GpuLes implements Simulation {
         if (profiledStep == null) {
             return out;
         }
+        hostState = null;
         profiledStep.run();
         consumeRing(1);
         double[] ns = profiledStep.timestampsNanos();
@@ -366,9 +373,11 @@ public final class GpuLes implements Simulation {
 
     @Override
     public double[] spectralState() {
-        double[] out = new double[grid.fieldLength()];
-        ctx.staging().downloadReals(omega, out, precision, "state");
-        return out;
+        if (hostState == null) {
+            hostState = new double[grid.fieldLength()];
+            ctx.staging().downloadReals(omega, hostState, precision, "state");
+        }
+        return hostState.clone();
     }
 
     @Override
@@ -377,6 +386,7 @@ public final class GpuLes implements Simulation {
             throw new IllegalArgumentException("state of " + state.length + " reals does not fit N = " + grid.n());
         }
         ctx.staging().uploadReals(omega, state, precision, "restart");
+        hostState = null;
         this.steps = step;
         this.time = time;
     }

@@ -164,4 +164,25 @@ class GpuLesParityTest {
             assertEquals(profile.get("total"), sum, 1e-9 + 1e-9 * sum);
         }
     }
+
+    @Test
+    void theStateCrossesOncePerOutputStepAndIsFreshAfterEveryStep() {
+        RunConfig c = config(Precision.FP64, "heun", 0.17, 0.4, false);
+        try (GpuLes sim = gpu(c)) {
+            sim.advance(5, Double.POSITIVE_INFINITY);
+            var ledger = sim.context().ledger();
+            long down = ledger.totalBytes(dev.eddy.gpu.TransferLedger.Direction.DEVICE_TO_HOST);
+            double[] a = sim.spectralState();
+            sim.vorticity();
+            double[] b = sim.spectralState();
+            assertArrayEquals(a, b, 0.0);
+            long stateBytes = (long) sim.grid().fieldLength() * Precision.FP64.bytes();
+            assertEquals(down + stateBytes, ledger.totalBytes(dev.eddy.gpu.TransferLedger.Direction.DEVICE_TO_HOST),
+                    "ω̂ must cross once for a state read three times");
+            a[0] = 12345; // callers get copies
+            assertTrue(sim.spectralState()[0] != 12345);
+            sim.advance(1, Double.POSITIVE_INFINITY);
+            assertTrue(TestConfigs.relL2(sim.spectralState(), b) > 0, "after a step the state is read again");
+        }
+    }
 }
