@@ -46,6 +46,8 @@ public final class GpuLes implements Simulation {
     private final int spectralFields;
     private final int productFields;
     private final VulkanContext ctx;
+    /** Whether {@link #close} closes {@link #ctx}: false when the context is shared with other stages. */
+    private final boolean ownsContext;
     private final FftPlans plans;
     private final List<AutoCloseable> owned = new ArrayList<>();
     private final Map<String, DeviceBuffer> buffers = new LinkedHashMap<>();
@@ -83,7 +85,20 @@ public final class GpuLes implements Simulation {
      */
     private double[] hostState;
 
+    /** A GPU LES on a context of its own, opened with {@code options} and closed with the LES. */
     public GpuLes(RunConfig config, ContextOptions options) {
+        this(config, VulkanContext.open(options), true);
+    }
+
+    /**
+     * A GPU LES on a context shared with other stages (the codec and proxy of a pipeline read its
+     * {@link #omegaBuffer()} in place); the caller closes the context after this LES.
+     */
+    public GpuLes(RunConfig config, VulkanContext shared) {
+        this(config, shared, false);
+    }
+
+    private GpuLes(RunConfig config, VulkanContext context, boolean ownsContext) {
         this.config = config;
         this.grid = new Grid(config.n());
         this.precision = config.precision();
@@ -91,7 +106,8 @@ public final class GpuLes implements Simulation {
         this.sgs = config.physics().hasSgs();
         this.spectralFields = sgs ? 6 : 4;
         this.productFields = sgs ? 3 : 1;
-        this.ctx = VulkanContext.open(options);
+        this.ctx = context;
+        this.ownsContext = ownsContext;
         try {
             checkMemoryBudget();
             this.plans = own(FftPlans.withDefaultCache(ctx));
@@ -263,6 +279,15 @@ public final class GpuLes implements Simulation {
 
     public VulkanContext context() {
         return ctx;
+    }
+
+    /**
+     * The device buffer of the state ω̂: the unnormalised forward transform of ω in the {@link Grid}
+     * layout, in the run's precision. Other stages on the same context may read it between
+     * {@link #advance} calls (each advance waits for its steps, so the buffer is then at rest).
+     */
+    public DeviceBuffer omegaBuffer() {
+        return omega;
     }
 
     @Override
@@ -444,7 +469,7 @@ public final class GpuLes implements Simulation {
             }
         }
         owned.clear();
-        if (ctx != null) {
+        if (ctx != null && ownsContext) {
             ctx.close();
         }
     }
