@@ -38,8 +38,17 @@ public final class ReportWriter {
     /** Writes both files; {@code video} may be null (no snapshots). */
     public static void write(RunRecord run, List<RunPictures.Picture> pictures, Video.Result video) throws IOException {
         List<Section> sections = sections(run);
-        AtomicFiles.writeString(run.dir().resolve(HTML), html(run, sections, pictures, video));
-        AtomicFiles.writeString(run.dir().resolve(MD), markdown(run, sections, pictures, video));
+        writePage(run.dir(), title(run), sections, pictures, video);
+    }
+
+    /**
+     * Writes report.html and report.md of any run folder: {@code sections.get(0)} goes first, then the
+     * pictures (plots, the video, then the "snapshot" and "comparison" galleries), then the other sections.
+     */
+    static void writePage(Path dir, String title, List<Section> sections, List<RunPictures.Picture> pictures,
+                          Video.Result video) throws IOException {
+        AtomicFiles.writeString(dir.resolve(HTML), html(dir, title, sections, pictures, video));
+        AtomicFiles.writeString(dir.resolve(MD), markdown(dir, title, sections, pictures, video));
     }
 
     /** A titled table (rows of cells; the first row is the header), or a note when {@code rows} is empty. */
@@ -71,6 +80,14 @@ public final class ReportWriter {
 
         out.add(diagnostics(run));
 
+        out.add(stageTimings(m));
+        out.add(transfers(m, "no transfers: the " + run.config().backend() + " backend moves nothing between host and device"));
+        out.add(software(m));
+        return out;
+    }
+
+    /** Seconds per stage from the metrics' "stage_seconds", with each one's share of "wall_seconds". */
+    static Section stageTimings(JsonNode m) {
         List<String[]> stages = new ArrayList<>();
         if (m != null && m.has("stage_seconds")) {
             double wall = m.path("wall_seconds").asDouble();
@@ -81,9 +98,12 @@ public final class ReportWriter {
                 stages.add(new String[] {e.getKey(), num(s), wall > 0 ? String.format(Locale.ROOT, "%.1f %%", 100 * s / wall) : ""});
             }
         }
-        out.add(new Section("Stage timings", stages, stages.isEmpty() ? "not recorded: run with --log-metrics" :
-                "wall time counts the whole invocation; the time of writing this report is only in metrics.json"));
+        return new Section("Stage timings", stages, stages.isEmpty() ? "not recorded: run with --log-metrics" :
+                "wall time counts the whole invocation; the time of writing this report is only in metrics.json");
+    }
 
+    /** The transfer ledger from the metrics' "transfers"; {@code emptyNote} when there were none. */
+    static Section transfers(JsonNode m, String emptyNote) {
         List<String[]> transfers = new ArrayList<>();
         if (m != null && m.path("transfers").isArray() && !m.get("transfers").isEmpty()) {
             List<String> keys = new ArrayList<>();
@@ -93,18 +113,18 @@ public final class ReportWriter {
                 transfers.add(keys.stream().map(k -> t.path(k).asText()).toArray(String[]::new));
             }
         }
-        out.add(new Section("Transfer ledger (host ↔ device)", transfers, m == null ? "not recorded: run with --log-metrics"
-                : transfers.isEmpty() ? "no transfers: the " + run.config().backend()
-                + " backend moves nothing between host and device" : null));
+        return new Section("Transfer ledger (host ↔ device)", transfers, m == null ? "not recorded: run with --log-metrics"
+                : transfers.isEmpty() ? emptyNote : null);
+    }
 
+    static Section software(JsonNode m) {
         List<String[]> sw = new ArrayList<>();
         if (m != null) {
             sw.add(new String[] {"item", "value"});
             flatten("software.", m.path("software"), sw);
             flatten("machine.", m.path("machine"), sw);
         }
-        out.add(new Section("Software and machine", sw, sw.isEmpty() ? "not recorded: run with --log-metrics" : null));
-        return out;
+        return new Section("Software and machine", sw, sw.isEmpty() ? "not recorded: run with --log-metrics" : null);
     }
 
     private static Section diagnostics(RunRecord run) {
@@ -132,7 +152,7 @@ public final class ReportWriter {
                 num(java.util.Arrays.stream(v).min().orElse(Double.NaN)), num(java.util.Arrays.stream(v).max().orElse(Double.NaN))};
     }
 
-    private static void flatten(String prefix, JsonNode node, List<String[]> rows) {
+    static void flatten(String prefix, JsonNode node, List<String[]> rows) {
         if (node.isObject()) {
             node.fields().forEachRemaining(e -> flatten(prefix + e.getKey() + ".", e.getValue(), rows));
         } else if (!node.isMissingNode()) {
@@ -151,26 +171,26 @@ public final class ReportWriter {
 
     // ---------------------------------------------------------------- HTML
 
-    static String html(RunRecord run, List<Section> sections, List<RunPictures.Picture> pictures, Video.Result video)
+    static String html(Path dir, String title, List<Section> sections, List<RunPictures.Picture> pictures, Video.Result video)
             throws IOException {
         StringBuilder h = new StringBuilder(1 << 16);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>").append(esc(title(run)))
-                .append("</title>\n<style>\n").append(CSS).append("</style></head>\n<body>\n<h1>").append(esc(title(run)))
+        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>").append(esc(title))
+                .append("</title>\n<style>\n").append(CSS).append("</style></head>\n<body>\n<h1>").append(esc(title))
                 .append("</h1>\n<p class=\"meta\">report written ").append(Instant.now()).append(" from ")
-                .append(esc(run.dir().toAbsolutePath().normalize().toString())).append("</p>\n");
+                .append(esc(dir.toAbsolutePath().normalize().toString())).append("</p>\n");
         for (Section s : sections.subList(0, 1)) {
             table(h, s);
         }
         h.append("<h2>Pictures</h2>\n");
         for (RunPictures.Picture p : pictures) {
-            if (!p.kind().equals("snapshot")) {
-                figure(h, run.dir(), p);
+            if (p.kind().equals("plot")) {
+                figure(h, dir, p);
             }
         }
         if (video != null) {
             h.append("<h2>Video</h2>\n<figure>");
             Path file = video.file();
-            String rel = run.dir().relativize(file).toString();
+            String rel = dir.relativize(file).toString();
             long size = Files.size(file);
             String src = size <= MAX_EMBEDDED_VIDEO_BYTES ? "data:" + (video.format().equals("mp4") ? "video/mp4" : "image/gif")
                     + ";base64," + Base64.getEncoder().encodeToString(Files.readAllBytes(file)) : rel;
@@ -190,9 +210,16 @@ public final class ReportWriter {
             h.append("<h2>Vorticity snapshots</h2>\n<p>Cool–warm diverging map (Moreland 2009), symmetric limits ±max|ω| per snapshot; ")
                     .append("x to the right, y upwards.</p>\n<div class=\"gallery\">\n");
             for (RunPictures.Picture p : snaps) {
-                figure(h, run.dir(), p);
+                figure(h, dir, p);
             }
             h.append("</div>\n");
+        }
+        List<RunPictures.Picture> comparisons = pictures.stream().filter(p -> p.kind().equals("comparison")).toList();
+        if (!comparisons.isEmpty()) {
+            h.append("<h2>LES | proxy | error</h2>\n<p>").append(esc(COMPARISON_NOTE)).append("</p>\n");
+            for (RunPictures.Picture p : comparisons) {
+                figure(h, dir, p);
+            }
         }
         for (Section s : sections.subList(1, sections.size())) {
             table(h, s);
@@ -231,6 +258,9 @@ public final class ReportWriter {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
+    private static final String COMPARISON_NOTE = "The LES continued over the horizon, the proxy's prediction decoded with the"
+            + " residual of the last training snapshot, and their difference on its own symmetric scale.";
+
     private static final String CSS = """
             body { font-family: sans-serif; max-width: 1400px; margin: 1.5em auto; padding: 0 1em; color: #222; }
             table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.92em; }
@@ -258,9 +288,10 @@ public final class ReportWriter {
 
     // ---------------------------------------------------------------- Markdown
 
-    static String markdown(RunRecord run, List<Section> sections, List<RunPictures.Picture> pictures, Video.Result video) {
+    static String markdown(Path dir, String title, List<Section> sections, List<RunPictures.Picture> pictures,
+                           Video.Result video) {
         StringBuilder m = new StringBuilder(1 << 14);
-        m.append("# ").append(title(run)).append("\n\n");
+        m.append("# ").append(title).append("\n\n");
         m.append("Report written ").append(Instant.now()).append(". The pictures are the files under `")
                 .append(RunPictures.DIR).append("/`; `").append(HTML).append("` holds the same with everything embedded.\n\n");
         md(m, sections.getFirst());
@@ -273,7 +304,7 @@ public final class ReportWriter {
             m.append("![").append(p.caption()).append("](").append(p.path()).append(")\n\n");
         }
         if (video != null) {
-            String rel = run.dir().relativize(video.file()).toString();
+            String rel = dir.relativize(video.file()).toString();
             m.append("Video: [").append(rel).append("](").append(rel).append(") — ").append(video.frames())
                     .append(" snapshots, ").append(video.width()).append("×").append(video.height()).append(", ")
                     .append(video.note()).append(".\n\n");
@@ -282,6 +313,14 @@ public final class ReportWriter {
         if (!snaps.isEmpty()) {
             m.append("### Vorticity snapshots\n\nCool–warm diverging map (Moreland 2009), limits ±max|ω| per snapshot; x right, y up.\n\n");
             for (RunPictures.Picture p : snaps) {
+                m.append("![").append(p.caption()).append("](").append(p.path()).append(")\n");
+            }
+            m.append('\n');
+        }
+        List<RunPictures.Picture> comparisons = byKind.getOrDefault("comparison", List.of());
+        if (!comparisons.isEmpty()) {
+            m.append("### LES | proxy | error\n\n").append(COMPARISON_NOTE).append("\n\n");
+            for (RunPictures.Picture p : comparisons) {
                 m.append("![").append(p.caption()).append("](").append(p.path()).append(")\n");
             }
             m.append('\n');

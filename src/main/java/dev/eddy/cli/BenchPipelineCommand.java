@@ -1,0 +1,120 @@
+package dev.eddy.cli;
+
+import dev.eddy.bench.PipelineBench;
+import dev.eddy.config.ConfigException;
+import dev.eddy.io.AtomicFiles;
+import dev.eddy.io.Json;
+import dev.eddy.io.Versions;
+import dev.eddy.pipeline.Backends;
+import dev.eddy.sim.Precision;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code eddy bench pipeline}: the CPU, mixed and GPU pipelines on one case per N, and the stride/K/precision sweeps. */
+@Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the pipeline (LES → encode → learn → rollout → decode → compare) as the CPU, mixed (CPU LES and"
+                + " codec, GPU proxy) and GPU pipeline for each N, then the GPU pipeline at --sweep-n for each stride, K and"
+                + " precision; write DIR/<timestamp>-pipeline.json (one summary row per run; each run's own metrics.json"
+                + " stays under --runs)."})
+public final class BenchPipelineCommand implements Callable<Integer> {
+    @Option(names = "--sizes", split = ",", defaultValue = "256,512,1024", description = "grid sizes (default ${DEFAULT-VALUE})")
+    List<Integer> sizes;
+    @Option(names = "--cpu-max-n", defaultValue = "1024", description = "largest N of the CPU and mixed pipelines (default ${DEFAULT-VALUE})")
+    int cpuMaxN;
+    @Option(names = "--sweep-n", defaultValue = "1024", description = "N of the stride/K/precision sweeps (default ${DEFAULT-VALUE})")
+    int sweepN;
+    @Option(names = "--strides", split = ",", defaultValue = "5,10,20", description = "default ${DEFAULT-VALUE}") List<Integer> strides;
+    @Option(names = "--ks", split = ",", defaultValue = "8,16,32", description = "default ${DEFAULT-VALUE}") List<Integer> ks;
+    @Option(names = "--precisions", split = ",", defaultValue = "fp32,fp64", description = "default ${DEFAULT-VALUE}")
+    List<String> precisions;
+    @Option(names = "--precision", defaultValue = "fp32", description = "precision of the table (default ${DEFAULT-VALUE})")
+    String precision;
+    @Option(names = "--preset", defaultValue = "kolmogorov-256", description = "LES settings (N is set per row; default ${DEFAULT-VALUE})")
+    String preset;
+    @Option(names = "--spinup", defaultValue = "1000", description = "default ${DEFAULT-VALUE}") long spinup;
+    @Option(names = "--window", defaultValue = "400", description = "default ${DEFAULT-VALUE}") long window;
+    @Option(names = "--stride", defaultValue = "10", description = "default ${DEFAULT-VALUE}") int stride;
+    @Option(names = "--horizon", defaultValue = "200", description = "default ${DEFAULT-VALUE}") long horizon;
+    @Option(names = "--k", defaultValue = "16", description = "default ${DEFAULT-VALUE}") int k;
+    @Option(names = "--tile", defaultValue = "8", description = "default ${DEFAULT-VALUE}") int tile;
+    @Option(names = "--theta", defaultValue = "0.7", description = "default ${DEFAULT-VALUE}") double theta;
+    @Option(names = "--compare-every", defaultValue = "5", description = "default ${DEFAULT-VALUE}") int compareEvery;
+    @Option(names = "--threads", defaultValue = "0", description = "CPU threads (0 = all cores)") int threads;
+    @Option(names = "--device", paramLabel = "INDEX|NAME", description = "Vulkan device (default: first discrete GPU)") String device;
+    @Option(names = "--out", defaultValue = "planning/benchmarks", paramLabel = "DIR", description = "default ${DEFAULT-VALUE}")
+    Path out;
+    @Option(names = "--runs", paramLabel = "DIR", description = "where each run's folder goes (default: a temporary folder)")
+    Path runs;
+    @Option(names = "--label", defaultValue = "", description = "a note stored with the results") String label;
+
+    @Override
+    public Integer call() throws Exception {
+        if (device != null) {
+            System.setProperty(dev.eddy.sim.Simulations.DEVICE_PROPERTY, device);
+        }
+        PipelineBench.Case base = new PipelineBench.Case(sizes.getFirst(), Precision.parse(precision), Backends.all("cpu"), spinup,
+                window, stride, horizon, k, tile, theta, compareEvery, preset, threads);
+        List<Map.Entry<String, PipelineBench.Case>> plan = PipelineBench.plan(base, sizes, cpuMaxN, sweepN, strides, ks,
+                precisions.stream().map(Precision::parse).toList());
+        for (var e : plan) {
+            e.getValue().settings(); // refuse a bad row before the first one runs
+        }
+        Path root = runs != null ? runs : Files.createTempDirectory("eddy-bench-pipeline");
+        if (runs != null && Files.isDirectory(runs)) {
+            try (var entries = Files.list(runs)) {
+                if (entries.findAny().isPresent()) {
+                    throw new ConfigException("--runs " + runs + " is not empty");
+                }
+            }
+        }
+        List<Map<String, Object>> rows = new ArrayList<>();
+        int i = 0;
+        for (var e : plan) {
+            PipelineBench.Case c = e.getValue();
+            System.out.printf(Locale.ROOT, "[%d/%d] %s: %s N=%d %s stride %d K %d%n", ++i, plan.size(), e.getKey(),
+                    c.backends().label(), c.n(), c.precision().label(), c.stride(), c.k());
+            Map<String, Object> row = PipelineBench.run(e.getKey(), c, PipelineBench.rowDir(root, i, c), s -> { });
+            rows.add(row);
+            if (row.containsKey("error")) {
+                System.out.println("  FAILED: " + row.get("error"));
+            } else {
+                var sp = (com.fasterxml.jackson.databind.JsonNode) row.get("speed");
+                @SuppressWarnings("unchecked")
+                var last = (Map<String, Object>) row.get("last");
+                System.out.printf(Locale.ROOT, "  LES %.4g ms/step, proxy %.4g ms/step, rollout speed-up %.3g, end-to-end %.3g s;"
+                                + " last rel L2 %.3g (floor %.3g)%n", sp.path("les_ms_per_step").asDouble(),
+                        sp.path("proxy_ms_per_step_wall").asDouble(), sp.path("speedup_rollout_vs_les").asDouble(),
+                        sp.path("pipeline_seconds").asDouble(), last.get("rel_l2_with_residual"), last.get("codec_floor_rel_l2"));
+            }
+        }
+        Instant now = Instant.now();
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(now);
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("schema", "eddy-bench/1");
+        doc.put("kind", "pipeline");
+        doc.put("date", now.toString());
+        doc.put("label", label);
+        doc.put("units", "seconds (stage_seconds, wall), milliseconds per step (speed.*_ms_*); errors relative to the LES"
+                + " continued over the horizon; one proxy step = stride LES steps");
+        doc.put("base_case", base);
+        doc.put("software", Versions.software());
+        doc.put("machine", Versions.machine());
+        doc.put("results", rows);
+        Files.createDirectories(out);
+        Path json = out.resolve(stamp + "-pipeline.json");
+        AtomicFiles.writeString(json, Json.write(doc));
+        System.out.println("wrote " + json + " (runs in " + root + ")");
+        return rows.stream().anyMatch(r -> r.containsKey("error")) ? ExitCodes.RUNTIME : ExitCodes.OK;
+    }
+}

@@ -1,0 +1,184 @@
+package dev.eddy.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eddy.io.Json;
+import dev.eddy.viz.Colormap;
+import dev.eddy.viz.Comparison;
+import dev.eddy.viz.FieldImage;
+import dev.eddy.viz.Images;
+import dev.eddy.viz.Plots;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+
+/**
+ * The pictures and report of an {@code eddy pipeline} run: error against horizon (latent-only, with the
+ * residual, and the codec floor), correlation and energy/enstrophy drift against horizon, LES | proxy |
+ * error panels at a few horizon steps, and report.html/report.md with the speed table, the horizon
+ * table, the fit of A, stage timings and the transfer ledger (built from the metrics tree, so the
+ * report shows exactly what metrics.json says).
+ */
+public final class PipelineReport {
+    /** Comparison panels kept per run (evenly spread over the compared steps, first and last included). */
+    public static final int MAX_COMPARISONS = 6;
+
+    private PipelineReport() {
+    }
+
+    /**
+     * One horizon step's LES and decoded proxy fields, subsampled to at most {@link FieldImage#MAX_SIDE}
+     * per side (what the picture shows anyway), so keeping a few of them costs little memory at N = 4096.
+     */
+    public record Frame(int proxyStep, long lesStep, double time, int side, double[] les, double[] proxy) {
+        public static Frame of(int n, int proxyStep, long lesStep, double time, double[] les, double[] proxy) {
+            int every = Math.max(1, n / FieldImage.MAX_SIDE);
+            int side = n / every;
+            return new Frame(proxyStep, lesStep, time, side, subsample(les, n, every), subsample(proxy, n, every));
+        }
+
+        private static double[] subsample(double[] f, int n, int every) {
+            if (every == 1) {
+                return f.clone();
+            }
+            int side = n / every;
+            double[] out = new double[side * side];
+            for (int y = 0; y < side; y++) {
+                for (int x = 0; x < side; x++) {
+                    out[y * side + x] = f[(y * every) * n + x * every];
+                }
+            }
+            return out;
+        }
+    }
+
+    /** The horizon steps (1-based proxy steps) whose panels are kept: among the compared ones, evenly spread. */
+    public static Set<Integer> picturedSteps(int horizon, int compareEvery) {
+        List<Integer> compared = new ArrayList<>();
+        for (int h = 1; h <= horizon; h++) {
+            if (h % compareEvery == 0 || h == horizon) {
+                compared.add(h);
+            }
+        }
+        Set<Integer> out = new TreeSet<>();
+        int k = Math.min(MAX_COMPARISONS, compared.size());
+        for (int i = 0; i < k; i++) {
+            out.add(compared.get(k == 1 ? compared.size() - 1 : (int) Math.round(i * (compared.size() - 1) / (double) (k - 1))));
+        }
+        return out;
+    }
+
+    public static void write(Path dir, Object settings, JsonNode metrics, List<Frame> frames, Consumer<String> log)
+            throws IOException {
+        dev.eddy.viz.Headless.ensure();
+        Path pics = dir.resolve(RunPictures.DIR);
+        Files.createDirectories(pics);
+        List<RunPictures.Picture> pictures = new ArrayList<>();
+        JsonNode h = metrics.path("horizon");
+        int count = h.size();
+        if (count > 0) {
+            double[] t = new double[count];
+            String[] kinds = {"latent_only", "with_residual", "codec_floor", "codec_floor_latent_only"};
+            String[] labels = {"proxy, latent only", "proxy + residual of last training snapshot", "codec floor (LES encoded)",
+                    "codec floor, latent only"};
+            double[][] rel = new double[kinds.length][count];
+            double[][] corr = new double[2][count];
+            double[][] drift = new double[2][count];
+            for (int i = 0; i < count; i++) {
+                JsonNode p = h.get(i);
+                t[i] = p.path("proxy_step").asDouble();
+                for (int k = 0; k < kinds.length; k++) {
+                    rel[k][i] = p.path(kinds[k]).path("relL2").asDouble();
+                }
+                corr[0][i] = p.path("latent_only").path("correlation").asDouble();
+                corr[1][i] = p.path("with_residual").path("correlation").asDouble();
+                drift[0][i] = p.path("with_residual").path("energyRelError").asDouble();
+                drift[1][i] = p.path("with_residual").path("enstrophyRelError").asDouble();
+            }
+            String axis = "proxy steps (× " + metrics.path("settings").path("stride").asInt() + " LES steps)";
+            pictures.add(save(pics, "error_vs_horizon.png", Plots.errorVsHorizon(t, labels, rel, "relative L2 error", axis),
+                    "Relative L2 error of the decoded proxy against the LES over the horizon, with the codec floor", "plot"));
+            pictures.add(save(pics, "correlation_vs_horizon.png", Plots.errorVsHorizon(t, new String[] {labels[0], labels[1]}, corr,
+                    "correlation", axis), "Correlation of the decoded proxy with the LES over the horizon", "plot"));
+            pictures.add(save(pics, "drift_vs_horizon.png", Plots.errorVsHorizon(t, new String[] {"energy", "enstrophy"}, drift,
+                    "relative drift", axis), "Energy and enstrophy of the proxy (with residual) relative to the LES", "plot"));
+        }
+        for (Frame f : frames) {
+            BufferedImage img = Comparison.render(f.les(), f.proxy(), f.side(), String.format(Locale.ROOT,
+                    "after %d proxy step(s): LES step %d, t = %.4g", f.proxyStep(), f.lesStep(), f.time()), Colormap.coolWarm());
+            pictures.add(save(pics, String.format(Locale.ROOT, "compare_%04d.png", f.proxyStep()), img,
+                    "LES | proxy | error after " + f.proxyStep() + " proxy step(s)", "comparison"));
+        }
+        ReportWriter.writePage(dir, title(dir, metrics), sections(metrics, settings), pictures, null);
+        log.accept("report: " + dir.resolve(ReportWriter.HTML));
+    }
+
+    private static RunPictures.Picture save(Path pics, String name, BufferedImage img, String caption, String kind)
+            throws IOException {
+        Images.writePng(pics.resolve(name), img);
+        return new RunPictures.Picture(RunPictures.DIR + "/" + name, caption, kind);
+    }
+
+    private static String title(Path dir, JsonNode m) {
+        JsonNode les = m.path("settings").path("les");
+        return "Eddy pipeline " + dir.toAbsolutePath().normalize().getFileName() + " — N = " + les.path("n").asText() + ", "
+                + les.path("precision").asText() + ", " + m.path("backends").path("label").asText("?") + " ("
+                + m.path("backends").path("sim").asText() + " LES, " + m.path("backends").path("codec").asText() + " codec, "
+                + m.path("backends").path("proxy").asText() + " proxy)";
+    }
+
+    private static List<ReportWriter.Section> sections(JsonNode m, Object settings) {
+        List<ReportWriter.Section> out = new ArrayList<>();
+        List<String[]> speed = new ArrayList<>();
+        speed.add(new String[] {"quantity", "value"});
+        speed.add(new String[] {"status", m.path("status").asText("?")});
+        speed.add(new String[] {"device", m.path("device").asText("?")});
+        speed.add(new String[] {"latent dimension d", m.path("latent_dimension").asText()});
+        speed.add(new String[] {"frozen dt", ReportWriter.num(m.path("frozen_dt").asDouble())});
+        m.path("speed").fields().forEachRemaining(e -> speed.add(new String[] {e.getKey(),
+                e.getValue().isNumber() ? ReportWriter.num(e.getValue().asDouble()) : e.getValue().asText()}));
+        out.add(new ReportWriter.Section("Pipeline and speed", speed, "one proxy step stands for the stride's LES steps;"
+                + " sim_truth is the LES over the horizon, the work the proxy replaces"));
+
+        List<String[]> horizon = new ArrayList<>();
+        horizon.add(new String[] {"proxy step", "LES step", "latent rel. error", "rel L2 (latent only)", "rel L2 (+ residual)",
+                "correlation (+ residual)", "energy drift", "enstrophy drift", "codec floor rel L2"});
+        for (JsonNode p : m.path("horizon")) {
+            JsonNode r = p.path("with_residual");
+            horizon.add(new String[] {p.path("proxy_step").asText(), p.path("les_step").asText(),
+                    ReportWriter.num(p.path("latent_rel_error").asDouble()), ReportWriter.num(p.path("latent_only").path("relL2").asDouble()),
+                    ReportWriter.num(r.path("relL2").asDouble()), ReportWriter.num(r.path("correlation").asDouble()),
+                    ReportWriter.num(r.path("energyRelError").asDouble()), ReportWriter.num(r.path("enstrophyRelError").asDouble()),
+                    ReportWriter.num(p.path("codec_floor").path("relL2").asDouble())});
+        }
+        out.add(new ReportWriter.Section("Proxy against the LES over the horizon", horizon, "also in horizon.csv"));
+
+        List<String[]> fit = new ArrayList<>();
+        fit.add(new String[] {"item", "value"});
+        ReportWriter.flatten("", m.path("proxy"), fit);
+        out.add(new ReportWriter.Section("The learnt operator A", fit, null));
+
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"setting", "value"});
+        ReportWriter.flatten("", Json.MAPPER.valueToTree(settings), rows);
+        out.add(new ReportWriter.Section("Settings", rows, "the same settings are in pipeline.json"));
+        out.add(ReportWriter.stageTimings(m));
+        out.add(ReportWriter.transfers(m, "no transfers: every stage ran on the CPU"));
+        List<String[]> warnings = new ArrayList<>();
+        for (JsonNode w : m.path("warnings")) {
+            if (warnings.isEmpty()) {
+                warnings.add(new String[] {"warning"});
+            }
+            warnings.add(new String[] {w.asText()});
+        }
+        out.add(new ReportWriter.Section("Warnings", warnings, warnings.isEmpty() ? "none" : null));
+        out.add(ReportWriter.software(m));
+        return out;
+    }
+}
