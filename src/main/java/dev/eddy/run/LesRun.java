@@ -70,7 +70,7 @@ public final class LesRun {
      */
     private boolean overlapSnapshots = true;
     /** Snapshots handed to the writer and not yet written, at most: one per snapshot staging buffer of a GPU backend. */
-    static final int SNAPSHOTS_IN_FLIGHT = 2;
+    public static final int SNAPSHOTS_IN_FLIGHT = 2;
     private SnapshotWriter writer;
     private long lastCheckpointStep = -1;
     /** The backend's transfer ledger and memory map, kept as of the last output (the backend is closed before metrics are written). */

@@ -19,12 +19,13 @@ import java.util.concurrent.Future;
  * failed write is thrown to the run thread at the next hand-over or {@link #drain()}.
  *
  * <p>With overlap off, a snapshot is consumed on the calling thread before {@link #submit} returns:
- * the synchronous behaviour, kept as the reference the overlapped runs are tested against.
+ * the synchronous behaviour, kept as the reference the overlapped runs are tested against. The LES
+ * benchmark times both through this class, so it measures what a run does.
  */
-final class SnapshotWriter implements AutoCloseable {
+public final class SnapshotWriter implements AutoCloseable {
     /** What is done with each snapshot (SnapshotStore frame, …). */
     @FunctionalInterface
-    interface Consumer {
+    public interface Consumer {
         void accept(Snapshot s) throws IOException;
     }
 
@@ -39,7 +40,7 @@ final class SnapshotWriter implements AutoCloseable {
      * @param depth   snapshots handed over but not yet consumed, at most
      * @param times   "snapshots": time consuming them (on whichever thread); "snapshot_wait": time the run thread waits for the writer
      */
-    SnapshotWriter(boolean overlap, int depth, StageTimes times) {
+    public SnapshotWriter(boolean overlap, int depth, StageTimes times) {
         if (depth < 1) {
             throw new IllegalArgumentException("depth must be ≥ 1, got " + depth);
         }
@@ -54,7 +55,7 @@ final class SnapshotWriter implements AutoCloseable {
     }
 
     /** Hands a snapshot over to be consumed by {@code consumer}. */
-    void submit(PendingSnapshot pending, Consumer consumer) throws IOException {
+    public void submit(PendingSnapshot pending, Consumer consumer) throws IOException {
         if (!overlap) {
             consume(pending, consumer);
             return;
@@ -80,7 +81,7 @@ final class SnapshotWriter implements AutoCloseable {
     }
 
     /** Waits until every snapshot handed over is consumed; throws the first failure. */
-    void drain() throws IOException {
+    public void drain() throws IOException {
         while (!outstanding.isEmpty()) {
             waitFor(outstanding.peekFirst());
             outstanding.removeFirst();
