@@ -61,8 +61,7 @@ public final class SnapshotWriter implements AutoCloseable {
             return;
         }
         while (outstanding.size() >= depth) {
-            waitFor(outstanding.peekFirst());
-            outstanding.removeFirst();
+            waitFor(outstanding.removeFirst()); // removed first: a failure is thrown once, not again at close()
         }
         outstanding.addLast(thread.submit(() -> {
             try {
@@ -83,8 +82,7 @@ public final class SnapshotWriter implements AutoCloseable {
     /** Waits until every snapshot handed over is consumed; throws the first failure. */
     public void drain() throws IOException {
         while (!outstanding.isEmpty()) {
-            waitFor(outstanding.peekFirst());
-            outstanding.removeFirst();
+            waitFor(outstanding.removeFirst());
         }
     }
 
