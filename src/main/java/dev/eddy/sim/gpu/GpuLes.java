@@ -340,7 +340,9 @@ public final class GpuLes implements Simulation {
     /**
      * The device buffer of the state ω̂: the unnormalised forward transform of ω in the {@link Grid}
      * layout, in the run's precision. Other stages on the same context may read it between
-     * {@link #advance} calls (each advance waits for its steps, so the buffer is then at rest).
+     * {@link #advance} calls (each advance waits for its steps, so the buffer is then at rest). A
+     * snapshot's copy may still be reading it then; other readers are unaffected, and a writer must
+     * start with a barrier, as every {@link StepProgram} does.
      */
     public DeviceBuffer omegaBuffer() {
         return omega;
