@@ -2,9 +2,16 @@ package dev.eddy.bench;
 
 import dev.eddy.config.RunConfig;
 import dev.eddy.config.TimeControl;
+import dev.eddy.run.LesRun;
+import dev.eddy.run.SnapshotWriter;
+import dev.eddy.run.StageTimes;
+import dev.eddy.sim.Diagnostics;
+import dev.eddy.sim.PendingSnapshot;
 import dev.eddy.sim.Precision;
 import dev.eddy.sim.Simulation;
 import dev.eddy.sim.Simulations;
+import dev.eddy.sim.Snapshot;
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -75,5 +82,103 @@ public final class CpuLesBench {
             r.put("finite", Double.isFinite(sim.maxSpeed()));
             return r;
         }
+    }
+
+    /** The three ways {@link #timeSnapshots} steps: no snapshots, snapshots read before stepping on, snapshots read while stepping on. */
+    private enum SnapshotMode { PLAIN, SYNC, OVERLAPPED }
+
+    /**
+     * ms per step with a snapshot every {@code every} steps, consumed the way {@link LesRun} consumes
+     * them (through {@link SnapshotWriter}): synchronously (read ω̂, transform on the host, then step
+     * on) against overlapped (request the copy, step on, and consume the copy on the writer thread),
+     * with plain stepping as the baseline. The host work per snapshot is the run's, minus the disk
+     * write: ω̂ to the host, the inverse FFT, the shell spectrum. After the first step and the warm-up,
+     * {@code rounds} rounds each time every mode over {@code steps} steps, in turn, so any drift of the
+     * state or the clocks affects all modes alike. The medians over the rounds are reported.
+     */
+    public static Map<String, Object> timeSnapshots(RunConfig config, int warmup, int steps, int every, int rounds)
+            throws IOException {
+        if (every < 1 || steps < every || rounds < 1) {
+            throw new IllegalArgumentException("need 1 ≤ snapshot interval (" + every + ") ≤ steps (" + steps + ") and rounds ≥ 1");
+        }
+        try (Simulation sim = Simulations.create(config)) {
+            sim.step(Double.POSITIVE_INFINITY);
+            if (warmup > 0) {
+                advance(sim, warmup);
+            }
+            Map<SnapshotMode, double[]> ms = new java.util.EnumMap<>(SnapshotMode.class);
+            Map<SnapshotMode, StageTimes> stages = new java.util.EnumMap<>(SnapshotMode.class);
+            long[] snapshots = new long[1];
+            double[] sink = new double[1]; // consumers write here, so the host work cannot be optimised away
+            for (SnapshotMode m : SnapshotMode.values()) {
+                ms.put(m, new double[rounds]);
+                stages.put(m, new StageTimes());
+            }
+            for (int r = 0; r < rounds; r++) {
+                for (SnapshotMode m : SnapshotMode.values()) {
+                    StageTimes times = stages.get(m);
+                    long t0 = System.nanoTime();
+                    try (SnapshotWriter writer = new SnapshotWriter(m == SnapshotMode.OVERLAPPED, LesRun.SNAPSHOTS_IN_FLIGHT, times)) {
+                        // each chunk starts with its snapshot, so even a round's last snapshot has `every` steps to
+                        // hide behind before the drain that ends the round
+                        for (int done = 0; done + every <= steps; done += every) {
+                            if (m != SnapshotMode.PLAIN) {
+                                PendingSnapshot p = m == SnapshotMode.OVERLAPPED ? sim.requestSnapshot()
+                                        : PendingSnapshot.completed(new Snapshot(sim.stepCount(), sim.time(), sim.spectralState(),
+                                                sim.vorticity()));
+                                writer.submit(p, s -> {
+                                    double[] e = Diagnostics.spectrum(sim.grid(), s.spectralState());
+                                    synchronized (sink) {
+                                        sink[0] += e[1] + s.vorticity()[0];
+                                    }
+                                });
+                                if (m == SnapshotMode.OVERLAPPED) {
+                                    snapshots[0]++;
+                                }
+                            }
+                            advance(sim, every);
+                        }
+                        writer.drain();
+                    }
+                    ms.get(m)[r] = (System.nanoTime() - t0) * 1e-6 / (steps / every * every);
+                }
+            }
+            double plain = median(ms.get(SnapshotMode.PLAIN));
+            double sync = median(ms.get(SnapshotMode.SYNC));
+            double overlapped = median(ms.get(SnapshotMode.OVERLAPPED));
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("snapshot_every", every);
+            r.put("snapshot_rounds", rounds);
+            r.put("snapshot_steps_per_round", steps / every * every);
+            r.put("snapshot_host_work", "ω̂ to the host, inverse FFT on the host (float64), shell spectrum; no disk write");
+            r.put("ms_per_step_plain", plain);
+            r.put("ms_per_step_sync", sync);
+            r.put("ms_per_step_overlapped", overlapped);
+            r.put("ms_per_step_sync_all", ms.get(SnapshotMode.SYNC));
+            r.put("ms_per_step_overlapped_all", ms.get(SnapshotMode.OVERLAPPED));
+            r.put("hidden_ms_per_snapshot", (sync - overlapped) * every);
+            r.put("snapshot_cost_sync_ms", (sync - plain) * every);
+            r.put("snapshot_cost_overlapped_ms", (overlapped - plain) * every);
+            // the writer thread's time per snapshot (wait for the copy, transform, spectrum), and the run thread's wait for the writer
+            r.put("writer_ms_per_snapshot", 1e3 * stages.get(SnapshotMode.OVERLAPPED).seconds("snapshots") / snapshots[0]);
+            r.put("run_thread_wait_ms_per_snapshot", 1e3 * stages.get(SnapshotMode.OVERLAPPED).seconds("snapshot_wait") / snapshots[0]);
+            r.put("finite", Double.isFinite(sink[0]) && Double.isFinite(sim.maxSpeed()));
+            return r;
+        }
+    }
+
+    /** {@code count} steps in advance() calls of at most {@link Simulation#maxAdvance()} steps. */
+    private static void advance(Simulation sim, int count) {
+        for (int left = count; left > 0; ) {
+            int k = Math.min(left, sim.maxAdvance());
+            sim.advance(k, Double.POSITIVE_INFINITY);
+            left -= k;
+        }
+    }
+
+    private static double median(double[] x) {
+        double[] s = x.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
     }
 }

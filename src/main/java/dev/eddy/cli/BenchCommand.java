@@ -54,6 +54,10 @@ public final class BenchCommand implements Callable<Integer> {
     List<Integer> batches;
     @Option(names = "--round-trips", defaultValue = "100", description = "round trips recorded per submit for --fft (default ${DEFAULT-VALUE})")
     int roundTrips;
+    @Option(names = "--snapshot-every", paramLabel = "S", defaultValue = "0",
+            description = "also time ms/step with a snapshot every S steps, synchronous vs overlapped with the next steps "
+                    + "(--steps per mode and round, --repeats rounds; 0 = off)")
+    int snapshotEvery;
     @Option(names = "--repeats", defaultValue = "5", description = "timed submits for --fft; for the LES, timed batches that --steps is split into (default ${DEFAULT-VALUE})")
     int repeats;
 
@@ -61,6 +65,10 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (steps < 1 || warmup < 0) {
             throw new ConfigException("--steps must be ≥ 1 and --warmup ≥ 0");
+        }
+        if (snapshotEvery < 0 || (snapshotEvery > 0 && (steps < snapshotEvery || repeats < 1))) {
+            throw new ConfigException("--snapshot-every S needs 0 < S ≤ --steps and --repeats ≥ 1 (got S = " + snapshotEvery
+                    + ", --steps " + steps + ")");
         }
         for (int n : sizes) {
             String why = FftSizes.whyNot(n);
@@ -80,10 +88,19 @@ public final class BenchCommand implements Callable<Integer> {
         List<Map<String, Object>> results = new ArrayList<>();
         for (int n : sizes) {
             for (Precision p : ps) {
-                var r = CpuLesBench.time(CpuLesBench.caseFor(n, p, backend, cs, threads), warmup, steps, lesRepeats);
+                var c = CpuLesBench.caseFor(n, p, backend, cs, threads);
+                var r = CpuLesBench.time(c, warmup, steps, lesRepeats);
                 results.add(r);
                 System.out.printf(Locale.ROOT, "%-10s N=%-5d %s  first %.1f ms  mean %.2f ms/step  (min %.2f, max %.2f)%n",
                         r.get("backend"), n, p.label(), r.get("first_step_ms"), r.get("mean_ms"), r.get("min_ms"), r.get("max_ms"));
+                if (snapshotEvery > 0) {
+                    var sr = CpuLesBench.timeSnapshots(c, warmup, steps, snapshotEvery, repeats);
+                    r.putAll(sr); // same case, a fresh instance
+                    System.out.printf(Locale.ROOT, "%-10s N=%-5d %s  snapshot every %d: plain %.3f, sync %.3f, overlapped %.3f ms/step;"
+                                    + " hidden %.2f ms per snapshot (writer %.2f ms each)%n",
+                            r.get("backend"), n, p.label(), snapshotEvery, sr.get("ms_per_step_plain"), sr.get("ms_per_step_sync"),
+                            sr.get("ms_per_step_overlapped"), sr.get("hidden_ms_per_snapshot"), sr.get("writer_ms_per_snapshot"));
+                }
             }
         }
         Instant now = Instant.now();

@@ -4,14 +4,19 @@ import dev.eddy.config.ConfigException;
 import dev.eddy.config.ConfigLoader;
 import dev.eddy.config.RunConfig;
 import dev.eddy.io.Checkpoint;
+import dev.eddy.io.AtomicFiles;
+import dev.eddy.io.Json;
 import dev.eddy.run.LesRun;
 import dev.eddy.run.Progress;
+import dev.eddy.run.RunExplanation;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code eddy run}: one LES run into an output directory. */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
@@ -59,14 +64,26 @@ public final class RunCommand implements Callable<Integer> {
     String logMetrics;
     @Option(names = "--quiet", description = "no progress lines") boolean quiet;
     @Option(names = "--no-report", description = "skip the pictures, video and report made at the end") boolean noReport;
+    @Option(names = "--explain", description = "print the run's buffers (name, size, memory, lifetime) and every planned "
+            + "host↔device copy with totals, then exit without running (no device is opened; --out is not needed)")
+    boolean explain;
+    @Option(names = "--explain-json", paramLabel = "FILE", description = "with --explain: also write the explanation as JSON")
+    Path explainJson;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         if (device != null) {
             System.setProperty(dev.eddy.sim.Simulations.DEVICE_PROPERTY, device);
         }
+        if (explainJson != null && !explain) {
+            throw new ConfigException("--explain-json goes with --explain");
+        }
         RunConfig config;
         Path dir;
+        Checkpoint resumed = null;
         if (restart != null) {
             if (out != null && !out.equals(restart)) {
                 throw new ConfigException("--restart continues in its own directory; drop --out");
@@ -79,12 +96,13 @@ public final class RunCommand implements Callable<Integer> {
             }
             dir = restart;
             LesRun.checkOutputDirectory(dir, true);
-            ConfigLoader loader = new ConfigLoader(Checkpoint.read(dir).config());
+            resumed = Checkpoint.read(dir);
+            ConfigLoader loader = new ConfigLoader(resumed.config());
             timeFlags(loader);
             loader.set("threads", threads);
             config = loader.build();
         } else {
-            if (out == null) {
+            if (out == null && !explain) {
                 throw new ConfigException("give --out DIR (or --restart DIR)");
             }
             dir = out;
@@ -98,6 +116,16 @@ public final class RunCommand implements Callable<Integer> {
             loader.setAll(physicsFlags());
             timeFlags(loader);
             config = loader.build();
+        }
+        if (explain) {
+            RunExplanation e = resumed == null ? new RunExplanation(config, false, 0, 0)
+                    : new RunExplanation(config, true, resumed.step(), resumed.time());
+            spec.commandLine().getOut().print(e.text());
+            spec.commandLine().getOut().flush();
+            if (explainJson != null) {
+                AtomicFiles.writeString(explainJson, Json.write(e.json()));
+            }
+            return ExitCodes.OK;
         }
         Path metrics = logMetrics == null ? null : logMetrics.isEmpty() ? dir.resolve("metrics.json") : Path.of(logMetrics);
         var log = quiet ? (java.util.function.Consumer<String>) s -> { } : (java.util.function.Consumer<String>) System.err::println;

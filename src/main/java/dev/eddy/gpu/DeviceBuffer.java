@@ -5,7 +5,6 @@ import static org.lwjgl.system.MemoryStack.stackPush;
 import static org.lwjgl.util.vma.Vma.*;
 import static org.lwjgl.vulkan.VK10.*;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.lwjgl.PointerBuffer;
 import org.lwjgl.system.MemoryStack;
@@ -31,6 +30,16 @@ public final class DeviceBuffer implements AutoCloseable {
     private final long buffer;
     private final long allocation;
     private boolean closed;
+
+    /** Allocates the buffer a plan describes (so a plan printed before a run is what the run allocates). */
+    public DeviceBuffer(VulkanContext ctx, BufferSpec spec) {
+        this(ctx, spec.name(), spec.bytes(), spec.lifetime(), spec.movement());
+        if (spec.memory() != BufferSpec.Memory.DEVICE_LOCAL) {
+            close();
+            throw new IllegalArgumentException("buffer '" + spec.name() + "' is planned as " + spec.memory()
+                    + "; a DeviceBuffer is device-local");
+        }
+    }
 
     public DeviceBuffer(VulkanContext ctx, String name, long bytes, String lifetime, Movement movement) {
         if (bytes <= 0) {
@@ -78,14 +87,14 @@ public final class DeviceBuffer implements AutoCloseable {
         return buffer;
     }
 
+    /** What this buffer is, in the memory map's terms. */
+    public BufferSpec spec() {
+        return new BufferSpec(name, bytes, BufferSpec.Memory.DEVICE_LOCAL, lifetime, movement);
+    }
+
     /** One line of the memory map. */
     public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", name);
-        m.put("bytes", bytes);
-        m.put("lifetime", lifetime);
-        m.put("movement", movement.name().toLowerCase(java.util.Locale.ROOT));
-        return m;
+        return spec().describe();
     }
 
     @Override

@@ -52,6 +52,16 @@ final class OneShot implements AutoCloseable {
 
     /** Submits {@code cmd} {@code times} times in one vkQueueSubmit, then waits on {@code fence} and resets it. */
     static void submitAndWait(VulkanContext ctx, VkCommandBuffer cmd, long fence, int times, String what) {
+        submit(ctx, cmd, fence, times, what);
+        check(vkWaitForFences(ctx.device(), fence, true, Long.MAX_VALUE), "vkWaitForFences(" + what + ")");
+        check(vkResetFences(ctx.device(), fence), "vkResetFences(" + what + ")");
+    }
+
+    /**
+     * Submits {@code cmd} {@code times} times in one vkQueueSubmit and returns at once; {@code fence}
+     * (unsignalled) signals when all of them are done. The caller waits on it (and resets it) later.
+     */
+    static void submit(VulkanContext ctx, VkCommandBuffer cmd, long fence, int times, String what) {
         try (MemoryStack stack = stackPush()) {
             VkSubmitInfo.Buffer submits = VkSubmitInfo.calloc(times, stack);
             PointerBuffer one = stack.pointers(cmd);
@@ -59,8 +69,6 @@ final class OneShot implements AutoCloseable {
                 submits.get(i).sType$Default().pCommandBuffers(one);
             }
             check(vkQueueSubmit(ctx.queue(), submits, fence), "vkQueueSubmit(" + what + ")");
-            check(vkWaitForFences(ctx.device(), fence, true, Long.MAX_VALUE), "vkWaitForFences(" + what + ")");
-            check(vkResetFences(ctx.device(), fence), "vkResetFences(" + what + ")");
         }
     }
 

@@ -86,9 +86,22 @@ public final class Staging implements AutoCloseable {
             if (host != null) {
                 host.close();
             }
-            host = new HostBuffer(ctx, Math.max(n, 1 << 20));
+            host = new HostBuffer(ctx, hostBytesFor(n));
         }
         return host;
+    }
+
+    /**
+     * The size of the staging buffer once the largest copy so far was {@code largestCopy} bytes: at
+     * least 1 MiB, so the many small copies (dt limit, ring reset) never reallocate it.
+     */
+    public static long hostBytesFor(long largestCopy) {
+        return Math.max(largestCopy, 1L << 20);
+    }
+
+    /** The bytes of host-visible memory this staging path holds now (0 before its first copy). */
+    public long hostBytes() {
+        return host == null ? 0 : host.bytes();
     }
 
     @Override

@@ -231,6 +231,11 @@ public final class StepProgram implements AutoCloseable {
         return name;
     }
 
+    /** The host-visible staging memory this program's declared read-backs land in (0 without read-backs). */
+    public long readBackBytes() {
+        return readBacks == null ? 0 : readBacks.bytes();
+    }
+
     public long runs() {
         return runs;
     }

@@ -11,9 +11,11 @@ import dev.eddy.report.ReportWriter;
 import dev.eddy.report.RunPictures;
 import dev.eddy.report.RunRecord;
 import dev.eddy.sim.Diagnostics;
+import dev.eddy.sim.PendingSnapshot;
 import dev.eddy.sim.Simulation;
 import dev.eddy.sim.SimulationDivergedException;
 import dev.eddy.sim.Simulations;
+import dev.eddy.sim.Snapshot;
 import dev.eddy.sim.StepInfo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,6 +63,15 @@ public final class LesRun {
     private final StageTimes times = new StageTimes();
     private final List<DiagnosticSample> diagnostics = new ArrayList<>();
     private final SnapshotStore snapshots;
+    private final RunSchedule schedule;
+    /**
+     * Snapshots are consumed (transformed, written) on a writer thread while the next steps run; off,
+     * each is consumed before the run goes on (the synchronous reference of the tests and benchmark).
+     */
+    private boolean overlapSnapshots = true;
+    /** Snapshots handed to the writer and not yet written, at most: one per snapshot staging buffer of a GPU backend. */
+    public static final int SNAPSHOTS_IN_FLIGHT = 2;
+    private SnapshotWriter writer;
     private long lastCheckpointStep = -1;
     /** The backend's transfer ledger and memory map, kept as of the last output (the backend is closed before metrics are written). */
     private List<Map<String, Object>> transfers = List.of();
@@ -75,6 +86,13 @@ public final class LesRun {
         this.config = config;
         this.options = options;
         this.snapshots = new SnapshotStore(options.dir(), config);
+        this.schedule = new RunSchedule(config);
+    }
+
+    /** Whether snapshots overlap the following steps (the default) or are written before the run goes on. */
+    public LesRun overlapSnapshots(boolean on) {
+        this.overlapSnapshots = on;
+        return this;
     }
 
     /** Refuses an output path that is a file, or a directory that already holds another run. */
@@ -103,7 +121,9 @@ public final class LesRun {
         String status = "running";
         Thread hook = new Thread(this::onSignal, "eddy-checkpoint-on-signal");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (Simulation sim = times.time("setup", () -> Simulations.create(config))) {
+        // the writer closes first (waiting for its frames), then the simulation whose snapshots it consumes
+        try (Simulation sim = times.time("setup", () -> Simulations.create(config));
+             SnapshotWriter _ = (writer = new SnapshotWriter(overlapSnapshots, SNAPSHOTS_IN_FLIGHT, times))) {
             if (options.restart()) {
                 resume(sim);
             } else {
@@ -168,23 +188,21 @@ public final class LesRun {
 
     private void loop(Simulation sim) throws IOException {
         var t = config.time();
-        var out = config.output();
         Progress progress = new Progress(options.progress(), System.err, options.log(), t.steps(), t.endTime(),
                 System::nanoTime);
         progress.update(sim.stepCount(), sim.time(), 0, 0); // starts the clock
         try {
-            while (!stopRequested && (t.steps() > 0 ? sim.stepCount() < t.steps() : sim.time() < t.endTime() * (1 - 1e-12))) {
-                int count = stepsToNextEvent(sim);
-                double maxDt = t.steps() > 0 || count > 1 ? Double.POSITIVE_INFINITY : t.endTime() - sim.time();
+            while (!stopRequested && schedule.continues(sim.stepCount(), sim.time())) {
+                int count = schedule.stepsToNextEvent(sim.stepCount(), sim.time(), sim.maxAdvance());
+                double maxDt = schedule.maxDt(count, sim.time());
                 StepInfo info = times.time("sim", () -> sim.advance(count, maxDt));
                 stepsTaken += count;
                 long s = sim.stepCount();
-                boolean diag = s % out.diagnosticsEvery() == 0;
-                boolean snap = out.snapshotEvery() > 0 && s % out.snapshotEvery() == 0;
-                if (diag || snap) {
+                boolean snap = schedule.snapshotAt(s);
+                if (schedule.diagnosticsAt(s) || snap) {
                     observe(sim, info.dt(), snap);
                 }
-                if (out.checkpointEvery() > 0 && s % out.checkpointEvery() == 0) {
+                if (schedule.checkpointAt(s)) {
                     checkpoint(sim);
                 }
                 progress.update(s, sim.time(), info.dt(), info.maxSpeed());
@@ -211,38 +229,6 @@ public final class LesRun {
                 + (video != null ? ", video " + video.file() : "") + ")");
     }
 
-    /**
-     * Steps until the next diagnostics, snapshot or checkpoint step, or the end: taken in one
-     * {@link Simulation#advance} call, so a GPU backend synchronises with the host only there. With
-     * an end time, the last steps are taken one by one so the final one can be clipped.
-     */
-    private int stepsToNextEvent(Simulation sim) {
-        var t = config.time();
-        var out = config.output();
-        long s = sim.stepCount();
-        long next = nextMultiple(s, out.diagnosticsEvery());
-        if (out.snapshotEvery() > 0) {
-            next = Math.min(next, nextMultiple(s, out.snapshotEvery()));
-        }
-        if (out.checkpointEvery() > 0) {
-            next = Math.min(next, nextMultiple(s, out.checkpointEvery()));
-        }
-        if (t.steps() > 0) {
-            next = Math.min(next, t.steps());
-        }
-        long count = Math.min(next - s, sim.maxAdvance());
-        if (t.steps() == 0) {
-            // every step is at most dt: safe to batch while even count full steps stay short of the end
-            long safe = (long) Math.floor((t.endTime() - sim.time()) / t.dt()) - 1;
-            count = Math.max(1, Math.min(count, safe));
-        }
-        return (int) Math.max(1, Math.min(count, Integer.MAX_VALUE));
-    }
-
-    private static long nextMultiple(long s, long every) {
-        return (s / every + 1) * every;
-    }
-
     /** Diagnostics (and optionally a snapshot) of the current state. */
     private void observe(Simulation sim, double dt, boolean snapshot) throws IOException {
         DiagnosticSample d = times.time("diagnostics", () -> {
@@ -255,21 +241,32 @@ public final class LesRun {
                     + d.enstrophy());
         }
         if (snapshot) {
-            double[] omega = sim.vorticity();
-            double[] spectrum = Diagnostics.spectrum(sim.grid(), sim.spectralState());
-            times.time("snapshots", () -> {
-                snapshots.writeFrame(sim.stepCount(), sim.time(), omega, spectrum);
-                return null;
-            });
+            // overlapped: the copy is only started here; the writer waits for it while the next steps run
+            PendingSnapshot p = overlapSnapshots ? sim.requestSnapshot()
+                    : PendingSnapshot.completed(new Snapshot(sim.stepCount(), sim.time(), sim.spectralState(), sim.vorticity()));
+            writer.submit(p, this::writeSnapshot);
         }
     }
 
+    /** One snapshot to its frame file (on the writer thread when snapshots overlap the steps). */
+    private void writeSnapshot(Snapshot s) throws IOException {
+        double[] spectrum = Diagnostics.spectrum(new dev.eddy.sim.Grid(config.n()), s.spectralState());
+        snapshots.writeFrame(s.step(), s.time(), s.vorticity(), spectrum);
+    }
+
     private void checkpoint(Simulation sim) throws IOException {
+        // Every frame up to this step is on disk before a checkpoint names this step: a restart keeps the
+        // frames up to its checkpoint and never writes them again.
+        writer.drain();
+        if (sim.stepCount() != lastCheckpointStep) {
+            writeCheckpoint(sim);
+        }
+        // after the checkpoint's own read of the state, so the ledger in the metrics is the whole run's
         transfers = sim.transfers();
         memoryMap = sim.memoryMap();
-        if (sim.stepCount() == lastCheckpointStep) {
-            return;
-        }
+    }
+
+    private void writeCheckpoint(Simulation sim) throws IOException {
         times.time("checkpoint", () -> {
             new Checkpoint(config, sim.stepCount(), sim.time(), List.copyOf(diagnostics), sim.spectralState())
                     .write(options.dir());

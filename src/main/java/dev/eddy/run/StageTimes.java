@@ -3,7 +3,10 @@ package dev.eddy.run;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Wall-clock seconds spent per pipeline stage (sim, diagnostics, snapshots, checkpoint, hdf5, …). */
+/**
+ * Wall-clock seconds spent per pipeline stage (sim, diagnostics, snapshots, checkpoint, hdf5, …).
+ * Thread-safe: the snapshot writer charges its work from its own thread.
+ */
 public final class StageTimes {
     private final Map<String, Long> nanos = new LinkedHashMap<>();
 
@@ -22,15 +25,15 @@ public final class StageTimes {
         }
     }
 
-    public void add(String stage, long elapsedNanos) {
+    public synchronized void add(String stage, long elapsedNanos) {
         nanos.merge(stage, elapsedNanos, Long::sum);
     }
 
-    public double seconds(String stage) {
+    public synchronized double seconds(String stage) {
         return nanos.getOrDefault(stage, 0L) * 1e-9;
     }
 
-    public Map<String, Double> asSeconds() {
+    public synchronized Map<String, Double> asSeconds() {
         Map<String, Double> out = new LinkedHashMap<>();
         nanos.forEach((k, v) -> out.put(k, v * 1e-9));
         return out;

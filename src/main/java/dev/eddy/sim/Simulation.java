@@ -44,8 +44,23 @@ public interface Simulation extends AutoCloseable {
 
     double time();
 
-    /** A copy of ω̂ (half spectrum, unnormalised FFT convention). */
+    /**
+     * A copy of ω̂ (half spectrum, unnormalised FFT convention). On a device backend the state crosses
+     * to the host at most once per step: a second read of the same state, or a read after
+     * {@link #requestSnapshot()} of it, moves nothing (the transfer plan of {@code eddy run --explain}
+     * counts on this).
+     */
     double[] spectralState();
+
+    /**
+     * Starts taking a snapshot of the current state and returns without waiting for it where the
+     * backend can (a GPU backend submits a copy of ω̂ and returns; the next {@link #advance} runs while
+     * the host consumes it). The snapshot's data are those of the current step, bit for bit what
+     * {@link #spectralState()} and {@link #vorticity()} give now. The default takes them now.
+     */
+    default PendingSnapshot requestSnapshot() {
+        return PendingSnapshot.completed(new Snapshot(stepCount(), time(), spectralState(), vorticity()));
+    }
 
     /** Replaces the state; {@code state} must come from {@link #spectralState()} of the same N and precision. */
     void restore(double[] state, long step, double time);

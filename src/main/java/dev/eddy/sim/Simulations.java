@@ -11,6 +11,18 @@ public final class Simulations {
     private Simulations() {
     }
 
+    /**
+     * What {@link #create} would allocate and copy for {@code config}, computed without creating it
+     * (no device is opened): the plan {@code eddy run --explain} prints.
+     */
+    public static ResourcePlan plan(RunConfig config) {
+        return switch (config.backend()) {
+            case "cpu" -> ResourcePlan.HOST_ONLY;
+            case "vulkan" -> new dev.eddy.sim.gpu.GpuLesLayout(config);
+            default -> throw new IllegalArgumentException("unknown backend " + config.backend());
+        };
+    }
+
     public static Simulation create(RunConfig config) {
         return switch (config.backend()) {
             case "cpu" -> config.precision() == Precision.FP64 ? new CpuLes_F64(config) : new CpuLes_F32(config);

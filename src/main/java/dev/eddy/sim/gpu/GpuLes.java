@@ -1,19 +1,25 @@
 package dev.eddy.sim.gpu;
 
 import dev.eddy.config.RunConfig;
+import dev.eddy.gpu.BufferSpec;
 import dev.eddy.gpu.ComputeKernel;
 import dev.eddy.gpu.ContextOptions;
 import dev.eddy.gpu.DeviceBuffer;
 import dev.eddy.gpu.FftPlans;
+import dev.eddy.gpu.ReadBackPool;
+import dev.eddy.gpu.RealBuffers;
 import dev.eddy.gpu.StepProgram;
+import dev.eddy.gpu.TransferSpec;
 import dev.eddy.gpu.VkFftPlan;
 import dev.eddy.gpu.VulkanContext;
 import dev.eddy.sim.ButcherTableau;
 import dev.eddy.sim.Grid;
 import dev.eddy.sim.InitialCondition;
+import dev.eddy.sim.PendingSnapshot;
 import dev.eddy.sim.Precision;
 import dev.eddy.sim.Simulation;
 import dev.eddy.sim.SimulationDivergedException;
+import dev.eddy.sim.Snapshot;
 import dev.eddy.sim.StepInfo;
 import dev.eddy.sim.cpu.CpuFft2D_F64;
 import dev.eddy.sim.cpu.Parallel;
@@ -32,13 +38,17 @@ import java.util.Map;
  *
  * <p>Host↔device traffic: the initial state (and forcing) once; per {@link #advance}, the ring entries
  * of the steps taken; per diagnostics request, three reals and one real per row; per snapshot or
- * checkpoint, ω̂.
+ * checkpoint, ω̂, at most once per state. Every buffer and every copy is planned by
+ * {@link GpuLesLayout} (what {@code eddy run --explain} prints). A snapshot ({@link #requestSnapshot})
+ * is copied into one of two host-visible staging buffers without waiting, so the next {@link #advance}
+ * runs while the host consumes it.
  */
 public final class GpuLes implements Simulation {
     /** Steps one {@link #advance} may take before its ring entries are read back. */
-    public static final int RING_CAPACITY = 1024;
+    public static final int RING_CAPACITY = GpuLesLayout.RING_CAPACITY;
 
     private final RunConfig config;
+    private final GpuLesLayout layout;
     private final Grid grid;
     private final Precision precision;
     private final ButcherTableau tableau;
@@ -60,6 +70,7 @@ public final class GpuLes implements Simulation {
     private final StepProgram diagnosticsProgram;
     private final StepProgram ringProgram;
     private final StepProgram profiledStep;
+    private final ReadBackPool snapshotReadBacks;
     private final List<String> profileLabels = new ArrayList<>();
 
     /** Records one LES step into a builder; with labels, a timestamp (and its label) after each operation. */
@@ -82,8 +93,13 @@ public final class GpuLes implements Simulation {
     /**
      * The last host copy of ω̂, valid until the state changes: a step that takes a snapshot and a
      * checkpoint asks for ω̂ three times (ω, its spectrum, the checkpoint), and it crosses once.
+     * Shared with snapshots; never modified (callers get copies).
      */
     private double[] hostState;
+    /** Counts changes of the device state (steps, restores): a host copy or snapshot is of one version. */
+    private long stateVersion;
+    /** The last snapshot requested; its copy serves a later {@link #spectralState()} of the same version. */
+    private GpuSnapshot lastSnapshot;
 
     /** A GPU LES on a context of its own, opened with {@code options} and closed with the LES. */
     public GpuLes(RunConfig config, ContextOptions options) {
@@ -100,32 +116,30 @@ public final class GpuLes implements Simulation {
 
     private GpuLes(RunConfig config, VulkanContext context, boolean ownsContext) {
         this.config = config;
+        this.layout = new GpuLesLayout(config);
         this.grid = new Grid(config.n());
         this.precision = config.precision();
         this.tableau = ButcherTableau.named(config.time().stepper());
         this.sgs = config.physics().hasSgs();
-        this.spectralFields = sgs ? 6 : 4;
-        this.productFields = sgs ? 3 : 1;
+        this.spectralFields = layout.spectralFields;
+        this.productFields = layout.productFields;
         this.ctx = context;
         this.ownsContext = ownsContext;
         try {
             checkMemoryBudget();
             this.plans = own(FftPlans.withDefaultCache(ctx));
             int n = grid.n();
-            long field = (long) grid.fieldLength() * precision.bytes();
             int s = tableau.stages();
-            omega = buffer("omega", field, "run: the state ω̂", DeviceBuffer.Movement.ONCE_AT_START);
-            DeviceBuffer stageInput = buffer("stage_input", field, "step: input of stages 2..s", DeviceBuffer.Movement.NEVER);
-            DeviceBuffer stages = buffer("stages", s * field, "step: explicit terms k_1..k_s", DeviceBuffer.Movement.NEVER);
-            DeviceBuffer work = buffer("work", spectralFields * field,
-                    "stage: packed FFT fields (û, v̂, ∂ω, strain → products)", DeviceBuffer.Movement.NEVER);
-            DeviceBuffer forcing = buffer("forcing", field, "run: forcing F̂", DeviceBuffer.Movement.ONCE_AT_START);
-            rowMax = buffer("row_max", (long) n * precision.bytes(), "stage: max u²+v² per row", DeviceBuffer.Movement.ON_DEMAND);
-            step = buffer("step", 3L * precision.bytes(), "step: dt, max|u|, dt limit", DeviceBuffer.Movement.ON_DEMAND);
-            ring = buffer("ring", 8 + 2L * RING_CAPACITY * precision.bytes(), "run: (dt, max|u|) per step, read in batches",
-                    DeviceBuffer.Movement.ON_DEMAND);
-            diagRows = buffer("diag_rows", (2L * n + 2) * precision.bytes(), "diagnostics: per-row sums",
-                    DeviceBuffer.Movement.ON_DEMAND);
+            omega = buffer(layout.omega);
+            DeviceBuffer stageInput = buffer(layout.stageInput);
+            DeviceBuffer stages = buffer(layout.stages);
+            DeviceBuffer work = buffer(layout.work);
+            DeviceBuffer forcing = buffer(layout.forcing);
+            rowMax = buffer(layout.rowMax);
+            step = buffer(layout.step);
+            ring = buffer(layout.ring);
+            diagRows = buffer(layout.diagRows);
+            snapshotReadBacks = own(new ReadBackPool(ctx, layout.snapshotSlots));
 
             ComputeKernel spectral = kernel("les_spectral_fields", 2, Push.size(precision, 1, 3));
             ComputeKernel physical = kernel("les_physical_products", 2, Push.size(precision, 1, 3));
@@ -190,22 +204,24 @@ public final class GpuLes implements Simulation {
                 profiledStep = null;
             }
 
-            diagnosticsProgram = own(StepProgram.builder(ctx, "les-diagnostics")
+            StepProgram.Builder diagnostics = StepProgram.builder(ctx, "les-diagnostics")
                     .dispatch(spectralFromOmega, spectralPush, gx, gy, 1)
                     .fft(inverse, VkFftPlan.INVERSE)
                     .dispatch(physicalBinding, physicalPush, n, 1, 1)
                     .dispatch(energy.bind(omega, diagRows), Push.of(precision).i(n).i(0).build(), (n + 63) / 64, 1, 1)
                     .barrier()
-                    .dispatch(energy.bind(omega, diagRows), Push.of(precision).i(n).i(1).build(), 1, 1, 1)
-                    .readBack(rowMax, 0, rowMax.bytes(), "diagnostics")
-                    .readBack(diagRows, 2L * n * precision.bytes(), 2L * precision.bytes(), "diagnostics")
-                    .freeze());
-            ringProgram = own(StepProgram.builder(ctx, "les-ring").readBack(ring, 0, ring.bytes(), "diagnostics").freeze());
+                    .dispatch(energy.bind(omega, diagRows), Push.of(precision).i(n).i(1).build(), 1, 1, 1);
+            for (TransferSpec t : layout.diagnosticsReadBacks) {
+                readBack(diagnostics, t);
+            }
+            diagnosticsProgram = own(diagnostics.freeze());
+            ringProgram = own(readBack(StepProgram.builder(ctx, "les-ring"), layout.ringReadBack).freeze());
 
-            ctx.staging().uploadReals(omega, InitialCondition.vorticity(grid, config.initial()), precision, "initial state");
-            ctx.staging().uploadReals(forcing, f != null ? f : new double[grid.fieldLength()], precision, "initial state");
-            ctx.staging().uploadReals(step, new double[] {0, 0, Double.MAX_VALUE}, precision, "initial state");
-            ctx.staging().upload(ring, 0, java.nio.ByteBuffer.allocateDirect(8), "initial state");
+            var initial = layout.initialUploads;
+            upload(initial.get(0), omega, RealBuffers.encode(InitialCondition.vorticity(grid, config.initial()), precision));
+            upload(initial.get(1), forcing, RealBuffers.encode(f != null ? f : new double[grid.fieldLength()], precision));
+            upload(initial.get(2), step, RealBuffers.encode(new double[] {0, 0, Double.MAX_VALUE}, precision));
+            upload(initial.get(3), ring, ByteBuffer.allocateDirect(8));
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -256,10 +272,35 @@ public final class GpuLes implements Simulation {
         return resource;
     }
 
-    private DeviceBuffer buffer(String name, long bytes, String lifetime, DeviceBuffer.Movement movement) {
-        DeviceBuffer b = own(new DeviceBuffer(ctx, name, bytes, lifetime, movement));
-        buffers.put(name, b);
+    private DeviceBuffer buffer(BufferSpec spec) {
+        DeviceBuffer b = own(new DeviceBuffer(ctx, spec));
+        buffers.put(spec.name(), b);
         return b;
+    }
+
+    /** Declares a planned read-back in a program (the plan names the buffer; it must be this one). */
+    private static StepProgram.Builder readBack(StepProgram.Builder b, DeviceBuffer source, TransferSpec t) {
+        requireBuffer(t, source);
+        return b.readBack(source, t.offset(), t.bytes(), t.stage());
+    }
+
+    private StepProgram.Builder readBack(StepProgram.Builder b, TransferSpec t) {
+        return readBack(b, buffers.get(t.buffer()), t);
+    }
+
+    /** A planned synchronous upload; the data must be exactly the planned size, so the plan cannot drift from the copy. */
+    private void upload(TransferSpec t, DeviceBuffer dst, ByteBuffer data) {
+        requireBuffer(t, dst);
+        if (data.remaining() != t.bytes()) {
+            throw new IllegalStateException("planned " + t + " but " + data.remaining() + " bytes are ready");
+        }
+        ctx.staging().upload(dst, t.offset(), data, t.stage());
+    }
+
+    private static void requireBuffer(TransferSpec t, DeviceBuffer b) {
+        if (b == null || !t.buffer().equals(b.name())) {
+            throw new IllegalStateException("transfer " + t + " planned on another buffer than " + (b == null ? "none" : b.name()));
+        }
     }
 
     private ComputeKernel kernel(String name, int storageBuffers, int pushBytes) {
@@ -271,10 +312,25 @@ public final class GpuLes implements Simulation {
         return ctx.ledger().snapshot();
     }
 
-    /** The device buffers with their sizes, memory and lifetimes (the memory map). */
+    /**
+     * The buffers as allocated, with their sizes, memory and lifetimes (the memory map): the device
+     * buffers, then the host-visible staging (snapshot slots, program read-backs, the context's
+     * synchronous staging), in the order of {@link GpuLesLayout#buffers()}.
+     */
     @Override
     public List<Map<String, Object>> memoryMap() {
-        return buffers.values().stream().map(DeviceBuffer::describe).toList();
+        List<Map<String, Object>> out = new ArrayList<>();
+        buffers.values().forEach(b -> out.add(b.describe()));
+        snapshotReadBacks.describe().forEach(b -> out.add(b.describe()));
+        out.add(allocated(layout.ringStaging, ringProgram.readBackBytes()));
+        out.add(allocated(layout.diagnosticsStaging, diagnosticsProgram.readBackBytes()));
+        out.add(allocated(layout.contextStaging, ctx.staging().hostBytes()));
+        return out;
+    }
+
+    /** A planned host buffer's line with the size its owner actually allocated. */
+    private static Map<String, Object> allocated(BufferSpec planned, long bytes) {
+        return new BufferSpec(planned.name(), bytes, planned.memory(), planned.lifetime(), planned.movement()).describe();
     }
 
     public VulkanContext context() {
@@ -284,7 +340,9 @@ public final class GpuLes implements Simulation {
     /**
      * The device buffer of the state ω̂: the unnormalised forward transform of ω in the {@link Grid}
      * layout, in the run's precision. Other stages on the same context may read it between
-     * {@link #advance} calls (each advance waits for its steps, so the buffer is then at rest).
+     * {@link #advance} calls (each advance waits for its steps, so the buffer is then at rest). A
+     * snapshot's copy may still be reading it then; other readers are unaffected, and a writer must
+     * start with a barrier, as every {@link StepProgram} does.
      */
     public DeviceBuffer omegaBuffer() {
         return omega;
@@ -316,7 +374,7 @@ public final class GpuLes implements Simulation {
      */
     @Override
     public int maxAdvance() {
-        return RING_CAPACITY;
+        return layout.maxAdvance();
     }
 
     @Override
@@ -326,12 +384,11 @@ public final class GpuLes implements Simulation {
         }
         if (maxDt != limit) {
             // the dt limit (end-time clipping) lives in the step record: one small upload when it changes
-            ByteBuffer b = dev.eddy.gpu.RealBuffers.encode(new double[] {Double.isInfinite(maxDt) ? Double.MAX_VALUE : maxDt},
-                    precision);
-            ctx.staging().upload(step, 2L * precision.bytes(), b, "dt limit");
+            upload(layout.dtLimitUpload, step, RealBuffers.encode(new double[] {Double.isInfinite(maxDt) ? Double.MAX_VALUE : maxDt},
+                    precision));
             limit = maxDt;
         }
-        hostState = null; // the state changes from here on, even if the run fails
+        stateChanges(); // from here on, even if the run fails
         stepProgram.run(count);
         return consumeRing(count);
     }
@@ -339,7 +396,7 @@ public final class GpuLes implements Simulation {
     /** Reads the ring entries of the {@code count} steps just taken: their dt (for the time) and max|u| (for blow-ups). */
     private StepInfo consumeRing(int count) {
         ringProgram.run();
-        ByteBuffer r = ringProgram.readBack(ring, 0);
+        ByteBuffer r = ringProgram.readBack(ring, layout.ringReadBack.offset());
         long total = Integer.toUnsignedLong(r.getInt(0));
         if (total != ringRead + count) {
             throw new IllegalStateException("ring buffer holds " + total + " steps, expected " + (ringRead + count));
@@ -371,7 +428,7 @@ public final class GpuLes implements Simulation {
         if (profiledStep == null) {
             return out;
         }
-        hostState = null;
+        stateChanges();
         profiledStep.run();
         consumeRing(1);
         double[] ns = profiledStep.timestampsNanos();
@@ -396,13 +453,98 @@ public final class GpuLes implements Simulation {
         return time;
     }
 
+    /** The device state is about to change: host copies and snapshots of the old one no longer describe it. */
+    private void stateChanges() {
+        hostState = null;
+        stateVersion++;
+    }
+
     @Override
     public double[] spectralState() {
+        return hostState().clone();
+    }
+
+    /** ω̂ on the host, read at most once per state: from a snapshot of this state if one was requested. */
+    private double[] hostState() {
         if (hostState == null) {
-            hostState = new double[grid.fieldLength()];
-            ctx.staging().downloadReals(omega, hostState, precision, "state");
+            if (lastSnapshot != null && lastSnapshot.version == stateVersion) {
+                hostState = lastSnapshot.spectral();
+            } else {
+                double[] s = new double[grid.fieldLength()];
+                ByteBuffer b = RealBuffers.allocate(s.length, precision);
+                requireBuffer(layout.stateReadBack, omega);
+                ctx.staging().download(omega, layout.stateReadBack.offset(), b, layout.stateReadBack.stage());
+                RealBuffers.decode(b.flip(), s, precision);
+                hostState = s;
+            }
         }
-        return hostState.clone();
+        return hostState;
+    }
+
+    /**
+     * Submits a copy of ω̂ into a free snapshot staging buffer and returns at once. The next
+     * {@link #advance} is ordered behind the copy on the queue, so the snapshot holds this step's state;
+     * {@link PendingSnapshot#get()} waits for the copy only, then transforms on the calling thread.
+     * A state already on the host (or already requested) is not copied again.
+     */
+    @Override
+    public PendingSnapshot requestSnapshot() {
+        if (lastSnapshot == null || lastSnapshot.version != stateVersion) {
+            if (hostState != null) {
+                lastSnapshot = new GpuSnapshot(steps, time, stateVersion, null, hostState);
+            } else {
+                int len = grid.fieldLength();
+                ReadBackPool.Pending<double[]> copy = snapshotReadBacks.request(omega, layout.snapshotReadBack, bytes -> {
+                    double[] s = new double[len];
+                    RealBuffers.decode(bytes, s, precision);
+                    return s;
+                });
+                lastSnapshot = new GpuSnapshot(steps, time, stateVersion, copy, null);
+            }
+        }
+        return lastSnapshot;
+    }
+
+    /** A snapshot whose ω̂ is either on the host already or on its way in a {@link ReadBackPool} slot. */
+    private final class GpuSnapshot implements PendingSnapshot {
+        final long step;
+        final double time;
+        final long version;
+        private final ReadBackPool.Pending<double[]> copy;
+        private final double[] ready;
+        private Snapshot snapshot;
+
+        GpuSnapshot(long step, double time, long version, ReadBackPool.Pending<double[]> copy, double[] ready) {
+            this.step = step;
+            this.time = time;
+            this.version = version;
+            this.copy = copy;
+            this.ready = ready;
+        }
+
+        /** ω̂ of this snapshot, shared and never modified (waits for the copy). */
+        double[] spectral() {
+            return ready != null ? ready : copy.get();
+        }
+
+        @Override
+        public long step() {
+            return step;
+        }
+
+        @Override
+        public double time() {
+            return time;
+        }
+
+        @Override
+        public synchronized Snapshot get() {
+            if (snapshot == null) {
+                double[] s = spectral();
+                snapshot = new Snapshot(step, time, s.clone(), hostVorticity(grid, s));
+            }
+            return snapshot;
+        }
     }
 
     @Override
@@ -410,17 +552,24 @@ public final class GpuLes implements Simulation {
         if (state.length != grid.fieldLength()) {
             throw new IllegalArgumentException("state of " + state.length + " reals does not fit N = " + grid.n());
         }
-        ctx.staging().uploadReals(omega, state, precision, "restart");
-        hostState = null;
+        stateChanges();
+        upload(layout.restartUpload, omega, RealBuffers.encode(state, precision));
         this.steps = step;
         this.time = time;
     }
 
     @Override
     public double[] vorticity() {
-        // A snapshot is the requested output: ω̂ comes to the host (the same bytes as ω) and is
-        // transformed there, with the float64 CPU FFT.
-        double[] w = spectralState();
+        return hostVorticity(grid, hostState());
+    }
+
+    /**
+     * ω from ω̂ on the host, with the float64 CPU FFT (a snapshot is the requested output: ω̂ crosses,
+     * the same bytes as ω, and is transformed here). {@code spectral} is not modified. The synchronous
+     * {@link #vorticity()} and the snapshots both use this, so they agree bit for bit.
+     */
+    static double[] hostVorticity(Grid grid, double[] spectral) {
+        double[] w = spectral.clone();
         double scale = 1.0 / ((double) grid.n() * grid.n());
         for (int i = 0; i < w.length; i++) {
             w[i] *= scale;
@@ -441,13 +590,13 @@ public final class GpuLes implements Simulation {
     public double[] energyEnstrophyMaxSpeed() {
         diagnosticsProgram.run();
         int n = grid.n();
-        ByteBuffer rows = diagnosticsProgram.readBack(rowMax, 0);
+        ByteBuffer rows = diagnosticsProgram.readBack(rowMax, layout.diagnosticsReadBacks.get(0).offset());
         double max = 0;
         for (int j = 0; j < n; j++) {
             double v = real(rows, (long) j * precision.bytes());
             max = (v > max || v != v) ? v : max;
         }
-        ByteBuffer totals = diagnosticsProgram.readBack(diagRows, 2L * n * precision.bytes());
+        ByteBuffer totals = diagnosticsProgram.readBack(diagRows, layout.diagnosticsReadBacks.get(1).offset());
         return new double[] {real(totals, 0), real(totals, precision.bytes()), Math.sqrt(max)};
     }
 

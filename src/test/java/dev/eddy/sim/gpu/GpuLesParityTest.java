@@ -12,6 +12,7 @@ import dev.eddy.config.TimeControl;
 import dev.eddy.gpu.ContextOptions;
 import dev.eddy.gpu.GpuUnavailableException;
 import dev.eddy.gpu.TransferLedger;
+import dev.eddy.sim.PendingSnapshot;
 import dev.eddy.sim.Precision;
 import dev.eddy.sim.Simulation;
 import dev.eddy.sim.Simulations;
@@ -64,19 +65,25 @@ class GpuLesParityTest {
         double[] cpu;
         double cpuTime;
         double[] cpuDiag;
+        double[] cpuOmega30;
         try (Simulation sim = Simulations.create(c)) {
-            sim.advance(50, Double.POSITIVE_INFINITY);
+            sim.advance(30, Double.POSITIVE_INFINITY);
+            cpuOmega30 = sim.vorticity();
+            sim.advance(20, Double.POSITIVE_INFINITY);
             cpu = sim.spectralState();
             cpuTime = sim.time();
             cpuDiag = sim.energyEnstrophyMaxSpeed();
         }
         try (GpuLes sim = gpu(c)) {
             sim.advance(30, Double.POSITIVE_INFINITY);
+            PendingSnapshot at30 = sim.requestSnapshot(); // consumed only after the next 20 steps
             sim.advance(20, Double.POSITIVE_INFINITY);
             double[] gpu = sim.spectralState();
             double tol = p == Precision.FP64 ? 1e-10 : 1e-4;
             double err = TestConfigs.relL2(gpu, cpu);
             assertTrue(err < tol, "relative L2 GPU vs CPU after 50 steps: " + err);
+            double snapErr = TestConfigs.relL2(at30.get().vorticity(), cpuOmega30);
+            assertTrue(snapErr < tol, "relative L2 of ω, GPU snapshot of step 30 (read during steps 31-50) vs CPU: " + snapErr);
             assertEquals(50, sim.stepCount());
             assertEquals(cpuTime, sim.time(), cpuTime * (p == Precision.FP64 ? 1e-12 : 1e-5));
             double[] d = sim.energyEnstrophyMaxSpeed();
@@ -183,6 +190,57 @@ class GpuLesParityTest {
             assertTrue(sim.spectralState()[0] != 12345);
             sim.advance(1, Double.POSITIVE_INFINITY);
             assertTrue(TestConfigs.relL2(sim.spectralState(), b) > 0, "after a step the state is read again");
+        }
+    }
+
+    /** Read-backs of ω̂ through the ledger: stage → copies. */
+    static long copies(GpuLes sim, String stage) {
+        return sim.transfers().stream().filter(m -> m.get("stage").equals(stage)).mapToLong(m -> (Long) m.get("copies")).sum();
+    }
+
+    @Test
+    void snapshotsReadWhileLaterStepsRunHoldTheirOwnStepBitForBit() {
+        RunConfig c = config(Precision.FP64, "heun", 0.17, 0.4, false);
+        double[][] sync = new double[3][];
+        double[][] syncOmega = new double[3][];
+        double[] syncTime = new double[3];
+        try (GpuLes sim = gpu(c)) {
+            for (int k = 0; k < 3; k++) {
+                sim.advance(4, Double.POSITIVE_INFINITY);
+                sync[k] = sim.spectralState();
+                syncOmega[k] = sim.vorticity();
+                syncTime[k] = sim.time();
+            }
+        }
+        try (GpuLes sim = gpu(c)) {
+            PendingSnapshot[] p = new PendingSnapshot[3];
+            for (int k = 0; k < 3; k++) {
+                sim.advance(4, Double.POSITIVE_INFINITY);
+                p[k] = sim.requestSnapshot(); // three in flight on two staging buffers: none consumed yet
+                assertTrue(p[k] == sim.requestSnapshot(), "a second request of the same state is the same snapshot");
+            }
+            sim.advance(4, Double.POSITIVE_INFINITY);
+            for (int k = 0; k < 3; k++) {
+                var s = p[k].get();
+                assertEquals(4L * (k + 1), s.step());
+                assertEquals(syncTime[k], s.time(), 0.0);
+                assertArrayEquals(sync[k], s.spectralState(), 0.0, "snapshot " + k + " must be the state of its step");
+                assertArrayEquals(syncOmega[k], s.vorticity(), 0.0, "snapshot " + k + ": ω as the synchronous read gives it");
+            }
+            assertEquals(3, copies(sim, "snapshot"), "each snapshot crosses once: " + sim.transfers());
+            assertEquals(0, copies(sim, "state"));
+            // a checkpoint's read of a state already requested as a snapshot moves nothing more
+            PendingSnapshot now = sim.requestSnapshot();
+            double[] state = sim.spectralState();
+            assertArrayEquals(state, now.get().spectralState(), 0.0);
+            assertEquals(4, copies(sim, "snapshot"));
+            assertEquals(0, copies(sim, "state"), sim.transfers().toString());
+            // and a snapshot of a state already read moves nothing either
+            sim.advance(1, Double.POSITIVE_INFINITY);
+            double[] read = sim.spectralState();
+            assertArrayEquals(read, sim.requestSnapshot().get().spectralState(), 0.0);
+            assertEquals(4, copies(sim, "snapshot"));
+            assertEquals(1, copies(sim, "state"));
         }
     }
 }
