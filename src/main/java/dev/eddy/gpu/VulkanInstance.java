@@ -29,6 +29,8 @@ public final class VulkanInstance implements AutoCloseable {
     static final String VALIDATION_LAYER = "VK_LAYER_KHRONOS_validation";
 
     private final VkInstance instance;
+    /** Host allocation callbacks (a {@link HostAllocationCounter}'s) or null; destroy must get the same ones. */
+    private final org.lwjgl.vulkan.VkAllocationCallbacks allocator = HostAllocationCounter.current();
     private final long messenger;
     private VkDebugUtilsMessengerCallbackEXT callback;
     private final List<VkPhysicalDevice> physicalDevices;
@@ -50,7 +52,7 @@ public final class VulkanInstance implements AutoCloseable {
                 ci.ppEnabledExtensionNames(stack.pointers(stack.UTF8(VK_EXT_DEBUG_UTILS_EXTENSION_NAME)));
             }
             PointerBuffer pi = stack.mallocPointer(1);
-            int r = vkCreateInstance(ci, null, pi);
+            int r = vkCreateInstance(ci, allocator, pi);
             if (r == VK_ERROR_INCOMPATIBLE_DRIVER || r == VK_ERROR_INITIALIZATION_FAILED) {
                 throw new GpuUnavailableException(noDeviceMessage() + " [vkCreateInstance: " + VkCheck.name(r) + "]");
             }
@@ -148,7 +150,7 @@ public final class VulkanInstance implements AutoCloseable {
         if (messenger != VK_NULL_HANDLE) {
             vkDestroyDebugUtilsMessengerEXT(instance, messenger, null);
         }
-        vkDestroyInstance(instance, null);
+        vkDestroyInstance(instance, allocator);
         if (callback != null) {
             callback.free();
         }
