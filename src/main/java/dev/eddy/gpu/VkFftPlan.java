@@ -29,9 +29,7 @@ public final class VkFftPlan implements AutoCloseable {
     private MemorySegment plan;
 
     VkFftPlan(VulkanContext ctx, DeviceBuffer buffer, int nx, int ny, int batch, Precision precision, Path cacheFile) {
-        if (!ctx.supports(precision)) {
-            throw new GpuUnavailableException("device '" + ctx.info().name() + "' has no shaderFloat64: no fp64 FFT");
-        }
+        ctx.requirePrecision(precision);
         this.bridge = VkFftBridge.get();
         this.buffer = buffer;
         this.nx = nx;

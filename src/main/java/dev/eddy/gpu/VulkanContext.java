@@ -25,7 +25,7 @@ import org.lwjgl.vulkan.VkQueueFamilyProperties;
 /**
  * The one Vulkan context of a run: instance, one physical device, one compute queue, one command
  * pool, one VMA allocator, the transfer ledger and the staging path. shaderFloat64 is enabled when
- * the device has it. Closing destroys everything in reverse order of creation; the buffers, kernels,
+ * the device has it and {@link ContextOptions} does not mask it. Closing destroys everything in reverse order of creation; the buffers, kernels,
  * plans and programs made from it must be closed first.
  */
 public final class VulkanContext implements AutoCloseable {
@@ -41,10 +41,12 @@ public final class VulkanContext implements AutoCloseable {
     private final long allocator;
     private final TransferLedger ledger = new TransferLedger();
     private final java.util.Set<DeviceBuffer> liveBuffers = new java.util.LinkedHashSet<>();
+    private final ContextOptions options;
     private Staging staging;
 
-    private VulkanContext(VulkanInstance instance, int index) {
+    private VulkanContext(VulkanInstance instance, int index, ContextOptions options) {
         this.instance = instance;
+        this.options = options;
         this.info = instance.devices().get(index);
         this.physicalDevice = instance.physicalDevice(index);
         if (info.apiVersion().startsWith("1.0.")) {
@@ -99,9 +101,9 @@ public final class VulkanContext implements AutoCloseable {
 
     /** Opens the context on the device chosen by {@code options}. */
     public static VulkanContext open(ContextOptions options) {
-        VulkanInstance instance = new VulkanInstance(options.validation());
+        VulkanInstance instance = new VulkanInstance(options.validation(), options.maskedFeatures());
         try {
-            return new VulkanContext(instance, DevicePicker.pick(instance.devices(), options.device()));
+            return new VulkanContext(instance, DevicePicker.pick(instance.devices(), options.device()), options);
         } catch (RuntimeException e) {
             instance.close();
             throw e;
@@ -173,6 +175,19 @@ public final class VulkanContext implements AutoCloseable {
 
     public boolean supports(dev.eddy.sim.Precision p) {
         return p == dev.eddy.sim.Precision.FP32 || info.float64();
+    }
+
+    /**
+     * Refuses a precision this device cannot run, with what to do instead. Callers check it once,
+     * before allocating anything; kernels and FFT plans check it again for direct users.
+     */
+    public void requirePrecision(dev.eddy.sim.Precision p) {
+        if (!supports(p)) {
+            String why = options.masks(ContextOptions.FLOAT64) ? "float64 is masked by -D" + ContextOptions.MASK_PROPERTY + "="
+                    + String.join(",", options.maskedFeatures()) : "it has no shaderFloat64";
+            throw new GpuUnavailableException("Vulkan device '" + info.name() + "' cannot run " + p.label() + " (" + why
+                    + "): use --precision fp32, --backend cpu (which runs fp64), or a device with float64 ('eddy devices' lists them)");
+        }
     }
 
     /** Waits until the queue is idle (used before destroying objects a pending command might use). */

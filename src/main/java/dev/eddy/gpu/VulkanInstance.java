@@ -36,7 +36,13 @@ public final class VulkanInstance implements AutoCloseable {
     private final List<VkPhysicalDevice> physicalDevices;
     private final List<DeviceInfo> devices;
 
+    /** An instance whose devices are masked as the system property {@value ContextOptions#MASK_PROPERTY} says. */
     public VulkanInstance(boolean validation) {
+        this(validation, ContextOptions.maskedFromProperty());
+    }
+
+    /** An instance whose device list reports the {@code masked} features as absent (ContextOptions#maskedFeatures). */
+    public VulkanInstance(boolean validation, java.util.Set<String> masked) {
         loadLoader();
         try (MemoryStack stack = stackPush()) {
             boolean layer = validation && hasLayer(stack, VALIDATION_LAYER);
@@ -69,7 +75,7 @@ public final class VulkanInstance implements AutoCloseable {
             for (int i = 0; i < count.get(0); i++) {
                 VkPhysicalDevice pd = new VkPhysicalDevice(pds.get(i), instance);
                 pdl.add(pd);
-                infos.add(DeviceInfo.describe(i, pd));
+                infos.add(DeviceInfo.describe(i, pd).masking(masked));
             }
             physicalDevices = List.copyOf(pdl);
             devices = List.copyOf(infos);

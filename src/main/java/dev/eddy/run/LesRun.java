@@ -96,7 +96,6 @@ public final class LesRun {
         Path dir = options.dir();
         checkOutputDirectory(dir, options.restart());
         Files.createDirectories(dir);
-        AtomicFiles.writeString(dir.resolve(CONFIG_FILE), Json.write(config));
         // kept in memory even without --log-metrics: the report shows them
         MetricsWriter metrics = new MetricsWriter(options.metrics(), options.restart() ? "run --restart" : "run");
         long t0 = System.nanoTime();
@@ -104,6 +103,9 @@ public final class LesRun {
         Thread hook = new Thread(this::onSignal, "eddy-checkpoint-on-signal");
         Runtime.getRuntime().addShutdownHook(hook);
         try (Simulation sim = times.time("setup", () -> Simulations.create(config))) {
+            // written once the backend is up: a run refused at set-up (no device, no fp64) leaves no
+            // config.json behind that would make its directory look like a run to --restart
+            AtomicFiles.writeString(dir.resolve(CONFIG_FILE), Json.write(config));
             if (options.restart()) {
                 resume(sim);
             } else {

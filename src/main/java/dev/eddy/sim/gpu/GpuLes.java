@@ -109,6 +109,7 @@ public final class GpuLes implements Simulation {
         this.ctx = context;
         this.ownsContext = ownsContext;
         try {
+            ctx.requirePrecision(precision); // before anything is allocated or compiled
             checkMemoryBudget();
             this.plans = own(FftPlans.withDefaultCache(ctx));
             int n = grid.n();

@@ -1,5 +1,7 @@
 package dev.eddy.sim.gpu;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +9,9 @@ import dev.eddy.TestConfigs;
 import dev.eddy.gpu.ContextOptions;
 import dev.eddy.gpu.GpuException;
 import dev.eddy.gpu.GpuTests;
+import dev.eddy.gpu.GpuUnavailableException;
+import dev.eddy.gpu.HostAllocationCounter;
+import dev.eddy.gpu.VulkanContext;
 import dev.eddy.sim.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +26,33 @@ class GpuResourceTest {
         var c = TestConfigs.withBackend(TestConfigs.les(32768, Precision.FP64, 1e-4, 0.17, 1e-3, "heun"), "vulkan");
         var e = assertThrows(GpuException.class, () -> new GpuLes(c, ContextOptions.withDevice(System.getenv("EDDY_TEST_DEVICE"))).close());
         assertTrue(e.getMessage().contains("N = 32768 in fp64 needs") && e.getMessage().contains("GiB usable"), e.getMessage());
+    }
+
+    /**
+     * A masked float64 is really absent: the device reports it absent, and a fp64 LES is refused before
+     * it creates a single Vulkan object (the driver's allocation count does not move).
+     */
+    @Test
+    void fp64OnADeviceWithoutFloat64IsRefusedBeforeAnyVulkanObjectIsMade() {
+        GpuTests.contextOrSkip().close();
+        var c = TestConfigs.withBackend(TestConfigs.les(32, Precision.FP64), "vulkan");
+        var masked = new ContextOptions(System.getenv("EDDY_TEST_DEVICE"), false, java.util.Set.of(ContextOptions.FLOAT64));
+        try (HostAllocationCounter counter = HostAllocationCounter.install()) {
+            try (VulkanContext ctx = VulkanContext.open(masked)) {
+                assertFalse(ctx.info().float64(), "a masked float64 is reported absent");
+                assertFalse(ctx.supports(Precision.FP64));
+                // the failed LES's close waits for the device, which costs the driver a few allocations of its own
+                long before = counter.allocations();
+                ctx.waitIdle();
+                long drain = counter.allocations() - before;
+                before = counter.allocations();
+                var e = assertThrows(GpuUnavailableException.class, () -> new GpuLes(c, ctx));
+                assertEquals(before + drain, counter.allocations(), "Vulkan allocations made before the refusal");
+                assertTrue(e.getMessage().contains("cannot run fp64 (float64 is masked"), e.getMessage());
+                assertTrue(ctx.memoryMap().isEmpty() && ctx.ledger().snapshot().isEmpty(), "no buffer, no transfer");
+            }
+            assertEquals(0, counter.live());
+        }
     }
 
     @Test
