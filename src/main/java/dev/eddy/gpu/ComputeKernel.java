@@ -171,6 +171,9 @@ public final class ComputeKernel implements AutoCloseable {
 
     @Override
     public void close() {
+        if (ctx.abandoned()) {
+            return; // the GPU may still be using it (VulkanContext#drain)
+        }
         vkDestroyDescriptorPool(ctx.device(), descriptorPool, null);
         vkDestroyPipeline(ctx.device(), pipeline, null);
         vkDestroyPipelineLayout(ctx.device(), pipelineLayout, null);

@@ -18,6 +18,7 @@ public final class VkFftPlan implements AutoCloseable {
     public static final int FORWARD = -1;
     public static final int INVERSE = +1;
 
+    private final VulkanContext ctx;
     private final VkFftBridge bridge;
     private final DeviceBuffer buffer;
     private final int nx;
@@ -30,6 +31,7 @@ public final class VkFftPlan implements AutoCloseable {
 
     VkFftPlan(VulkanContext ctx, DeviceBuffer buffer, int nx, int ny, int batch, Precision precision, Path cacheFile) {
         ctx.requirePrecision(precision);
+        this.ctx = ctx;
         this.bridge = VkFftBridge.get();
         this.buffer = buffer;
         this.nx = nx;
@@ -120,6 +122,9 @@ public final class VkFftPlan implements AutoCloseable {
     /** Destroys the plan; the GPU must be done with every program that appended it. */
     @Override
     public void close() {
+        if (plan != null && ctx.abandoned()) {
+            plan = null; // the GPU may still be using its buffers (VulkanContext#drain)
+        }
         if (plan != null) {
             try {
                 bridge.destroy.invokeExact(plan);

@@ -139,6 +139,13 @@ public final class LesRun {
             status = "diverged";
             snapshots.assemble(diagnostics, Long.MAX_VALUE);
             throw e;
+        } catch (dev.eddy.gpu.GpuDeviceLostException e) {
+            // No GPU work after this (the context refuses it; closing the LES above only releases); the
+            // files on disk are as of the last checkpoint, which is what a restart continues from.
+            status = "device_lost";
+            throw new dev.eddy.gpu.GpuDeviceLostException(e.getMessage() + "; " + (lastCheckpointStep >= 0
+                    ? "the checkpoint of step " + lastCheckpointStep + " is kept: continue with eddy run --restart " + dir
+                    : "no checkpoint was written yet: start the run again (into another --out, or after removing " + dir + ")"), e);
         } finally {
             if (options.metrics() != null) {
                 fillMetrics(metrics, status, (System.nanoTime() - t0) * 1e-9);

@@ -460,7 +460,7 @@ public final class GpuLes implements Simulation {
     @Override
     public void close() {
         if (ctx != null) {
-            ctx.waitIdle();
+            ctx.drain(); // tolerates a lost device: what it holds is released all the same
         }
         for (int i = owned.size() - 1; i >= 0; i--) {
             try {
