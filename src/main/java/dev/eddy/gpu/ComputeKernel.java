@@ -51,10 +51,7 @@ public final class ComputeKernel implements AutoCloseable {
     private final long descriptorPool;
 
     public ComputeKernel(VulkanContext ctx, String name, Precision precision, int storageBuffers, int pushConstantBytes) {
-        if (!ctx.supports(precision)) {
-            throw new GpuUnavailableException("device '" + ctx.info().name() + "' has no shaderFloat64: kernel '" + name
-                    + "' cannot run in " + precision.label());
-        }
+        ctx.requirePrecision(precision);
         this.ctx = ctx;
         this.name = name;
         this.precision = precision;
@@ -174,6 +171,9 @@ public final class ComputeKernel implements AutoCloseable {
 
     @Override
     public void close() {
+        if (ctx.abandoned()) {
+            return; // the GPU may still be using it (VulkanContext#drain)
+        }
         vkDestroyDescriptorPool(ctx.device(), descriptorPool, null);
         vkDestroyPipeline(ctx.device(), pipeline, null);
         vkDestroyPipelineLayout(ctx.device(), pipelineLayout, null);

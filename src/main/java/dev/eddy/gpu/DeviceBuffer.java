@@ -102,6 +102,9 @@ public final class DeviceBuffer implements AutoCloseable {
         if (!closed) {
             closed = true;
             ctx.unregister(this);
+            if (ctx.abandoned()) {
+                return; // the GPU may still be using it (VulkanContext#drain)
+            }
             vmaDestroyBuffer(ctx.allocator(), buffer, allocation);
         }
     }

@@ -30,6 +30,18 @@ public record DeviceInfo(int index, String name, String type, int vendorId, int 
         return deviceLocalHeaps.stream().mapToLong(Long::longValue).sum();
     }
 
+    /**
+     * This device as Eddy may use it with {@code masked} features turned off (see
+     * {@link ContextOptions#maskedFeatures()}): what it reports is what the logical device enables.
+     */
+    DeviceInfo masking(java.util.Set<String> masked) {
+        if (!masked.contains(ContextOptions.FLOAT64) || !float64) {
+            return this;
+        }
+        return new DeviceInfo(index, name, type, vendorId, deviceId, driverVersion, driverVersionText, apiVersion,
+                deviceLocalHeaps, hostHeaps, maxWorkGroupSize, maxWorkGroupInvocations, subgroupSize, false, timestampPeriodNs);
+    }
+
     static DeviceInfo describe(int index, VkPhysicalDevice pd) {
         try (MemoryStack stack = MemoryStack.stackPush()) {
             VkPhysicalDeviceProperties p = VkPhysicalDeviceProperties.calloc(stack);

@@ -65,6 +65,9 @@ final class HostBuffer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (ctx.abandoned()) {
+            return; // the GPU may still be using it (VulkanContext#drain)
+        }
         vmaDestroyBuffer(ctx.allocator(), buffer, allocation);
     }
 }

@@ -50,8 +50,13 @@ final class OneShot implements AutoCloseable {
         }
     }
 
-    /** Submits {@code cmd} {@code times} times in one vkQueueSubmit, then waits on {@code fence} and resets it. */
+    /**
+     * Submits {@code cmd} {@code times} times in one vkQueueSubmit, then waits on {@code fence} and resets it.
+     * The wait is bounded ({@link WaitLimit}); a lost device or a wait past the limit is a
+     * {@link GpuDeviceLostException}, after which the context takes no more submissions.
+     */
     static void submitAndWait(VulkanContext ctx, VkCommandBuffer cmd, long fence, int times, String what) {
+<<<<<<< HEAD
         submit(ctx, cmd, fence, times, what);
         check(vkWaitForFences(ctx.device(), fence, true, Long.MAX_VALUE), "vkWaitForFences(" + what + ")");
         check(vkResetFences(ctx.device(), fence), "vkResetFences(" + what + ")");
@@ -62,18 +67,45 @@ final class OneShot implements AutoCloseable {
      * (unsignalled) signals when all of them are done. The caller waits on it (and resets it) later.
      */
     static void submit(VulkanContext ctx, VkCommandBuffer cmd, long fence, int times, String what) {
+=======
+        ctx.requireUsable(what);
+        FaultInjection.Fault fault = ctx.faults().next(what);
+>>>>>>> faults
         try (MemoryStack stack = stackPush()) {
             VkSubmitInfo.Buffer submits = VkSubmitInfo.calloc(times, stack);
             PointerBuffer one = stack.pointers(cmd);
             for (int i = 0; i < times; i++) {
                 submits.get(i).sType$Default().pCommandBuffers(one);
             }
+<<<<<<< HEAD
             check(vkQueueSubmit(ctx.queue(), submits, fence), "vkQueueSubmit(" + what + ")");
+=======
+            long t0 = System.nanoTime();
+            int r = fault == FaultInjection.Fault.HANG ? VK_SUCCESS : vkQueueSubmit(ctx.queue(), submits, fence);
+            if (r == VK_ERROR_DEVICE_LOST) {
+                throw ctx.deviceLost("vkQueueSubmit(" + what + ")");
+            }
+            check(r, "vkQueueSubmit(" + what + ")");
+            long limit = ctx.waitLimit().nanos(times);
+            r = ctx.faults().waitResult(vkWaitForFences(ctx.device(), fence, true, limit));
+            if (r == VK_TIMEOUT) {
+                throw ctx.timedOut(what, times, fence, limit);
+            }
+            if (r == VK_ERROR_DEVICE_LOST) {
+                throw ctx.deviceLost("vkWaitForFences(" + what + ")");
+            }
+            check(r, "vkWaitForFences(" + what + ")");
+            ctx.waitLimit().observe(System.nanoTime() - t0, times);
+            check(vkResetFences(ctx.device(), fence), "vkResetFences(" + what + ")");
+>>>>>>> faults
         }
     }
 
     @Override
     public void close() {
+        if (ctx.abandoned()) {
+            return;
+        }
         vkDestroyFence(ctx.device(), fence, null);
         vkFreeCommandBuffers(ctx.device(), ctx.commandPool(), cmd);
     }

@@ -242,6 +242,9 @@ public final class StepProgram implements AutoCloseable {
 
     @Override
     public void close() {
+        if (ctx.abandoned()) {
+            return; // the GPU may still be using it (VulkanContext#drain)
+        }
         if (queryPool != VK_NULL_HANDLE) {
             vkDestroyQueryPool(ctx.device(), queryPool, null);
         }

@@ -7,11 +7,23 @@ public final class VkCheck {
     private VkCheck() {
     }
 
-    /** Throws a {@link GpuException} "{@code what} failed: VK_ERROR_…" unless {@code result} is VK_SUCCESS. */
+    /**
+     * Throws a {@link GpuException} "{@code what} failed: VK_ERROR_…" unless {@code result} is VK_SUCCESS;
+     * VK_ERROR_DEVICE_LOST becomes a {@link GpuDeviceLostException}, which callers must not retry.
+     */
     public static void check(int result, String what) {
+        if (result == VK_ERROR_DEVICE_LOST) {
+            throw new GpuDeviceLostException(lostMessage(null, what));
+        }
         if (result != VK_SUCCESS) {
             throw new GpuException(what + " failed: " + name(result) + " (" + result + ")");
         }
+    }
+
+    /** What a lost device ({@code device}: its name, or null) means for the user; the run adds where its last checkpoint is. */
+    static String lostMessage(String device, String what) {
+        return "the GPU" + (device == null ? "" : " '" + device + "'") + " was lost during " + what + " (VK_ERROR_DEVICE_LOST: a driver reset, a GPU fault such as an"
+                + " NVIDIA Xid in the kernel log, or another process brought the device down); no further GPU work is attempted";
     }
 
     static String name(int result) {

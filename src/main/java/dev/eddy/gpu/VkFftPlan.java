@@ -18,6 +18,7 @@ public final class VkFftPlan implements AutoCloseable {
     public static final int FORWARD = -1;
     public static final int INVERSE = +1;
 
+    private final VulkanContext ctx;
     private final VkFftBridge bridge;
     private final DeviceBuffer buffer;
     private final int nx;
@@ -29,9 +30,8 @@ public final class VkFftPlan implements AutoCloseable {
     private MemorySegment plan;
 
     VkFftPlan(VulkanContext ctx, DeviceBuffer buffer, int nx, int ny, int batch, Precision precision, Path cacheFile) {
-        if (!ctx.supports(precision)) {
-            throw new GpuUnavailableException("device '" + ctx.info().name() + "' has no shaderFloat64: no fp64 FFT");
-        }
+        ctx.requirePrecision(precision);
+        this.ctx = ctx;
         this.bridge = VkFftBridge.get();
         this.buffer = buffer;
         this.nx = nx;
@@ -122,6 +122,9 @@ public final class VkFftPlan implements AutoCloseable {
     /** Destroys the plan; the GPU must be done with every program that appended it. */
     @Override
     public void close() {
+        if (plan != null && ctx.abandoned()) {
+            plan = null; // the GPU may still be using its buffers (VulkanContext#drain)
+        }
         if (plan != null) {
             try {
                 bridge.destroy.invokeExact(plan);

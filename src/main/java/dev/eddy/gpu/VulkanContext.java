@@ -25,8 +25,13 @@ import org.lwjgl.vulkan.VkQueueFamilyProperties;
 /**
  * The one Vulkan context of a run: instance, one physical device, one compute queue, one command
  * pool, one VMA allocator, the transfer ledger and the staging path. shaderFloat64 is enabled when
- * the device has it. Closing destroys everything in reverse order of creation; the buffers, kernels,
- * plans and programs made from it must be closed first.
+ * the device has it and {@link ContextOptions} does not mask it. Closing destroys everything in reverse
+ * order of creation; the buffers, kernels, plans and programs made from it must be closed first.
+ *
+ * <p>Faults: once the device is lost (or a submission outruns its {@link WaitLimit}) the context takes
+ * no more submissions; closing still destroys everything (a lost device's waits return at once), except
+ * after a timeout whose work has still not finished, when the device's objects are left to the driver
+ * (see {@link #drain()}).
  */
 public final class VulkanContext implements AutoCloseable {
     private final VulkanInstance instance;
@@ -41,10 +46,20 @@ public final class VulkanContext implements AutoCloseable {
     private final long allocator;
     private final TransferLedger ledger = new TransferLedger();
     private final java.util.Set<DeviceBuffer> liveBuffers = new java.util.LinkedHashSet<>();
+    private final ContextOptions options;
+    private final FaultInjection faults = FaultInjection.fromProperty();
+    private final WaitLimit waitLimit = WaitLimit.fromProperty();
     private Staging staging;
+    /** The first loss seen (or timeout): from then on nothing is submitted. */
+    private volatile GpuDeviceLostException lost;
+    /** The fence of a submission that timed out and may still be running (close waits for it, bounded). */
+    private long hungFence = VK_NULL_HANDLE;
+    /** Set when a timed-out submission did not finish even at close: no device object may be destroyed. */
+    private volatile boolean abandoned;
 
-    private VulkanContext(VulkanInstance instance, int index) {
+    private VulkanContext(VulkanInstance instance, int index, ContextOptions options) {
         this.instance = instance;
+        this.options = options;
         this.info = instance.devices().get(index);
         this.physicalDevice = instance.physicalDevice(index);
         if (info.apiVersion().startsWith("1.0.")) {
@@ -99,9 +114,9 @@ public final class VulkanContext implements AutoCloseable {
 
     /** Opens the context on the device chosen by {@code options}. */
     public static VulkanContext open(ContextOptions options) {
-        VulkanInstance instance = new VulkanInstance(options.validation());
+        VulkanInstance instance = new VulkanInstance(options.validation(), options.maskedFeatures());
         try {
-            return new VulkanContext(instance, DevicePicker.pick(instance.devices(), options.device()));
+            return new VulkanContext(instance, DevicePicker.pick(instance.devices(), options.device()), options);
         } catch (RuntimeException e) {
             instance.close();
             throw e;
@@ -175,14 +190,116 @@ public final class VulkanContext implements AutoCloseable {
         return p == dev.eddy.sim.Precision.FP32 || info.float64();
     }
 
+    /**
+     * Refuses a precision this device cannot run, with what to do instead. Callers check it once,
+     * before allocating anything; kernels and FFT plans check it again for direct users.
+     */
+    public void requirePrecision(dev.eddy.sim.Precision p) {
+        if (!supports(p)) {
+            String why = options.masks(ContextOptions.FLOAT64) ? "float64 is masked by -D" + ContextOptions.MASK_PROPERTY + "="
+                    + String.join(",", options.maskedFeatures()) : "it has no shaderFloat64";
+            throw new GpuUnavailableException("Vulkan device '" + info.name() + "' cannot run " + p.label() + " (" + why
+                    + "): use --precision fp32, --backend cpu (which runs fp64), or a device with float64 ('eddy devices' lists them)");
+        }
+    }
+
     /** Waits until the queue is idle (used before destroying objects a pending command might use). */
     public void waitIdle() {
-        check(vkQueueWaitIdle(queue), "vkQueueWaitIdle");
+        requireUsable("vkQueueWaitIdle");
+        int r = vkQueueWaitIdle(queue);
+        if (r == VK_ERROR_DEVICE_LOST) {
+            throw deviceLost("vkQueueWaitIdle");
+        }
+        check(r, "vkQueueWaitIdle");
+    }
+
+    FaultInjection faults() {
+        return faults;
+    }
+
+    WaitLimit waitLimit() {
+        return waitLimit;
+    }
+
+    /** Whether the device was lost (or stopped answering); nothing more is submitted then. */
+    public boolean lost() {
+        return lost != null;
+    }
+
+    /** Whether the device's objects must be left alone (see {@link #drain()}); every close() checks it. */
+    boolean abandoned() {
+        return abandoned;
+    }
+
+    /** Throws if the device was lost earlier: no further work is submitted to it. */
+    void requireUsable(String what) {
+        GpuDeviceLostException e = lost;
+        if (e != null) {
+            throw new GpuDeviceLostException("not attempting " + what + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Records that {@code what} found the device lost; returns the exception to throw. */
+    GpuDeviceLostException deviceLost(String what) {
+        GpuDeviceLostException e = new GpuDeviceLostException(VkCheck.lostMessage(info.name(), what));
+        if (lost == null) {
+            lost = e;
+        }
+        return e;
+    }
+
+    /** Records that a wait on {@code fence} ran past its limit; returns the exception to throw. */
+    synchronized GpuTimeoutException timedOut(String what, int replays, long fence, long limitNanos) {
+        GpuTimeoutException e = new GpuTimeoutException("the GPU '" + info.name() + "' did not finish " + what
+                + (replays > 1 ? " (" + replays + " replays)" : "") + " in " + WaitLimit.seconds(limitNanos)
+                + "; Eddy treats it as hung and attempts no further GPU work. If the GPU is only slow for this size,"
+                + " raise the limit: EDDY_JAVA_OPTS=-D" + WaitLimit.PROPERTY + "=SECONDS (now "
+                + WaitLimit.seconds((long) (waitLimit.floorSeconds() * 1e9)) + " plus " + (int) WaitLimit.MARGIN
+                + "× the longest replay seen)");
+        if (lost == null) {
+            lost = e;
+        }
+        hungFence = fence;
+        return e;
+    }
+
+    /**
+     * Waits for the device before its objects are destroyed, and says whether they may be. A lost device
+     * answers at once (VK_ERROR_DEVICE_LOST, which is expected here and not an error: Vulkan allows
+     * destroying objects of a lost device). After a timeout, the submission that timed out gets a
+     * bounded grace period; if it still has not finished, destroying what the GPU may be using would be
+     * undefined behaviour, so every device object is left to the driver (freed when the process exits)
+     * and this returns false.
+     */
+    public synchronized boolean drain() {
+        if (abandoned) {
+            return false;
+        }
+        if (hungFence != VK_NULL_HANDLE) {
+            int r = vkWaitForFences(device, hungFence, true, waitLimit.graceNanos());
+            if (r != VK_SUCCESS && r != VK_ERROR_DEVICE_LOST) {
+                abandoned = true;
+                System.err.println("eddy: the GPU '" + info.name() + "' still has not finished after a further "
+                        + WaitLimit.seconds(waitLimit.graceNanos()) + "; its objects are left to the driver, which frees them"
+                        + " when this process exits");
+                return false;
+            }
+            hungFence = VK_NULL_HANDLE;
+        }
+        int r = faults.waitResult(vkDeviceWaitIdle(device));
+        if (r == VK_ERROR_DEVICE_LOST) {
+            deviceLost("vkDeviceWaitIdle");
+        } else {
+            check(r, "vkDeviceWaitIdle");
+        }
+        return true;
     }
 
     @Override
     public void close() {
-        vkDeviceWaitIdle(device);
+        if (!drain()) {
+            return;
+        }
         if (staging != null) {
             staging.close();
         }

@@ -29,12 +29,20 @@ public final class VulkanInstance implements AutoCloseable {
     static final String VALIDATION_LAYER = "VK_LAYER_KHRONOS_validation";
 
     private final VkInstance instance;
+    /** Host allocation callbacks (a {@link HostAllocationCounter}'s) or null; destroy must get the same ones. */
+    private final org.lwjgl.vulkan.VkAllocationCallbacks allocator = HostAllocationCounter.current();
     private final long messenger;
     private VkDebugUtilsMessengerCallbackEXT callback;
     private final List<VkPhysicalDevice> physicalDevices;
     private final List<DeviceInfo> devices;
 
+    /** An instance whose devices are masked as the system property {@value ContextOptions#MASK_PROPERTY} says. */
     public VulkanInstance(boolean validation) {
+        this(validation, ContextOptions.maskedFromProperty());
+    }
+
+    /** An instance whose device list reports the {@code masked} features as absent (ContextOptions#maskedFeatures). */
+    public VulkanInstance(boolean validation, java.util.Set<String> masked) {
         loadLoader();
         try (MemoryStack stack = stackPush()) {
             boolean layer = validation && hasLayer(stack, VALIDATION_LAYER);
@@ -50,7 +58,7 @@ public final class VulkanInstance implements AutoCloseable {
                 ci.ppEnabledExtensionNames(stack.pointers(stack.UTF8(VK_EXT_DEBUG_UTILS_EXTENSION_NAME)));
             }
             PointerBuffer pi = stack.mallocPointer(1);
-            int r = vkCreateInstance(ci, null, pi);
+            int r = vkCreateInstance(ci, allocator, pi);
             if (r == VK_ERROR_INCOMPATIBLE_DRIVER || r == VK_ERROR_INITIALIZATION_FAILED) {
                 throw new GpuUnavailableException(noDeviceMessage() + " [vkCreateInstance: " + VkCheck.name(r) + "]");
             }
@@ -67,7 +75,7 @@ public final class VulkanInstance implements AutoCloseable {
             for (int i = 0; i < count.get(0); i++) {
                 VkPhysicalDevice pd = new VkPhysicalDevice(pds.get(i), instance);
                 pdl.add(pd);
-                infos.add(DeviceInfo.describe(i, pd));
+                infos.add(DeviceInfo.describe(i, pd).masking(masked));
             }
             physicalDevices = List.copyOf(pdl);
             devices = List.copyOf(infos);
@@ -148,7 +156,7 @@ public final class VulkanInstance implements AutoCloseable {
         if (messenger != VK_NULL_HANDLE) {
             vkDestroyDebugUtilsMessengerEXT(instance, messenger, null);
         }
-        vkDestroyInstance(instance, null);
+        vkDestroyInstance(instance, allocator);
         if (callback != null) {
             callback.free();
         }

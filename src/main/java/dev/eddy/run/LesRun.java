@@ -114,7 +114,6 @@ public final class LesRun {
         Path dir = options.dir();
         checkOutputDirectory(dir, options.restart());
         Files.createDirectories(dir);
-        AtomicFiles.writeString(dir.resolve(CONFIG_FILE), Json.write(config));
         // kept in memory even without --log-metrics: the report shows them
         MetricsWriter metrics = new MetricsWriter(options.metrics(), options.restart() ? "run --restart" : "run");
         long t0 = System.nanoTime();
@@ -124,6 +123,9 @@ public final class LesRun {
         // the writer closes first (waiting for its frames), then the simulation whose snapshots it consumes
         try (Simulation sim = times.time("setup", () -> Simulations.create(config));
              SnapshotWriter _ = (writer = new SnapshotWriter(overlapSnapshots, SNAPSHOTS_IN_FLIGHT, times))) {
+            // written once the backend is up: a run refused at set-up (no device, no fp64) leaves no
+            // config.json behind that would make its directory look like a run to --restart
+            AtomicFiles.writeString(dir.resolve(CONFIG_FILE), Json.write(config));
             if (options.restart()) {
                 resume(sim);
             } else {
@@ -157,6 +159,13 @@ public final class LesRun {
             status = "diverged";
             snapshots.assemble(diagnostics, Long.MAX_VALUE);
             throw e;
+        } catch (dev.eddy.gpu.GpuDeviceLostException e) {
+            // No GPU work after this (the context refuses it; closing the LES above only releases); the
+            // files on disk are as of the last checkpoint, which is what a restart continues from.
+            status = "device_lost";
+            throw new dev.eddy.gpu.GpuDeviceLostException(e.getMessage() + "; " + (lastCheckpointStep >= 0
+                    ? "the checkpoint of step " + lastCheckpointStep + " is kept: continue with eddy run --restart " + dir
+                    : "no checkpoint was written yet: start the run again (into another --out, or after removing " + dir + ")"), e);
         } finally {
             if (options.metrics() != null) {
                 fillMetrics(metrics, status, (System.nanoTime() - t0) * 1e-9);

@@ -126,6 +126,7 @@ public final class GpuLes implements Simulation {
         this.ctx = context;
         this.ownsContext = ownsContext;
         try {
+            ctx.requirePrecision(precision); // before anything is allocated or compiled
             checkMemoryBudget();
             this.plans = own(FftPlans.withDefaultCache(ctx));
             int n = grid.n();
@@ -608,7 +609,7 @@ public final class GpuLes implements Simulation {
     @Override
     public void close() {
         if (ctx != null) {
-            ctx.waitIdle();
+            ctx.drain(); // tolerates a lost device: what it holds is released all the same
         }
         for (int i = owned.size() - 1; i >= 0; i--) {
             try {
