@@ -206,6 +206,17 @@ public final class GpuCodec implements SnapshotCodec {
         return settings;
     }
 
+    @Override
+    public String backend() {
+        return "vulkan (" + ctx.info().name() + ")";
+    }
+
+    /** The context's transfer ledger (shared with the other stages on a shared context). */
+    @Override
+    public List<Map<String, Object>> transfers() {
+        return ctx.ledger().snapshot();
+    }
+
     public VulkanContext context() {
         return ctx;
     }
