@@ -61,6 +61,8 @@ public final class LesRun {
     private final StageTimes times = new StageTimes();
     private final List<DiagnosticSample> diagnostics = new ArrayList<>();
     private final SnapshotStore snapshots;
+    /** Optional: sees every snapshot (eddy run --encode); null when none. */
+    private final SnapshotListener listener;
     private long lastCheckpointStep = -1;
     /** The backend's transfer ledger and memory map, kept as of the last output (the backend is closed before metrics are written). */
     private List<Map<String, Object>> transfers = List.of();
@@ -72,9 +74,15 @@ public final class LesRun {
     private volatile RunInterruptedException interruption;
 
     public LesRun(RunConfig config, Options options) {
+        this(config, options, null);
+    }
+
+    /** A run whose snapshots a {@link SnapshotListener} also sees (null: none); the run closes it. */
+    public LesRun(RunConfig config, Options options, SnapshotListener listener) {
         this.config = config;
         this.options = options;
         this.snapshots = new SnapshotStore(options.dir(), config);
+        this.listener = listener;
     }
 
     /** Refuses an output path that is a file, or a directory that already holds another run. */
@@ -103,7 +111,8 @@ public final class LesRun {
         String status = "running";
         Thread hook = new Thread(this::onSignal, "eddy-checkpoint-on-signal");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (Simulation sim = times.time("setup", () -> Simulations.create(config))) {
+        try (Simulation sim = times.time("setup", () -> Simulations.create(config));
+             SnapshotListener hooked = startListener(sim)) {
             if (options.restart()) {
                 resume(sim);
             } else {
@@ -136,6 +145,9 @@ public final class LesRun {
         } catch (SimulationDivergedException e) {
             status = "diverged";
             snapshots.assemble(diagnostics, Long.MAX_VALUE);
+            if (listener != null) {
+                listener.assemble(Long.MAX_VALUE);
+            }
             throw e;
         } finally {
             if (options.metrics() != null) {
@@ -147,6 +159,14 @@ public final class LesRun {
                 Runtime.getRuntime().removeShutdownHook(hook);
             }
         }
+    }
+
+    /** Starts the listener on the new simulation; the try-with-resources of run() closes it before the simulation. */
+    private SnapshotListener startListener(Simulation sim) throws IOException {
+        if (listener != null) {
+            listener.start(sim, times);
+        }
+        return listener;
     }
 
     /** The shutdown hook: ask the loop to stop, then give it time to save a checkpoint. */
@@ -261,6 +281,9 @@ public final class LesRun {
                 snapshots.writeFrame(sim.stepCount(), sim.time(), omega, spectrum);
                 return null;
             });
+            if (listener != null) {
+                listener.snapshot(sim, omega);
+            }
         }
     }
 
@@ -279,6 +302,9 @@ public final class LesRun {
             snapshots.assemble(diagnostics, sim.stepCount());
             return null;
         });
+        if (listener != null) {
+            listener.assemble(sim.stepCount());
+        }
         lastCheckpointStep = sim.stepCount();
     }
 
@@ -287,6 +313,9 @@ public final class LesRun {
         sim.restore(cp.state(), cp.step(), cp.time());
         diagnostics.addAll(cp.diagnostics());
         snapshots.dropFramesAfter(cp.step());
+        if (listener != null) {
+            listener.resume(cp.step());
+        }
         AtomicFiles.deleteStaleTemporaries(options.dir());
         AtomicFiles.deleteStaleTemporaries(options.dir().resolve(SnapshotStore.FRAMES));
         lastCheckpointStep = cp.step();
@@ -307,5 +336,8 @@ public final class LesRun {
             m.put("report_error", reportError);
         }
         m.put("diagnostics", DiagnosticSample.columns(diagnostics));
+        if (listener != null) {
+            m.put(listener.name(), listener.metrics());
+        }
     }
 }
