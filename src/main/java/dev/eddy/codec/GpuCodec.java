@@ -403,15 +403,25 @@ public final class GpuCodec implements SnapshotCodec {
         return decodeColumn(codeZ, 0, withResidual);
     }
 
+    /** The N×N field of a padded read-back: bulk row copies rather than a buffer call per cell. */
     private double[] compact(ByteBuffer padded) {
         int n = grid.n();
         int stride = grid.rowStride();
         ByteBuffer b = padded.duplicate().order(ByteOrder.nativeOrder());
         double[] out = new double[n * n];
-        for (int j = 0; j < n; j++) {
-            for (int x = 0; x < n; x++) {
-                int at = (j * stride + x) * precision.bytes();
-                out[j * n + x] = precision == Precision.FP64 ? b.getDouble(at) : b.getFloat(at);
+        if (precision == Precision.FP64) {
+            var reals = b.asDoubleBuffer();
+            for (int j = 0; j < n; j++) {
+                reals.get(j * stride, out, j * n, n);
+            }
+        } else {
+            var reals = b.asFloatBuffer();
+            float[] row = new float[n];
+            for (int j = 0; j < n; j++) {
+                reals.get(j * stride, row, 0, n);
+                for (int x = 0; x < n; x++) {
+                    out[j * n + x] = row[x];
+                }
             }
         }
         return out;
