@@ -100,6 +100,7 @@ public final class LesRun {
         }
     }
 
+    @SuppressWarnings("try") // the listener is a resource only so that it closes before the simulation does
     public Result run() throws IOException {
         Path dir = options.dir();
         checkOutputDirectory(dir, options.restart());
