@@ -391,7 +391,10 @@ public final class GpuCodec implements SnapshotCodec {
         return compact(fieldReadBack.readBack(field, 0));
     }
 
-    /** L(Z), or L(Z) + α·t: uploads Z (to a column of its own, so latents() is untouched) and, with the residual, α and t. */
+    /**
+     * L(Z), or L(Z) + α·t: uploads Z (to a column of its own, so latents() is untouched) and, with the
+     * residual, α and t, which then are the residual of later decodeColumn(…, true) calls, as after setResidual.
+     */
     @Override
     public double[] decode(Code code, boolean withResidual) {
         checkOpen();
