@@ -126,8 +126,6 @@ public final class GpuCodec implements SnapshotCodec {
             long cells = (long) n * n;
             int b = precision.bytes();
             this.plans = own(FftPlans.withDefaultCache(ctx));
-            latents = buffer("codec.latents", Math.multiplyExact(columnBytes, (long) latentColumns),
-                    "codec: latent matrix Z, " + latentColumns + " column(s) of d = " + d, DeviceBuffer.Movement.ON_DEMAND);
             filter = buffer("codec.filter", (long) (d / 2) * b, "codec: Gaussian factor per latent mode",
                     DeviceBuffer.Movement.ONCE_AT_START);
             field = buffer("codec.field", (long) grid.fieldLength() * b,
@@ -143,6 +141,9 @@ public final class GpuCodec implements SnapshotCodec {
             packed = buffer("codec.packed", 4 * ((cells + 15) / 16), "code: ternary t, 2 bits per cell",
                     DeviceBuffer.Movement.ON_DEMAND);
             codeZ = buffer("codec.code_z", columnBytes, "decode(Code): the latent of a host code", DeviceBuffer.Movement.ON_DEMAND);
+            // last: the one buffer whose size the caller chooses, and so the likeliest to fail
+            latents = buffer("codec.latents", Math.multiplyExact(columnBytes, (long) latentColumns),
+                    "codec: latent matrix Z, " + latentColumns + " column(s) of d = " + d, DeviceBuffer.Movement.ON_DEMAND);
             gatherLatent = kernel("gather_latent", 2, Push.size(precision, 1, 3));
             spectralResidual = kernel("spectral_residual", 4, Push.size(precision, 1, 3));
             scatterLatent = kernel("scatter_latent", 3, Push.size(precision, 0, 3));
@@ -157,7 +158,7 @@ public final class GpuCodec implements SnapshotCodec {
                     .readBack(field, 0, field.bytes(), DECODE_STAGE).freeze());
             ctx.staging().uploadReals(filter, filterTable(settings), precision, "codec setup");
         } catch (RuntimeException e) {
-            close();
+            release(); // not the context: open() closes its own, a shared one is the caller's
             throw e;
         }
     }
@@ -457,6 +458,9 @@ public final class GpuCodec implements SnapshotCodec {
             programs.put(key, p);
             if (programs.size() > PROGRAMS_KEPT) {
                 var eldest = programs.entrySet().iterator().next();
+                if (eldest.getValue() == lastRun) {
+                    lastRun = null; // its timestamps go with it
+                }
                 eldest.getValue().close();
                 programs.remove(eldest.getKey());
             }
@@ -527,6 +531,14 @@ public final class GpuCodec implements SnapshotCodec {
         if (closed) {
             return;
         }
+        release();
+        if (ownsContext) {
+            ctx.close();
+        }
+    }
+
+    /** Closes everything the codec made (programs, kernels, plans, buffers), in reverse order; not the context. */
+    private void release() {
         closed = true;
         ctx.waitIdle();
         for (StepProgram p : programs.values()) {
@@ -541,8 +553,5 @@ public final class GpuCodec implements SnapshotCodec {
             }
         }
         owned.clear();
-        if (ownsContext) {
-            ctx.close();
-        }
     }
 }

@@ -272,6 +272,22 @@ class GpuCodecParityTest extends GpuContextTest {
         }
     }
 
+    @Test
+    void aCodecThatCannotBeBuiltReleasesWhatItMadeAndSaysWhy() {
+        int before = ctx.memoryMap().size();
+        CodecSettings s = new CodecSettings(32, 10, 8, 0.7, 0, false, Precision.FP32);
+        // 4 GiB of latents: more than lavapipe's 2 GiB heap
+        int columns = (int) ((4L << 30) / ((long) s.latentDimension() * 4));
+        var e = assertThrows(RuntimeException.class, () -> new GpuCodec(ctx, s, columns).close());
+        assertTrue(e.getMessage().contains("codec.latents"), e.getMessage());
+        assertEquals(before, ctx.memoryMap().size(), "the buffers made before the failure are released");
+        assertThrows(IllegalArgumentException.class, () -> new GpuCodec(ctx, s, 0));
+        // the shared context is still usable
+        try (GpuCodec gpu = new GpuCodec(ctx, s, 1)) {
+            assertEquals(s.latentDimension(), gpu.encode(field(32, 1)).z().length);
+        }
+    }
+
     /** Resident memory of this process in KiB (Linux), as GpuResourceTest measures it. */
     static long rssKiB() throws java.io.IOException {
         for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
