@@ -27,6 +27,9 @@ public final class DecodeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CODES.eddyc") Path input;
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "SNAPSHOTS.h5") Path out;
     @Option(names = "--latent-only", description = "decode L(Z) only, without the ternary residual") boolean latentOnly;
+    @Option(names = "--backend", defaultValue = "cpu", description = "cpu or vulkan (default ${DEFAULT-VALUE})") String backend;
+    @Option(names = "--device", paramLabel = "INDEX|NAME", description = "Vulkan device for --backend vulkan (default: first discrete GPU)")
+    String device;
     @Option(names = "--threads", defaultValue = "0", description = "CPU threads (0 = all cores)") int threads;
     @Option(names = "--report", paramLabel = "FILE", description = "report JSON (default: OUT.report.json)") Path report;
 
@@ -46,7 +49,10 @@ public final class DecodeCommand implements Callable<Integer> {
         double[] times = new double[t];
         List<double[]> fields = new ArrayList<>();
         List<Map<String, Object>> rows = new ArrayList<>();
-        try (SnapshotCodec codec = Codecs.create(s, threads)) {
+        String ranOn;
+        List<Map<String, Object>> transfers;
+        try (SnapshotCodec codec = Codecs.create(s, backend, threads, device)) {
+            ranOn = codec.backend();
             for (int i = 0; i < t; i++) {
                 long t0 = System.nanoTime();
                 fields.add(codec.decode(snaps.get(i).code(), !latentOnly));
@@ -59,6 +65,7 @@ public final class DecodeCommand implements Callable<Integer> {
                 row.put("decode_ms", (t1 - t0) / 1e6);
                 rows.add(row);
             }
+            transfers = codec.transfers();
         }
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("n", s.n());
@@ -81,6 +88,8 @@ public final class DecodeCommand implements Callable<Integer> {
         doc.put("input", input.toString());
         doc.put("output", out.toString());
         doc.put("settings", s);
+        doc.put("backend", ranOn);
+        doc.put("transfers", transfers); // the transfer ledger: empty on the cpu backend
         doc.put("with_residual", !latentOnly);
         doc.put("snapshots", rows);
         doc.put("software", Versions.software());

@@ -9,6 +9,7 @@ import dev.eddy.io.Json;
 import dev.eddy.run.LesRun;
 import dev.eddy.run.Progress;
 import dev.eddy.run.RunExplanation;
+import dev.eddy.run.SnapshotEncoding;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -72,6 +73,13 @@ public final class RunCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+    @Option(names = "--encode", paramLabel = "K,T[,θ]",
+            description = "also encode every snapshot (latent cutoff K, tile T, threshold θ, default 0.7) into DIR/codes.eddyc,"
+                    + " on the run's backend, with a codec report per snapshot in the metrics")
+    String encode;
+    @Option(names = "--encode-smooth", paramLabel = "σ", description = "with --encode: spectral Gaussian width of L(Z) (0 = off)")
+    Double encodeSmooth;
+    @Option(names = "--encode-majority", description = "with --encode: 3×3 majority smoothing of the mask") boolean encodeMajority;
 
     @Override
     public Integer call() throws Exception {
@@ -129,8 +137,21 @@ public final class RunCommand implements Callable<Integer> {
         }
         Path metrics = logMetrics == null ? null : logMetrics.isEmpty() ? dir.resolve("metrics.json") : Path.of(logMetrics);
         var log = quiet ? (java.util.function.Consumer<String>) s -> { } : (java.util.function.Consumer<String>) System.err::println;
-        new LesRun(config, new LesRun.Options(dir, restart != null, metrics, log, !noReport, Progress.detect(quiet))).run();
+        SnapshotEncoding encoding = snapshotEncoding(config, dir, log); // validated here, before the run starts
+        new LesRun(config, new LesRun.Options(dir, restart != null, metrics, log, !noReport, Progress.detect(quiet)), encoding).run();
         return ExitCodes.OK;
+    }
+
+    /** The --encode stage, or null without --encode; bad values are usage errors. */
+    private SnapshotEncoding snapshotEncoding(RunConfig config, Path dir, java.util.function.Consumer<String> log) {
+        if (encode == null) {
+            if (encodeSmooth != null || encodeMajority) {
+                throw new ConfigException("--encode-smooth and --encode-majority need --encode K,T[,θ]");
+            }
+            return null;
+        }
+        return new SnapshotEncoding(dir, SnapshotEncoding.settings(encode, encodeSmooth == null ? 0 : encodeSmooth, encodeMajority,
+                config), config.threads(), log);
     }
 
     private Map<String, Object> physicsFlags() {

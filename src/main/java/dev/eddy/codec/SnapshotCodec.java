@@ -17,6 +17,16 @@ public interface SnapshotCodec extends AutoCloseable {
     /** L(Z), or with {@code withResidual} L(Z) + α·t. */
     double[] decode(Code code, boolean withResidual);
 
+    /** Where it runs, for reports: "cpu", or "vulkan" and the device. */
+    default String backend() {
+        return "cpu";
+    }
+
+    /** The host↔device copies so far (the transfer ledger; empty on the CPU). */
+    default java.util.List<java.util.Map<String, Object>> transfers() {
+        return java.util.List.of();
+    }
+
     @Override
     void close();
 }

@@ -72,6 +72,8 @@ public final class LesRun {
     /** Snapshots handed to the writer and not yet written, at most: one per snapshot staging buffer of a GPU backend. */
     public static final int SNAPSHOTS_IN_FLIGHT = 2;
     private SnapshotWriter writer;
+    /** Optional: sees every snapshot (eddy run --encode); null when none. */
+    private final SnapshotListener listener;
     private long lastCheckpointStep = -1;
     /** The backend's transfer ledger and memory map, kept as of the last output (the backend is closed before metrics are written). */
     private List<Map<String, Object>> transfers = List.of();
@@ -83,9 +85,15 @@ public final class LesRun {
     private volatile RunInterruptedException interruption;
 
     public LesRun(RunConfig config, Options options) {
+        this(config, options, null);
+    }
+
+    /** A run whose snapshots a {@link SnapshotListener} also sees (null: none); the run closes it. */
+    public LesRun(RunConfig config, Options options, SnapshotListener listener) {
         this.config = config;
         this.options = options;
         this.snapshots = new SnapshotStore(options.dir(), config);
+        this.listener = listener;
         this.schedule = new RunSchedule(config);
     }
 
@@ -110,6 +118,7 @@ public final class LesRun {
         }
     }
 
+    @SuppressWarnings("try") // the listener is a resource only so that it closes before the simulation does
     public Result run() throws IOException {
         Path dir = options.dir();
         checkOutputDirectory(dir, options.restart());
@@ -120,8 +129,9 @@ public final class LesRun {
         String status = "running";
         Thread hook = new Thread(this::onSignal, "eddy-checkpoint-on-signal");
         Runtime.getRuntime().addShutdownHook(hook);
-        // the writer closes first (waiting for its frames), then the simulation whose snapshots it consumes
+        // closed in reverse: the writer first (waiting for its frames), the listener, then the simulation
         try (Simulation sim = times.time("setup", () -> Simulations.create(config));
+             SnapshotListener hooked = startListener(sim);
              SnapshotWriter _ = (writer = new SnapshotWriter(overlapSnapshots, SNAPSHOTS_IN_FLIGHT, times))) {
             // written once the backend is up: a run refused at set-up (no device, no fp64) leaves no
             // config.json behind that would make its directory look like a run to --restart
@@ -158,6 +168,9 @@ public final class LesRun {
         } catch (SimulationDivergedException e) {
             status = "diverged";
             snapshots.assemble(diagnostics, Long.MAX_VALUE);
+            if (listener != null) {
+                listener.assemble(Long.MAX_VALUE);
+            }
             throw e;
         } catch (dev.eddy.gpu.GpuDeviceLostException e) {
             // No GPU work after this (the context refuses it; closing the LES above only releases); the
@@ -176,6 +189,14 @@ public final class LesRun {
                 Runtime.getRuntime().removeShutdownHook(hook);
             }
         }
+    }
+
+    /** Starts the listener on the new simulation; the try-with-resources of run() closes it before the simulation. */
+    private SnapshotListener startListener(Simulation sim) throws IOException {
+        if (listener != null) {
+            listener.start(sim, times);
+        }
+        return listener;
     }
 
     /** The shutdown hook: ask the loop to stop, then give it time to save a checkpoint. */
@@ -250,10 +271,14 @@ public final class LesRun {
                     + d.enstrophy());
         }
         if (snapshot) {
-            // overlapped: the copy is only started here; the writer waits for it while the next steps run
-            PendingSnapshot p = overlapSnapshots ? sim.requestSnapshot()
+            // overlapped: the copy is only started here; the writer waits for it while the next steps run.
+            // With --encode the snapshot is read at once: the codec's report needs ω of this step on the host.
+            PendingSnapshot p = overlapSnapshots && listener == null ? sim.requestSnapshot()
                     : PendingSnapshot.completed(new Snapshot(sim.stepCount(), sim.time(), sim.spectralState(), sim.vorticity()));
             writer.submit(p, this::writeSnapshot);
+            if (listener != null) {
+                listener.snapshot(sim, p.get().vorticity());
+            }
         }
     }
 
@@ -285,6 +310,9 @@ public final class LesRun {
             snapshots.assemble(diagnostics, sim.stepCount());
             return null;
         });
+        if (listener != null) {
+            listener.assemble(sim.stepCount());
+        }
         lastCheckpointStep = sim.stepCount();
     }
 
@@ -293,6 +321,9 @@ public final class LesRun {
         sim.restore(cp.state(), cp.step(), cp.time());
         diagnostics.addAll(cp.diagnostics());
         snapshots.dropFramesAfter(cp.step());
+        if (listener != null) {
+            listener.resume(cp.step());
+        }
         AtomicFiles.deleteStaleTemporaries(options.dir());
         AtomicFiles.deleteStaleTemporaries(options.dir().resolve(SnapshotStore.FRAMES));
         lastCheckpointStep = cp.step();
@@ -313,5 +344,8 @@ public final class LesRun {
             m.put("report_error", reportError);
         }
         m.put("diagnostics", DiagnosticSample.columns(diagnostics));
+        if (listener != null) {
+            m.put(listener.name(), listener.metrics());
+        }
     }
 }

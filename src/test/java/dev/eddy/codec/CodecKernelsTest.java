@@ -140,4 +140,53 @@ class CodecKernelsTest {
             assertEquals(true, b);
         }
     }
+
+    /**
+     * The GPU encode's spectral residual (r̂ = ω̂/N² − L̂(Z), one inverse FFT) is the CPU codec's
+     * residual (ω − L(Z), from two fields) to rounding, with and without the Gaussian: the FFT is linear.
+     */
+    @Test
+    void theSpectralResidualTransformsToThePhysicalResidual() {
+        Grid g = new Grid(24);
+        int n = g.n();
+        int k = 5;
+        java.util.Random rnd = new java.util.Random(4);
+        double[] omega = new double[g.fieldLength()];
+        for (int y = 0; y < n; y++) {
+            for (int x = 0; x < n; x++) {
+                omega[y * g.rowStride() + x] = rnd.nextGaussian();
+            }
+        }
+        for (double sigma : new double[] {0, 0.3}) {
+            try (dev.eddy.sim.cpu.Parallel par = new dev.eddy.sim.cpu.Parallel(1)) {
+                var fft = new dev.eddy.sim.cpu.CpuFft2D_F64(n, n, par);
+                double[] spectrum = omega.clone();
+                fft.forward(spectrum, 1);
+                double scale = 1.0 / (n * n);
+                double[] z = new double[2 * (2 * k + 1) * (k + 1)];
+                CodecKernels_F64.gatherLatent(g, k, spectrum, scale, z, 0, 2 * k + 1);
+                // the CPU codec's way: L(Z) in physical space, then r = ω − L(Z)
+                double[] low = new double[g.fieldLength()];
+                CodecKernels_F64.scatterLatent(g, k, z, sigma, low, 0, n);
+                fft.inverse(low, 1);
+                double[] want = new double[g.fieldLength()];
+                CodecKernels_F64.residual(g, omega, low, want, 0, n);
+                // the GPU's way, in place as the GPU's host-field encode does it
+                CodecKernels_F64.spectralResidual(g, k, spectrum, scale, z, sigma, spectrum, 0, n);
+                fft.inverse(spectrum, 1);
+                for (int y = 0; y < n; y++) {
+                    for (int x = 0; x < n; x++) {
+                        int p = y * g.rowStride() + x;
+                        assertEquals(want[p], spectrum[p], 1e-13, "σ = " + sigma + " at (" + x + ", " + y + ")");
+                    }
+                }
+                // with σ = 0 the latent modes cancel exactly: r has no content at |kx|, |ky| ≤ K
+                if (sigma == 0) {
+                    double[] rHat = spectrum.clone();
+                    fft.forward(rHat, 1);
+                    assertEquals(0.0, rHat[2 * (3 * g.halfX() + 2)] * scale, 1e-14);
+                }
+            }
+        }
+    }
 }

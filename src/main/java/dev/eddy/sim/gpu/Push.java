@@ -6,9 +6,10 @@ import java.nio.ByteOrder;
 
 /**
  * Push-constant blocks in std430 order as the LES shaders declare them: the REAL members first (4 or
- * 8 bytes each, so every member stays naturally aligned), then the ints.
+ * 8 bytes each, so every member stays naturally aligned), then the ints. Public because the codec's
+ * shaders (dev.eddy.codec.GpuCodec) declare their blocks the same way.
  */
-final class Push {
+public final class Push {
     private final Precision precision;
     private final ByteBuffer b = ByteBuffer.allocate(128).order(ByteOrder.nativeOrder());
     private boolean intsStarted;
@@ -17,16 +18,16 @@ final class Push {
         this.precision = precision;
     }
 
-    static Push of(Precision p) {
+    public static Push of(Precision p) {
         return new Push(p);
     }
 
     /** Bytes of a block with {@code reals} REAL members followed by {@code ints} ints. */
-    static int size(Precision p, int reals, int ints) {
+    public static int size(Precision p, int reals, int ints) {
         return reals * p.bytes() + 4 * ints;
     }
 
-    Push real(double v) {
+    public Push real(double v) {
         if (intsStarted) {
             throw new IllegalStateException("REAL members come before the ints");
         }
@@ -38,13 +39,13 @@ final class Push {
         return this;
     }
 
-    Push i(int v) {
+    public Push i(int v) {
         intsStarted = true;
         b.putInt(v);
         return this;
     }
 
-    ByteBuffer build() {
+    public ByteBuffer build() {
         ByteBuffer out = ByteBuffer.allocateDirect(b.position()).order(ByteOrder.nativeOrder());
         out.put(b.duplicate().flip());
         return out.flip();

@@ -1,0 +1,140 @@
+package dev.eddy.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eddy.codec.CodecFile;
+import dev.eddy.codec.CodecSettings;
+import dev.eddy.codec.Codecs;
+import dev.eddy.codec.SnapshotCodec;
+import dev.eddy.codec.SnapshotSeries;
+import dev.eddy.io.Json;
+import dev.eddy.run.SnapshotEncoding;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@code eddy run --encode K,T,θ}: codes.eddyc beside the snapshots, codec reports in the metrics, usage errors up front. */
+class RunEncodeTest {
+    @TempDir
+    Path tmp;
+
+    static String[] run(Path out, String... extra) {
+        String[] base = {"run", "--out", out.toString(), "--n", "32", "--kp", "6", "--seed", "3", "--steps", "20",
+                "--snapshot-every", "10", "--checkpoint-every", "10", "--quiet", "--no-report", "--log-metrics"};
+        String[] all = new String[base.length + extra.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(extra, 0, all, base.length, extra.length);
+        return all;
+    }
+
+    @ParameterizedTest(name = "--encode {0}")
+    @CsvSource(delimiter = ';', value = {
+            "11,8;K ≤ 10",
+            "4,5;divide N",
+            "4;K,T or K,T,θ",
+            "4,8,zero;integers K,T and a number θ",
+            "4,8,-1;--theta must be a finite number > 0"})
+    void badEncodeValuesAreUsageErrorsBeforeTheRunStarts(String spec, String expected) {
+        Path out = tmp.resolve("bad");
+        CliTest.Outcome o = CliTest.eddy(run(out, "--encode", spec));
+        assertEquals(ExitCodes.USAGE, o.code(), o.err());
+        assertTrue(o.err().contains(expected), "expected '" + expected + "' in: " + o.err());
+        assertFalse(Files.exists(out), "nothing is written before the settings are checked");
+    }
+
+    @Test
+    void encodeOptionsWithoutEncodeAreAUsageError() {
+        CliTest.Outcome o = CliTest.eddy(run(tmp.resolve("x"), "--encode-majority"));
+        assertEquals(ExitCodes.USAGE, o.code(), o.err());
+        assertTrue(o.err().contains("need --encode"), o.err());
+    }
+
+    /** On the CPU: the codes are the CPU codec's of the snapshots; a restart keeps the codes its checkpoint covers. */
+    @Test
+    void aCpuRunEncodesEverySnapshotAndARestartContinuesTheCodeFile() throws Exception {
+        Path a = tmp.resolve("a");
+        CliTest.Outcome o = CliTest.eddy(run(a, "--precision", "fp64", "--encode", "6,8,0.7", "--encode-majority"));
+        assertEquals(ExitCodes.OK, o.code(), o.err());
+        List<CodecFile.Snapshot> codes = CodecFile.readAll(a.resolve(SnapshotEncoding.FILE));
+        assertEquals(List.of(0L, 10L, 20L), codes.stream().map(CodecFile.Snapshot::step).toList());
+        CodecSettings s = new CodecSettings(32, 6, 8, 0.7, 0, true, dev.eddy.sim.Precision.FP64);
+        try (CodecFile.Reader r = CodecFile.open(a.resolve(SnapshotEncoding.FILE))) {
+            assertEquals(s, r.header().settings());
+        }
+        SnapshotSeries frames = SnapshotSeries.read(a.resolve("snapshots.h5"));
+        try (SnapshotCodec cpu = Codecs.create(s, 1)) {
+            for (int i = 0; i < frames.size(); i++) {
+                SnapshotCodec.Code want = cpu.encode(frames.fields().get(i));
+                assertEquals(0, java.util.Arrays.compare(want.packed(), codes.get(i).code().packed()), "t of snapshot " + i);
+                assertTrue(java.util.Arrays.equals(want.z(), codes.get(i).code().z()), "Z of snapshot " + i);
+            }
+        }
+        JsonNode m = Json.MAPPER.readTree(a.resolve("metrics.json").toFile());
+        JsonNode codec = m.get("codec");
+        assertEquals("cpu", codec.get("backend").asText());
+        assertEquals(3, codec.get("snapshots").size());
+        JsonNode row = codec.get("snapshots").get(2);
+        assertTrue(row.get("latent_residual").get("relL2").asDouble() < row.get("latent_only").get("relL2").asDouble(), row.toString());
+        assertTrue(row.get("compression_ratio").asDouble() > 1, row.toString());
+        assertTrue(m.get("stage_seconds").has("encode") && m.get("stage_seconds").has("codec-report"), m.get("stage_seconds").toString());
+
+        // a restart with different settings is refused; with the same ones it continues the file
+        CliTest.Outcome other = CliTest.eddy("run", "--restart", a.toString(), "--steps", "30", "--quiet", "--no-report",
+                "--encode", "5,8");
+        assertEquals(ExitCodes.USAGE, other.code(), other.err());
+        assertTrue(other.err().contains("differ from those of the run's codes.eddyc"), other.err());
+        assertEquals(ExitCodes.OK, CliTest.eddy("run", "--restart", a.toString(), "--steps", "30", "--quiet", "--no-report",
+                "--encode", "6,8,0.7", "--encode-majority").code());
+        assertEquals(List.of(0L, 10L, 20L, 30L), CodecFile.readAll(a.resolve(SnapshotEncoding.FILE)).stream()
+                .map(CodecFile.Snapshot::step).toList());
+    }
+
+    /**
+     * On the GPU: each snapshot is encoded from the LES's device state; the encode crosses to the host as
+     * codes only (Z, α, t), and the codes are those of the CPU codec of the snapshot frames, to rounding.
+     */
+    @Test
+    void aVulkanRunEncodesOnTheDeviceAndOnlyTheCodesCross() throws Exception {
+        dev.eddy.gpu.GpuTests.contextOrSkip().close();
+        Path g = tmp.resolve("g");
+        CliTest.Outcome o = CliTest.eddy(run(g, "--precision", "fp64", "--backend", "vulkan", "--device",
+                CodecCliTest.deviceOrFirst(), "--encode", "6,8"));
+        assertEquals(ExitCodes.OK, o.code(), o.err());
+        CodecSettings s = new CodecSettings(32, 6, 8, 0.7, 0, false, dev.eddy.sim.Precision.FP64);
+        List<CodecFile.Snapshot> codes = CodecFile.readAll(g.resolve(SnapshotEncoding.FILE));
+        assertEquals(3, codes.size());
+        SnapshotSeries frames = SnapshotSeries.read(g.resolve("snapshots.h5"));
+        try (SnapshotCodec cpu = Codecs.create(s, 1)) {
+            for (int i = 0; i < frames.size(); i++) {
+                double[] want = cpu.encode(frames.fields().get(i)).z();
+                double[] got = codes.get(i).code().z();
+                double err = 0;
+                double scale = 0;
+                for (int q = 0; q < want.length; q++) {
+                    err = Math.max(err, Math.abs(want[q] - got[q]));
+                    scale = Math.max(scale, Math.abs(want[q]));
+                }
+                assertTrue(err <= 1e-10 * scale, "Z of snapshot " + i + ": " + err + " of " + scale);
+            }
+        }
+        JsonNode m = Json.MAPPER.readTree(g.resolve("metrics.json").toFile());
+        assertTrue(m.get("codec").get("backend").asText().startsWith("vulkan"));
+        long codeBytes = (long) s.latentDimension() * 8 + (long) s.tiles() * 8 + s.packedBytes();
+        long encodeDown = 0;
+        for (JsonNode e : m.get("transfers")) {
+            if (e.get("stage").asText().equals("encode")) {
+                assertEquals("device_to_host", e.get("direction").asText(), "the encode uploads nothing: " + e);
+                encodeDown += e.get("bytes").asLong();
+            }
+        }
+        assertEquals(3 * codeBytes, encodeDown, "three snapshots, each Z + α + t: " + m.get("transfers"));
+        assertTrue(m.get("codec").get("memory_map").toString().contains("codec.latents"));
+    }
+}
