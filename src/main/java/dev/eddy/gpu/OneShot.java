@@ -56,49 +56,46 @@ final class OneShot implements AutoCloseable {
      * {@link GpuDeviceLostException}, after which the context takes no more submissions.
      */
     static void submitAndWait(VulkanContext ctx, VkCommandBuffer cmd, long fence, int times, String what) {
-<<<<<<< HEAD
+        long t0 = System.nanoTime();
         submit(ctx, cmd, fence, times, what);
-        check(vkWaitForFences(ctx.device(), fence, true, Long.MAX_VALUE), "vkWaitForFences(" + what + ")");
+        await(ctx, fence, times, what);
+        ctx.waitLimit().observe(System.nanoTime() - t0, times);
         check(vkResetFences(ctx.device(), fence), "vkResetFences(" + what + ")");
     }
 
     /**
      * Submits {@code cmd} {@code times} times in one vkQueueSubmit and returns at once; {@code fence}
-     * (unsignalled) signals when all of them are done. The caller waits on it (and resets it) later.
+     * (unsignalled) signals when all of them are done. The caller waits on it ({@link #await}) and resets it.
      */
     static void submit(VulkanContext ctx, VkCommandBuffer cmd, long fence, int times, String what) {
-=======
         ctx.requireUsable(what);
         FaultInjection.Fault fault = ctx.faults().next(what);
->>>>>>> faults
         try (MemoryStack stack = stackPush()) {
             VkSubmitInfo.Buffer submits = VkSubmitInfo.calloc(times, stack);
             PointerBuffer one = stack.pointers(cmd);
             for (int i = 0; i < times; i++) {
                 submits.get(i).sType$Default().pCommandBuffers(one);
             }
-<<<<<<< HEAD
-            check(vkQueueSubmit(ctx.queue(), submits, fence), "vkQueueSubmit(" + what + ")");
-=======
-            long t0 = System.nanoTime();
+            // an injected hang withholds the submission, so the fence never signals
             int r = fault == FaultInjection.Fault.HANG ? VK_SUCCESS : vkQueueSubmit(ctx.queue(), submits, fence);
             if (r == VK_ERROR_DEVICE_LOST) {
                 throw ctx.deviceLost("vkQueueSubmit(" + what + ")");
             }
             check(r, "vkQueueSubmit(" + what + ")");
-            long limit = ctx.waitLimit().nanos(times);
-            r = ctx.faults().waitResult(vkWaitForFences(ctx.device(), fence, true, limit));
-            if (r == VK_TIMEOUT) {
-                throw ctx.timedOut(what, times, fence, limit);
-            }
-            if (r == VK_ERROR_DEVICE_LOST) {
-                throw ctx.deviceLost("vkWaitForFences(" + what + ")");
-            }
-            check(r, "vkWaitForFences(" + what + ")");
-            ctx.waitLimit().observe(System.nanoTime() - t0, times);
-            check(vkResetFences(ctx.device(), fence), "vkResetFences(" + what + ")");
->>>>>>> faults
         }
+    }
+
+    /** Waits for {@code fence} of a submission of {@code times} replays, within the context's wait limit. */
+    static void await(VulkanContext ctx, long fence, int times, String what) {
+        long limit = ctx.waitLimit().nanos(times);
+        int r = ctx.faults().waitResult(vkWaitForFences(ctx.device(), fence, true, limit));
+        if (r == VK_TIMEOUT) {
+            throw ctx.timedOut(what, times, fence, limit);
+        }
+        if (r == VK_ERROR_DEVICE_LOST) {
+            throw ctx.deviceLost("vkWaitForFences(" + what + ")");
+        }
+        check(r, "vkWaitForFences(" + what + ")");
     }
 
     @Override

@@ -259,8 +259,7 @@ public final class ReadBackPool implements AutoCloseable {
                 return;
             }
             try {
-                check(vkWaitForFences(pool.ctx.device(), slot.fence, true, Long.MAX_VALUE),
-                        "vkWaitForFences(read-back of '" + source + "')");
+                OneShot.await(pool.ctx, slot.fence, 1, "read-back of '" + source + "'");
                 slot.host.invalidate(transfer.bytes());
                 pool.ctx.ledger().record(transfer.stage(), TransferLedger.Direction.DEVICE_TO_HOST, source, transfer.bytes());
                 ByteBuffer bytes = slot.host.mapped().slice(0, Math.toIntExact(transfer.bytes())).asReadOnlyBuffer()

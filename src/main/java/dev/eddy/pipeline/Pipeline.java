@@ -161,7 +161,7 @@ public final class Pipeline {
             CodecStage codec = closer.add(times.time("setup", () -> CodecStage.create(settings.codec(), b.codec(), ctx, columns,
                     settings.les().threads())));
             ProxyStage proxyStage = closer.add(times.time("setup", () -> ProxyStage.create(b.proxy(), settings.codec()
-                    .latentDimension(), settings.les().precision(), ctx, horizon)));
+                    .latentDimension(), settings.les().precision(), ctx, horizon, settings.les().threads())));
 
             // 1. spin-up, 2. the frozen step
             advance(sim, settings.spinupSteps(), Double.POSITIVE_INFINITY, "sim_spinup");
@@ -169,8 +169,9 @@ public final class Pipeline {
             options.log().accept(String.format(Locale.ROOT, "spin-up done: %d steps, t = %.4g; frozen dt = %.4g",
                     sim.stepCount(), sim.time(), dt));
 
-            // 3. training window
-            int split = train - 1 - settings.validationPairs();
+            // 3. training window; the last validationPairs pairs are held out: the split goes before the
+            // latent that ends the first of them
+            int split = settings.validationPairs() > 0 ? train - settings.validationPairs() : -1;
             for (int i = 0; i < train; i++) {
                 if (i > 0) {
                     advance(sim, settings.stride(), dt, "sim");
@@ -181,10 +182,10 @@ public final class Pipeline {
                     return null;
                 });
                 times.time("learn", () -> {
-                    proxyStage.add(codec, column);
-                    if (column == split && settings.validationPairs() > 0) {
-                        proxyStage.holdOut(codec, column);
+                    if (column == split) {
+                        proxyStage.holdOut();
                     }
+                    proxyStage.add(codec, column);
                     return null;
                 });
             }

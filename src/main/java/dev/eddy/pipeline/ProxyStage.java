@@ -11,6 +11,7 @@ import dev.eddy.proxy.GpuGram;
 import dev.eddy.proxy.GpuRollout;
 import dev.eddy.proxy.LinearProxy;
 import dev.eddy.proxy.ProxySettings;
+import java.util.List;
 import dev.eddy.proxy.RidgeLearner;
 import dev.eddy.sim.Precision;
 
@@ -23,47 +24,35 @@ import dev.eddy.sim.Precision;
 abstract sealed class ProxyStage implements AutoCloseable {
     protected final int d;
     protected final Precision precision;
-    private final GramAccumulator train;
-    private GramAccumulator validation;
-    private GramAccumulator current;
+    protected final GramAccumulator gram;
     protected LinearProxy proxy;
 
-    ProxyStage(int d, Precision precision, GramAccumulator train) {
+    ProxyStage(int d, Precision precision, GramAccumulator gram) {
         this.d = d;
         this.precision = precision;
-        this.train = train;
-        this.current = train;
+        this.gram = gram;
     }
 
-    static ProxyStage create(String backend, int d, Precision precision, VulkanContext ctx, int horizon) {
-        return backend.equals("vulkan") ? new Gpu(ctx, d, precision, horizon) : new Cpu(d, precision);
+    static ProxyStage create(String backend, int d, Precision precision, VulkanContext ctx, int horizon, int threads) {
+        return backend.equals("vulkan") ? new Gpu(ctx, d, precision, horizon) : new Cpu(d, precision, threads);
     }
 
-    /** A new accumulator of this backend. */
-    protected abstract GramAccumulator newAccumulator();
+    /** Appends the next latent of the training sequence: column {@code column} of the codec. */
+    abstract void add(CodecStage codec, int column);
 
-    /**
-     * The next latent of the training sequence, column {@code column} of the codec. {@code bridge}: the
-     * latent that ended the previous block, which starts the held-out block (so no pair is lost at the split).
-     */
-    void add(CodecStage codec, int column) {
-        add(current, codec, column);
+    /** The pairs from the next latent on are held out to choose λ (GramAccumulator#split). */
+    void holdOut() {
+        gram.split();
     }
 
-    protected abstract void add(GramAccumulator to, CodecStage codec, int column);
-
-    /** From here on the pairs are held out to choose λ; the split latent is the first of the new block. */
-    void holdOut(CodecStage codec, int column) {
-        validation = newAccumulator();
-        current = validation;
-        add(validation, codec, column);
-    }
-
-    /** Solves for A on the host and hands it to the rollout (uploaded once on the GPU). */
+    /** Solves for A on the host (the d×d Grams cross once) and hands it to the rollout (A crosses once). */
     LinearProxy learn(ProxySettings settings) {
-        Gram t = train.gram();
-        Gram v = validation != null ? validation.gram() : null;
-        proxy = RidgeLearner.learn(t, v, settings);
+        List<Gram> blocks = gram.blocks();
+        Gram validation = null;
+        for (Gram g : blocks.subList(1, blocks.size())) {
+            validation = validation == null ? g : validation.plus(g);
+        }
+        proxy = RidgeLearner.learn(blocks.getFirst(), validation, settings);
         install(proxy);
         return proxy;
     }
@@ -84,28 +73,22 @@ abstract sealed class ProxyStage implements AutoCloseable {
 
     @Override
     public void close() {
-        train.close();
-        if (validation != null) {
-            validation.close();
-        }
+        gram.close();
     }
 
     /** A CPU proxy: float64 Grams, the rollout in the run's precision. */
     static final class Cpu extends ProxyStage {
+        private final int threads;
         private double[] trajectory;
 
-        Cpu(int d, Precision precision) {
-            super(d, precision, new CpuGram(d));
+        Cpu(int d, Precision precision, int threads) {
+            super(d, precision, new CpuGram(d, threads));
+            this.threads = threads;
         }
 
         @Override
-        protected GramAccumulator newAccumulator() {
-            return new CpuGram(d);
-        }
-
-        @Override
-        protected void add(GramAccumulator to, CodecStage codec, int column) {
-            to.add(codec.hostLatent(column));
+        void add(CodecStage codec, int column) {
+            gram.add(codec.hostLatent(column));
         }
 
         @Override
@@ -115,8 +98,15 @@ abstract sealed class ProxyStage implements AutoCloseable {
         @Override
         void rollout(CodecStage codec, int column, int steps) {
             double[] z0 = codec.hostLatent(column);
-            trajectory = precision == Precision.FP64 ? CpuRollout_F64.run(proxy.a(), z0, steps)
-                    : CpuRollout_F32.run(proxy.a(), z0, steps);
+            if (precision == Precision.FP64) {
+                try (CpuRollout_F64 r = new CpuRollout_F64(d, 1, threads)) {
+                    trajectory = r.run(proxy.a(), z0, steps);
+                }
+            } else {
+                try (CpuRollout_F32 r = new CpuRollout_F32(d, 1, threads)) {
+                    trajectory = r.run(proxy.a(), z0, steps);
+                }
+            }
         }
 
         @Override
@@ -147,17 +137,12 @@ abstract sealed class ProxyStage implements AutoCloseable {
         }
 
         @Override
-        protected GramAccumulator newAccumulator() {
-            return new GpuGram(ctx, d, precision);
-        }
-
-        @Override
-        protected void add(GramAccumulator to, CodecStage codec, int column) {
+        void add(CodecStage codec, int column) {
             DeviceBuffer latents = codec.deviceLatents();
             if (latents != null && codec.shares(ctx)) {
-                ((GpuGram) to).addColumns(latents, column, 1);
+                ((GpuGram) gram).addColumns(latents, column, 1);
             } else {
-                to.add(codec.hostLatent(column));
+                gram.add(codec.hostLatent(column));
             }
         }
 
@@ -192,7 +177,7 @@ abstract sealed class ProxyStage implements AutoCloseable {
 
         @Override
         double deviceMillis() {
-            return rollout.lastRunMillis();
+            return rollout.lastRunDeviceMillis().orElse(Double.NaN);
         }
 
         @Override
