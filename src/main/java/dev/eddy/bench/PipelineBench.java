@@ -29,7 +29,7 @@ public final class PipelineBench {
     /** The case every row runs: the Kolmogorov preset at N, and the pipeline's step counts. */
     public record Case(int n, Precision precision, Backends backends, long spinup, long window, int stride, long horizon, int k,
                        int tile, double theta, int compareEvery, String preset, int threads) {
-        PipelineSettings settings() {
+        public PipelineSettings settings() {
             RunConfig les = new ConfigLoader().preset(preset).set("n", n).set("precision", precision.label())
                     .set("backend", backends.sim()).set("threads", threads).build();
             return new PipelineSettings(les, spinup, window, stride, horizon,

@@ -8,7 +8,7 @@ public final class ConfigException extends IllegalArgumentException {
         super(message);
     }
 
-    static void require(boolean ok, String message) {
+    public static void require(boolean ok, String message) {
         if (!ok) {
             throw new ConfigException(message);
         }

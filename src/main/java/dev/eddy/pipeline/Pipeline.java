@@ -114,15 +114,16 @@ public final class Pipeline {
         String status = "running";
         Outcome outcome = null;
         try {
-            outcome = execute();
+            Outcome done = execute();
+            outcome = done;
             status = "completed";
-            Result result = outcome.result();
+            Result result = done.result();
             writeHorizonCsv(dir.resolve(HORIZON_CSV), result.horizon());
-            fillMetrics(metrics, status, (System.nanoTime() - t0) * 1e-9, outcome);
+            fillMetrics(metrics, status, (System.nanoTime() - t0) * 1e-9, done);
             if (options.report()) {
                 times.time("report", () -> {
                     try {
-                        PipelineReport.write(dir, settings, metrics.tree(), outcome.frames(), options.log());
+                        PipelineReport.write(dir, settings, metrics.tree(), done.frames(), options.log());
                     } catch (RuntimeException | IOException | Error e) {
                         // The numbers are complete; pictures are a convenience that can fail on a node without fonts.
                         String why = e.getClass().getSimpleName() + ": " + e.getMessage();

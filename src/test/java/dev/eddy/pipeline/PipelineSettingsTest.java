@@ -27,7 +27,7 @@ class PipelineSettingsTest {
                 Arguments.of(new String[] {"--stride", "0"}, "--stride must be ≥ 1"),
                 Arguments.of(new String[] {"--tile", "7"}, "--tile 7 does not fit N = 128"),
                 Arguments.of(new String[] {"--lambda", "lots"}, "--lambda must be a number ≥ 0 or auto"),
-                Arguments.of(new String[] {"--lambda", "-1"}, "λ"),
+                Arguments.of(new String[] {"--lambda", "-1"}, "lambda must be a finite number ≥ 0"),
                 Arguments.of(new String[] {"--sim", "gpu"}, "--sim must be cpu or vulkan"),
                 Arguments.of(new String[] {"--rank", "100000"}, "--rank 100000 exceeds the latent dimension"),
                 Arguments.of(new String[] {"--compare-every", "0"}, "--compare-every must be ≥ 1"),
