@@ -195,7 +195,8 @@ public final class Pipeline {
             // 4. learn
             LinearProxy proxy = times.time("learn", () -> proxyStage.learn(settings.proxy()));
             SnapshotCodec.Code lastTraining = times.time("decode", codec::lastCode);
-            options.log().accept("learnt A: " + proxy.fit());
+            options.log().accept(String.format(Locale.ROOT, "learnt A (d = %d): λ = %.3g, spectral radius %s, validation error %s",
+                    proxy.d(), proxy.lambda(), proxy.fit().get("spectral_radius"), proxy.fit().get("validation_relative_error")));
 
             // 5. rollout
             times.time("rollout", () -> {
