@@ -71,11 +71,14 @@ final class OneShot implements AutoCloseable {
         ctx.requireUsable(what);
         FaultInjection.Fault fault = ctx.faults().next(what);
         try (MemoryStack stack = stackPush()) {
-            VkSubmitInfo.Buffer submits = VkSubmitInfo.calloc(times, stack);
-            PointerBuffer one = stack.pointers(cmd);
+            // One VkSubmitInfo listing the buffer `times` times (8 bytes each): a VkSubmitInfo per replay
+            // (72 bytes) overflowed LWJGL's 64 KiB stack at 1000 replays (the pipeline's spin-up, on the H100).
+            PointerBuffer replays = stack.mallocPointer(times);
             for (int i = 0; i < times; i++) {
-                submits.get(i).sType$Default().pCommandBuffers(one);
+                replays.put(i, cmd);
             }
+            VkSubmitInfo.Buffer submits = VkSubmitInfo.calloc(1, stack);
+            submits.get(0).sType$Default().pCommandBuffers(replays);
             // an injected hang withholds the submission, so the fence never signals
             int r = fault == FaultInjection.Fault.HANG ? VK_SUCCESS : vkQueueSubmit(ctx.queue(), submits, fence);
             if (r == VK_ERROR_DEVICE_LOST) {

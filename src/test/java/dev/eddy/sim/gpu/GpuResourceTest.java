@@ -21,6 +21,18 @@ import org.junit.jupiter.api.Test;
 class GpuResourceTest {
 
     @Test
+    void oneAdvanceTakesAWholeRingOfStepsInOneSubmission() {
+        dev.eddy.gpu.GpuTests.contextOrSkip().close();
+        var c = TestConfigs.withBackend(TestConfigs.les(32, Precision.FP32), "vulkan");
+        try (GpuLes les = new GpuLes(c, dev.eddy.gpu.ContextOptions.defaults())) {
+            // 1024 replays in one vkQueueSubmit: the submit info must not live on LWJGL's 64 KiB stack
+            var info = les.advance(GpuLes.RING_CAPACITY, Double.POSITIVE_INFINITY);
+            org.junit.jupiter.api.Assertions.assertEquals(GpuLes.RING_CAPACITY, les.stepCount());
+            org.junit.jupiter.api.Assertions.assertTrue(Double.isFinite(info.maxSpeed()) && info.maxSpeed() > 0);
+        }
+    }
+
+    @Test
     void aRunTooLargeForTheDeviceIsRefusedBeforeAllocatingAndSaysHowMuchItNeeds() {
         GpuTests.contextOrSkip().close();
         var c = TestConfigs.withBackend(TestConfigs.les(32768, Precision.FP64, 1e-4, 0.17, 1e-3, "heun"), "vulkan");
