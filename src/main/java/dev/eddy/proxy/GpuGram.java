@@ -86,9 +86,9 @@ public final class GpuGram implements GramAccumulator {
      * sums; float32 sums of float32 latents are the fallback for devices without shaderFloat64).
      */
     public GpuGram(VulkanContext ctx, int d, Precision latent, Precision accumulate) {
-        if (d < 1 || (long) d * d * accumulate.bytes() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("latent dimension d = " + d + " is out of range: the Gram read-back of d² reals in "
-                    + accumulate.label() + " must stay under 2 GiB");
+        if (d < 1 || 2L * d * d * accumulate.bytes() + (long) d * accumulate.bytes() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("latent dimension d = " + d + " is out of range: the read-back of a Gram block (2d² + d "
+                    + accumulate.label() + " reals) must stay under 2 GiB");
         }
         if (latent == Precision.FP64 && accumulate == Precision.FP32) {
             throw new IllegalArgumentException("float64 latents need float64 Gram sums");
@@ -196,33 +196,23 @@ public final class GpuGram implements GramAccumulator {
     }
 
     /**
-     * Reads the Grams back in one declared read-back (stage "learn": X Xᵀ, Y Xᵀ and the d row sums of
-     * Σ y² of every block that has pairs) and finishes Σ|y|² on the host in row order.
+     * Reads the Grams back: per block that has pairs, one declared read-back (stage "learn") of X Xᵀ, Y Xᵀ
+     * and the d row sums of Σ y² (one program per block, so the host staging holds one block at a time);
+     * Σ|y|² is finished on the host in row order.
      */
     @Override
     public List<Gram> blocks() {
-        StepProgram.Builder b = StepProgram.builder(ctx, "gram-read");
-        boolean any = false;
-        for (Block block : blocks) {
-            if (block.pairs > 0) {
-                b.readBack(block.xx, 0, block.xx.bytes(), STAGE);
-                b.readBack(block.yx, 0, block.yx.bytes(), STAGE);
-                b.readBack(block.yyRow, 0, block.yyRow.bytes(), STAGE);
-                any = true;
-            }
-        }
         List<Gram> out = new ArrayList<>(blocks.size());
-        if (!any) {
-            blocks.forEach(block -> out.add(Gram.zero(d)));
-            return out;
-        }
-        try (StepProgram program = b.freeze()) {
-            program.run();
-            for (Block block : blocks) {
-                if (block.pairs == 0) {
-                    out.add(Gram.zero(d));
-                    continue;
-                }
+        for (Block block : blocks) {
+            if (block.pairs == 0) {
+                out.add(Gram.zero(d));
+                continue;
+            }
+            try (StepProgram program = StepProgram.builder(ctx, "gram-read")
+                    .readBack(block.xx, 0, block.xx.bytes(), STAGE)
+                    .readBack(block.yx, 0, block.yx.bytes(), STAGE)
+                    .readBack(block.yyRow, 0, block.yyRow.bytes(), STAGE).freeze()) {
+                program.run();
                 double[] xx = new double[d * d];
                 double[] yx = new double[d * d];
                 double[] yyRow = new double[d];

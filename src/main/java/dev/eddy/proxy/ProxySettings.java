@@ -62,4 +62,15 @@ public record ProxySettings(double lambda, int rank, double validationFraction) 
         }
         return Math.min(pairs - 1, Math.max(1, Math.round(validationFraction * pairs)));
     }
+
+    /**
+     * For a sequence of {@code latents} latents z_0 … z_{L−1}: the index of the latent before which to call
+     * {@link GramAccumulator#split()} so that the last {@link #validationPairs}(L − 1) pairs are held out
+     * (the pair that straddles the split is the first held out); L when nothing is held out.
+     */
+    public long splitBeforeLatent(long latents) {
+        long pairs = latents - 1;
+        long held = validationPairs(pairs);
+        return held == 0 ? latents : pairs - held + 1;
+    }
 }

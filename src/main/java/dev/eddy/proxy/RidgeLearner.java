@@ -111,7 +111,7 @@ public final class RidgeLearner {
         fit.put("rank", r);
         Solution sol = s.rank() == 0 ? cholesky(all, lambda) : truncated(all, lambda, r);
         fit.putAll(sol.info());
-        fit.put("training_relative_residual", Math.sqrt(Math.max(0, sol.squaredResidual()) / all.yy()));
+        fit.put("training_relative_residual", relative(sol.squaredResidual(), all.yy()));
         for (double v : sol.a()) {
             if (!Double.isFinite(v)) {
                 throw new ConfigException("the proxy fit produced a non-finite A (lambda " + lambda + "); raise lambda or lower the rank");
@@ -185,7 +185,7 @@ public final class RidgeLearner {
                     }
                     e += dk[k] * rowSum;
                 }
-                row.put("relative_error", Math.sqrt(Math.max(0, e) / val.yy()));
+                row.put("relative_error", relative(e, val.yy()));
                 if (e < bestError) {
                     bestError = e;
                     best = rel;
@@ -194,6 +194,15 @@ public final class RidgeLearner {
             table.add(row);
         }
         return best;
+    }
+
+    /**
+     * √(squared error / Σ|y|²), clamped at 0 (the Gram formula can go slightly negative by cancellation);
+     * the absolute √error when every y is zero, so the fit map never holds NaN.
+     */
+    private static double relative(double squaredError, double yy) {
+        double e = Math.max(0, squaredError);
+        return yy > 0 ? Math.sqrt(e / yy) : Math.sqrt(e);
     }
 
     /** 1/(Λ_k + λ), or null when some Λ_k + λ is not above the singularity floor. */

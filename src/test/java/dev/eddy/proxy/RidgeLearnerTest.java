@@ -217,5 +217,17 @@ class RidgeLearnerTest {
         e = assertThrows(ConfigException.class, () -> s.validationPairs(1));
         assertTrue(e.getMessage().contains("at least 2 latent pairs"), e.getMessage());
         assertEquals(0, new ProxySettings(1e-6, 0, 0).validationPairs(100));
+        assertEquals(81, s.splitBeforeLatent(101), "100 pairs, 20 held out: split before z81, so (z80, z81) … (z99, z100)");
+        assertEquals(101, new ProxySettings(1e-6, 0, 0).splitBeforeLatent(101));
+        try (CpuGram c = new CpuGram(3, 1)) { // the helper and the accumulator agree on the pair counts
+            for (int t = 0; t < 101; t++) {
+                if (t == s.splitBeforeLatent(101)) {
+                    c.split();
+                }
+                c.add(new double[] {t, 1, -t});
+            }
+            assertEquals(80, c.blocks().get(0).pairs());
+            assertEquals(20, c.blocks().get(1).pairs());
+        }
     }
 }
