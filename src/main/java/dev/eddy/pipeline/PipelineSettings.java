@@ -53,23 +53,13 @@ public record PipelineSettings(RunConfig les, long spinupSteps, long windowSteps
         ConfigException.require(d <= MAX_LATENT, "--k " + codec.k() + " gives a latent of d = " + d + " reals; the host"
                 + " ridge solve takes d ≤ " + MAX_LATENT + " (K ≤ 44): d×d Gram matrices of " + (8L * d * d >> 20) + " MiB each");
         ConfigException.require(proxy.rank() <= d, "--rank " + proxy.rank() + " exceeds the latent dimension d = " + d);
-        long pairs = pairs(windowSteps, stride);
-        if (Double.isNaN(proxy.lambda())) {
-            ConfigException.require(validationPairs(pairs, proxy.validationFraction()) >= 1 && pairs - validationPairs(pairs,
-                    proxy.validationFraction()) >= 1, "choosing λ by validation needs at least 2 training pairs, the window gives "
-                    + pairs + ": lengthen --window or shorten --stride");
+        if (proxy.lambdaByValidation()) {
+            ConfigException.require(windowSteps / stride >= 2, "choosing λ by validation needs at least 2 training pairs, the window"
+                    + " gives " + windowSteps / stride + ": lengthen --window or shorten --stride");
         }
-        ConfigException.require(horizonSteps / stride <= Integer.MAX_VALUE - 1 && pairs <= Integer.MAX_VALUE - 1,
+        long pairs = windowSteps / stride;
+        ConfigException.require(horizonSteps / stride <= Integer.MAX_VALUE - 1 && pairs < Integer.MAX_VALUE - 1,
                 "too many snapshots");
-    }
-
-    private static long pairs(long window, int stride) {
-        return window / stride;
-    }
-
-    /** Pairs held out to choose λ: the last ones in time (at least 1 when a fraction is asked for). */
-    static long validationPairs(long pairs, double fraction) {
-        return fraction <= 0 ? 0 : Math.max(1, Math.round(pairs * fraction));
     }
 
     /** Snapshots in the training window: z_0 … z_P. */
@@ -82,8 +72,8 @@ public record PipelineSettings(RunConfig les, long spinupSteps, long windowSteps
         return Math.toIntExact(horizonSteps / stride);
     }
 
-    /** Training pairs held out to choose λ (0 when λ is given). */
-    public int validationPairs() {
-        return Double.isNaN(proxy.lambda()) ? Math.toIntExact(validationPairs(windowSteps / stride, proxy.validationFraction())) : 0;
+    /** Index of the training latent before which the pairs are held out to choose λ; the count when none are. */
+    public int splitBeforeLatent() {
+        return Math.toIntExact(proxy.lambdaByValidation() ? proxy.splitBeforeLatent(trainingSnapshots()) : trainingSnapshots());
     }
 }
