@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -35,27 +36,13 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "settings JSON, e.g. a previous run's config.json")
     Path configFile;
 
-    @Option(names = {"-n", "--n"}, paramLabel = "N", description = "grid points per side (even, factors 2,3,5,7)")
-    Integer n;
+    @Mixin
+    LesFlags les;
     @Option(names = "--steps", description = "number of steps") Long steps;
     @Option(names = "--end-time", paramLabel = "T", description = "simulate until time T (instead of --steps)") Double endTime;
-    @Option(names = "--dt", description = "time step (the largest allowed one with --cfl)") Double dt;
-    @Option(names = "--cfl", description = "Courant number of the adaptive step; 0 = fixed dt") Double cfl;
-    @Option(names = "--stepper", description = "heun (IF-RK2, default) or rk4 (IF-RK4)") String stepper;
-    @Option(names = "--nu", description = "viscosity ν") Double nu;
-    @Option(names = "--mu", description = "linear drag μ") Double mu;
-    @Option(names = "--cs", description = "Smagorinsky constant C_s (0 = DNS)") Double cs;
-    @Option(names = "--forcing", description = "none or kolmogorov") String forcing;
-    @Option(names = "--kf", description = "Kolmogorov forcing wavenumber") Integer kf;
-    @Option(names = "--forcing-amplitude", paramLabel = "A", description = "Kolmogorov forcing amplitude") Double amplitude;
-    @Option(names = "--kp", description = "peak wavenumber of the initial spectrum") Double kp;
-    @Option(names = "--energy", description = "initial kinetic energy") Double energy;
-    @Option(names = "--seed", description = "seed of the initial phases") Long seed;
-    @Option(names = "--precision", description = "fp32 or fp64") String precision;
     @Option(names = "--backend", description = "cpu or vulkan (see 'eddy devices')") String backend;
     @Option(names = "--device", paramLabel = "INDEX|NAME", description = "Vulkan device for --backend vulkan (default: first discrete GPU)")
     String device;
-    @Option(names = "--threads", description = "CPU threads (0 = all cores)") Integer threads;
     @Option(names = "--snapshot-every", paramLabel = "STEPS", description = "snapshot interval (0 = none)") Long snapshotEvery;
     @Option(names = "--diag-every", paramLabel = "STEPS", description = "diagnostics interval") Long diagEvery;
     @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "checkpoint interval (0 = only at the end)")
@@ -107,7 +94,7 @@ public final class RunCommand implements Callable<Integer> {
             resumed = Checkpoint.read(dir);
             ConfigLoader loader = new ConfigLoader(resumed.config());
             timeFlags(loader);
-            loader.set("threads", threads);
+            loader.set("threads", les.threads);
             config = loader.build();
         } else {
             if (out == null && !explain) {
@@ -155,23 +142,8 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private Map<String, Object> physicsFlags() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        put(m, "n", n);
-        put(m, "precision", precision);
+        Map<String, Object> m = new LinkedHashMap<>(les.values());
         put(m, "backend", backend);
-        put(m, "threads", threads);
-        put(m, "physics.nu", nu);
-        put(m, "physics.mu", mu);
-        put(m, "physics.cs", cs);
-        put(m, "forcing.kind", forcing);
-        put(m, "forcing.kf", kf);
-        put(m, "forcing.amplitude", amplitude);
-        put(m, "initial.kp", kp);
-        put(m, "initial.energy", energy);
-        put(m, "initial.seed", seed);
-        put(m, "time.dt", dt);
-        put(m, "time.cfl", cfl);
-        put(m, "time.stepper", stepper);
         put(m, "output.snapshotEvery", snapshotEvery);
         put(m, "output.diagnosticsEvery", diagEvery);
         put(m, "output.checkpointEvery", checkpointEvery);
