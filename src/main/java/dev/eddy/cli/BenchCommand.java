@@ -8,7 +8,6 @@ import dev.eddy.gpu.FftPlans;
 import dev.eddy.gpu.VulkanContext;
 import dev.eddy.config.ConfigException;
 import dev.eddy.io.AtomicFiles;
-import dev.eddy.io.Json;
 import dev.eddy.io.Versions;
 import dev.eddy.sim.FftSizes;
 import dev.eddy.sim.Precision;
@@ -16,11 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -119,20 +114,10 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
-        Instant now = Instant.now();
-        String stamp = stamp(now);
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("schema", "eddy-bench/1");
-        doc.put("kind", "les-step");
-        doc.put("date", now.toString());
-        doc.put("label", label);
-        doc.put("units", "milliseconds per LES step (Heun IF-RK2: 2 stages, each 1 batched inverse + 1 batched forward FFT)");
-        doc.put("software", Versions.software());
-        doc.put("machine", Versions.machine());
-        doc.put("results", results);
-        Files.createDirectories(out);
-        Path json = out.resolve(stamp + "-" + backend + ".json");
-        AtomicFiles.writeString(json, Json.write(doc));
+        BenchRecord record = new BenchRecord("les-step", label,
+                "milliseconds per LES step (Heun IF-RK2: 2 stages, each 1 batched inverse + 1 batched forward FFT)");
+        String stamp = record.stamp();
+        Path json = record.write(out, backend, null, results);
         StringBuilder line = new StringBuilder();
         line.append("| ").append(stamp).append(" | ").append(backend).append(" | ")
                 .append(Versions.machine().get("cores")).append(" cores | ");
@@ -143,10 +128,6 @@ public final class BenchCommand implements Callable<Integer> {
         appendReadme(line.toString());
         System.out.println("wrote " + json);
         return ExitCodes.OK;
-    }
-
-    private static String stamp(Instant now) {
-        return DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(now);
     }
 
     /** --fft: batched R2C+C2R round trips on the Vulkan device. */
@@ -178,26 +159,13 @@ public final class BenchCommand implements Callable<Integer> {
             }
             ledger = ctx.ledger().snapshot();
         }
-        Instant now = Instant.now();
-        String stamp = stamp(now);
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("schema", "eddy-bench/1");
-        doc.put("kind", "fft-round-trip");
-        doc.put("date", now.toString());
-        doc.put("label", label);
-        doc.put("units", "milliseconds per batched 2D R2C + C2R round trip (VkFFT, in place, padded layout); "
+        BenchRecord record = new BenchRecord("fft-round-trip", label,
+                "milliseconds per batched 2D R2C + C2R round trip (VkFFT, in place, padded layout); "
                 + "gpu = timestamp queries around " + roundTrips + " round trips recorded in one command buffer, median of "
-                + repeats + " submits after one cold submit; wall = host clock per round trip including submit and fence wait");
-        doc.put("bytes_model", GpuFftBench.BYTES_MODEL);
-        doc.put("device", deviceInfo);
-        doc.put("software", Versions.software());
-        doc.put("machine", Versions.machine());
-        doc.put("transfer_ledger", ledger);
-        doc.put("results", results);
-        Files.createDirectories(out);
-        String slug = String.valueOf(deviceInfo.get("name")).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
-        Path json = out.resolve(stamp + "-fft-" + slug + ".json");
-        AtomicFiles.writeString(json, Json.write(doc));
+                + repeats + " submits after one cold submit; wall = host clock per round trip including submit and fence wait")
+                .put("bytes_model", GpuFftBench.BYTES_MODEL).put("device", deviceInfo);
+        String stamp = record.stamp();
+        Path json = record.write(out, "fft-" + BenchRecord.slug(deviceInfo.get("name")), ledger, results);
         StringBuilder line = new StringBuilder();
         line.append("| ").append(stamp).append(" | fft ").append(deviceInfo.get("name")).append(" | round trip gpu ms (GB/s) | ");
         for (var r : results) {
@@ -245,26 +213,13 @@ public final class BenchCommand implements Callable<Integer> {
             }
             ledger = ctx.ledger().snapshot();
         }
-        Instant now = Instant.now();
-        String stamp = stamp(now);
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("schema", "eddy-bench/1");
-        doc.put("kind", "codec");
-        doc.put("date", now.toString());
-        doc.put("label", label);
-        doc.put("units", "milliseconds per snapshot; gpu = timestamps around the device work of one call (median of --repeats after"
+        BenchRecord record = new BenchRecord("codec", label,
+                "milliseconds per snapshot; gpu = timestamps around the device work of one call (median of --repeats after"
                 + " one cold call and --warmup untimed ones); wall = host clock per call (submit, wait, read-back, unpadding);"
-                + " ratio = raw field bytes / encoded record bytes; errors of the decode against the original field");
-        doc.put("bytes_model", CodecBench.BYTES_MODEL);
-        doc.put("device", deviceInfo);
-        doc.put("software", Versions.software());
-        doc.put("machine", Versions.machine());
-        doc.put("transfer_ledger", ledger);
-        doc.put("results", results);
-        Files.createDirectories(out);
-        String slug = String.valueOf(deviceInfo.get("name")).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
-        Path json = out.resolve(stamp + "-codec-" + slug + ".json");
-        AtomicFiles.writeString(json, Json.write(doc));
+                + " ratio = raw field bytes / encoded record bytes; errors of the decode against the original field")
+                .put("bytes_model", CodecBench.BYTES_MODEL).put("device", deviceInfo);
+        String stamp = record.stamp();
+        Path json = record.write(out, "codec-" + BenchRecord.slug(deviceInfo.get("name")), ledger, results);
         StringBuilder line = new StringBuilder();
         line.append("| ").append(stamp).append(" | codec ").append(deviceInfo.get("name")).append(" | encode / decode+residual gpu ms | ");
         for (var r : results) {

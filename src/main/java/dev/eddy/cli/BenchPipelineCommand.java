@@ -2,18 +2,11 @@ package dev.eddy.cli;
 
 import dev.eddy.bench.PipelineBench;
 import dev.eddy.config.ConfigException;
-import dev.eddy.io.AtomicFiles;
-import dev.eddy.io.Json;
-import dev.eddy.io.Versions;
 import dev.eddy.pipeline.Backends;
 import dev.eddy.sim.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -98,22 +91,9 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                         sp.path("pipeline_seconds").asDouble(), last.get("rel_l2_with_residual"), last.get("codec_floor_rel_l2"));
             }
         }
-        Instant now = Instant.now();
-        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(now);
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("schema", "eddy-bench/1");
-        doc.put("kind", "pipeline");
-        doc.put("date", now.toString());
-        doc.put("label", label);
-        doc.put("units", "seconds (stage_seconds, wall), milliseconds per step (speed.*_ms_*); errors relative to the LES"
-                + " continued over the horizon; one proxy step = stride LES steps");
-        doc.put("base_case", base);
-        doc.put("software", Versions.software());
-        doc.put("machine", Versions.machine());
-        doc.put("results", rows);
-        Files.createDirectories(out);
-        Path json = out.resolve(stamp + "-pipeline.json");
-        AtomicFiles.writeString(json, Json.write(doc));
+        Path json = new BenchRecord("pipeline", label, "seconds (stage_seconds, wall), milliseconds per step (speed.*_ms_*);"
+                + " errors relative to the LES continued over the horizon; one proxy step = stride LES steps")
+                .put("base_case", base).write(out, "pipeline", null, rows);
         System.out.println("wrote " + json + " (runs in " + root + ")");
         return rows.stream().anyMatch(r -> r.containsKey("error")) ? ExitCodes.RUNTIME : ExitCodes.OK;
     }
