@@ -36,6 +36,9 @@ sealed interface CodecStage extends AutoCloseable {
     /** Decodes a host latent: L(Z), or with a residual code L(Z) + α·t of {@code residual}. */
     double[] decode(double[] z, SnapshotCodec.Code residual);
 
+    /** Decodes this stage's own latent column {@code column} (read in place where it lives). */
+    double[] decodeColumn(int column, SnapshotCodec.Code residual);
+
     /**
      * Decodes column {@code column} of a device latent matrix on the same context; only a GPU codec
      * can, and only where {@link #shares} that context.
@@ -104,6 +107,11 @@ sealed interface CodecStage extends AutoCloseable {
         }
 
         @Override
+        public double[] decodeColumn(int column, SnapshotCodec.Code residual) {
+            return decode(hostLatent(column), residual);
+        }
+
+        @Override
         public double[] decode(DeviceBuffer source, int column, SnapshotCodec.Code residual) {
             throw new IllegalStateException("the CPU codec cannot decode a device latent; read it back first");
         }
@@ -168,7 +176,14 @@ sealed interface CodecStage extends AutoCloseable {
             if (lastColumn < 0) {
                 throw new IllegalStateException("nothing was encoded yet");
             }
-            return codec.readCode(lastColumn);
+            SnapshotCodec.Code code = codec.readCode(lastColumn);
+            residualOnDevice = code; // α and t on the device are this code's: decoding with it uploads nothing
+            return code;
+        }
+
+        @Override
+        public double[] decodeColumn(int column, SnapshotCodec.Code residual) {
+            return decode(codec.latents(), column, residual);
         }
 
         @Override

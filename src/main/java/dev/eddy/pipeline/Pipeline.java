@@ -223,10 +223,10 @@ public final class Pipeline {
                     FieldErrors.Reference truth = FieldErrors.reference(n, sim.vorticity());
                     truthField[0] = truth.field();
                     codec.encode(sim, truthColumn);
-                    double[] zTrue = codec.hostLatent(truthColumn);
-                    SnapshotCodec.Code own = codec.lastCode();
-                    double[] floor = codec.decode(zTrue, own);
-                    double[] floorLatent = codec.decode(zTrue, null);
+                    SnapshotCodec.Code own = codec.lastCode(); // Z, α and t of the truth: one read-back on the GPU
+                    double[] zTrue = own.z();
+                    double[] floor = codec.decodeColumn(truthColumn, own);
+                    double[] floorLatent = codec.decodeColumn(truthColumn, null);
                     return new HorizonPoint(step, sim.stepCount(), sim.time(), relativeError(proxyStage.latent(step), zTrue),
                             truth.compare(latentOnly), truth.compare(withResidual), truth.compare(floor), truth.compare(floorLatent));
                 });
