@@ -9,8 +9,11 @@
 // interleaved re/im; in physical space n rows of n reals with row stride 2*halfX.
 int kyOf(int j, int n) { return j < n / 2 ? j : j - n; }
 
+// K = (n-1)/3: |k| < n/3 is kept (3K < n, so no product of kept modes aliases onto a kept mode).
+int dealiasCutoff(int n) { return (n - 1) / 3; }
+
 bool kept(int j, int i, int n) {
-    int c = n / 3;
+    int c = dealiasCutoff(n);
     return i <= c && abs(kyOf(j, n)) <= c;
 }
 

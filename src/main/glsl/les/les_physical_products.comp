@@ -1,28 +1,34 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
 // Twin of LesKernels_F64.physicalProducts: one workgroup per row y (256 invocations stride over x),
-// products in place, and the row's max(u^2 + v^2) reduced in shared memory into rowMax[y] (max is
-// exact in any order, so the result is deterministic; no atomics).
+// products in place, and the row maxima max|u|, max|v|, max(u^2 + v^2) reduced in shared memory into
+// rowMax[3y .. 3y+2] (max is exact in any order, so the result is deterministic; no atomics).
 #include "les_common.glsl"
 layout(local_size_x = 256) in;
 layout(std430, binding = 0) buffer Work { REAL work[]; };
 layout(std430, binding = 1) writeonly buffer RowMax { REAL rowMax[]; };
 layout(push_constant) uniform P { REAL csDelta2; int n; int fieldLength; int sgs; };
-shared REAL partial[256];
+shared REAL partialU[256];
+shared REAL partialV[256];
+shared REAL partialS[256];
 
 void main() {
     int y = int(gl_WorkGroupID.x);
     int t = int(gl_LocalInvocationID.x);
     int stride = 2 * (n / 2 + 1);
     int len = fieldLength;
-    REAL m = REAL(0);
+    REAL mu = REAL(0);
+    REAL mv = REAL(0);
+    REAL ms = REAL(0);
     for (int x = t; x < n; x += 256) {
         int p = y * stride + x;
         REAL u = work[p];
         REAL v = work[len + p];
         REAL wx = work[2 * len + p];
         REAL wy = work[3 * len + p];
-        m = maxNan(m, u * u + v * v);
+        mu = maxNan(mu, abs(u));
+        mv = maxNan(mv, abs(v));
+        ms = maxNan(ms, u * u + v * v);
         work[p] = advection(u, v, wx, wy);
         if (sgs != 0) {
             REAL nut = eddyViscosity(work[4 * len + p], work[5 * len + p], csDelta2);
@@ -30,11 +36,21 @@ void main() {
             work[2 * len + p] = nut * wy;
         }
     }
-    partial[t] = m;
+    partialU[t] = mu;
+    partialV[t] = mv;
+    partialS[t] = ms;
     barrier();
     for (int s = 128; s > 0; s >>= 1) {
-        if (t < s) partial[t] = maxNan(partial[t], partial[t + s]);
+        if (t < s) {
+            partialU[t] = maxNan(partialU[t], partialU[t + s]);
+            partialV[t] = maxNan(partialV[t], partialV[t + s]);
+            partialS[t] = maxNan(partialS[t], partialS[t + s]);
+        }
         barrier();
     }
-    if (t == 0) rowMax[y] = partial[0];
+    if (t == 0) {
+        rowMax[3 * y] = partialU[0];
+        rowMax[3 * y + 1] = partialV[0];
+        rowMax[3 * y + 2] = partialS[0];
+    }
 }

@@ -17,27 +17,32 @@ public final class TestConfigs {
     public static RunConfig les(int n, Precision p, double nu, double cs, double dt, String stepper) {
         return new RunConfig(n, p, "cpu", new Physics(nu, 0, cs), Forcing.NONE,
                 new InitialSpectrum(Math.min(6, n / 3 - 1), 0.5, 7), new TimeControl(10, 0, dt, 0, stepper),
-                new OutputSchedule(0, 10, 0), 2);
+                new OutputSchedule(0, 10, 0), 2, dev.eddy.config.HealthBounds.DEFAULTS);
     }
 
     public static RunConfig les(int n, Precision p) {
-        return les(n, p, 1e-3, 0.17, 0.005, "heun");
+        return les(n, p, 1e-3, 0.17, 0.005, "ssprk3");
     }
 
     public static RunConfig withPhysics(RunConfig c, Physics physics, Forcing forcing) {
-        return new RunConfig(c.n(), c.precision(), c.backend(), physics, forcing, c.initial(), c.time(), c.output(), c.threads());
+        return new RunConfig(c.n(), c.precision(), c.backend(), physics, forcing, c.initial(), c.time(), c.output(), c.threads(), c.health());
+    }
+
+    public static RunConfig withInitial(RunConfig c, InitialSpectrum initial) {
+        return new RunConfig(c.n(), c.precision(), c.backend(), c.physics(), c.forcing(), initial, c.time(), c.output(), c.threads(),
+                c.health());
     }
 
     public static RunConfig withThreads(RunConfig c, int threads) {
-        return new RunConfig(c.n(), c.precision(), c.backend(), c.physics(), c.forcing(), c.initial(), c.time(), c.output(), threads);
+        return new RunConfig(c.n(), c.precision(), c.backend(), c.physics(), c.forcing(), c.initial(), c.time(), c.output(), threads, c.health());
     }
 
     public static RunConfig withOutput(RunConfig c, OutputSchedule o, TimeControl t) {
-        return new RunConfig(c.n(), c.precision(), c.backend(), c.physics(), c.forcing(), c.initial(), t, o, c.threads());
+        return new RunConfig(c.n(), c.precision(), c.backend(), c.physics(), c.forcing(), c.initial(), t, o, c.threads(), c.health());
     }
 
     public static RunConfig withBackend(RunConfig c, String backend) {
-        return new RunConfig(c.n(), c.precision(), backend, c.physics(), c.forcing(), c.initial(), c.time(), c.output(), c.threads());
+        return new RunConfig(c.n(), c.precision(), backend, c.physics(), c.forcing(), c.initial(), c.time(), c.output(), c.threads(), c.health());
     }
 
     /** Relative L2 distance ‖a − b‖/‖b‖. */

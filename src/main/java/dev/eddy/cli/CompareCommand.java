@@ -118,6 +118,6 @@ public final class CompareCommand implements Callable<Integer> {
     }
 
     private static RunConfig withBackend(RunConfig c, String backend) {
-        return new RunConfig(c.n(), c.precision(), backend, c.physics(), c.forcing(), c.initial(), c.time(), c.output(), c.threads());
+        return new RunConfig(c.n(), c.precision(), backend, c.physics(), c.forcing(), c.initial(), c.time(), c.output(), c.threads(), c.health());
     }
 }

@@ -7,7 +7,7 @@ public final class ExitCodes {
     public static final int RUNTIME = 1;
     /** Bad usage: an unknown flag, a setting that cannot be run. */
     public static final int USAGE = 2;
-    /** The simulation blew up (NaN/Inf); the last checkpoint is kept. */
+    /** The simulation blew up (NaN/Inf), or a --strict run failed its health check; the last checkpoint is kept. */
     public static final int DIVERGED = 3;
     /** Interrupted (SIGINT/SIGTERM) after saving a checkpoint. */
     public static final int INTERRUPTED = 130;

@@ -52,7 +52,7 @@ public final class Main implements Runnable {
         int code;
         if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
             code = ExitCodes.USAGE;
-        } else if (e instanceof SimulationDivergedException) {
+        } else if (e instanceof SimulationDivergedException || e instanceof dev.eddy.sim.UnhealthyRunException) {
             code = ExitCodes.DIVERGED;
         } else if (e instanceof dev.eddy.run.RunInterruptedException) {
             code = ExitCodes.INTERRUPTED;

@@ -9,11 +9,16 @@ import dev.eddy.sim.Precision;
  * FILE} re-runs any of them. Where the result goes (the output directory) is not part of it.
  *
  * @param threads CPU threads for the cpu backend (0 = all cores); does not change the bits
+ * @param health  the bounds of the health check (settings saved before it existed read as the defaults)
  */
 public record RunConfig(int n, Precision precision, String backend, Physics physics, Forcing forcing,
-                        InitialSpectrum initial, TimeControl time, OutputSchedule output, int threads) {
+                        InitialSpectrum initial, TimeControl time, OutputSchedule output, int threads,
+                        HealthBounds health) {
 
     public RunConfig {
+        if (health == null) {
+            health = HealthBounds.DEFAULTS;
+        }
         String why = FftSizes.whyNot(n);
         ConfigException.require(why == null, why);
         ConfigException.require(precision != null, "precision must be fp32 or fp64");
@@ -21,28 +26,28 @@ public record RunConfig(int n, Precision precision, String backend, Physics phys
                 "backend must be cpu or vulkan, got " + backend);
         ConfigException.require(physics != null && forcing != null && initial != null && time != null && output != null,
                 "physics, forcing, initial, time and output settings are all required");
-        int cutoff = n / 3;
+        int cutoff = dev.eddy.sim.Grid.dealiasCutoff(n);
         if (forcing.kind() == Forcing.Kind.KOLMOGOROV) {
             ConfigException.require(forcing.kf() <= cutoff, "Kolmogorov forcing wavenumber kf = " + forcing.kf()
-                    + " is removed by dealiasing at N = " + n + ": it must be ≤ N/3 = " + cutoff);
+                    + " is removed by dealiasing at N = " + n + ": it must be ≤ K = ⌊(N−1)/3⌋ = " + cutoff);
         }
         ConfigException.require(initial.kp() < cutoff, "initial peak wavenumber kp = " + initial.kp()
-                + " must be below the dealiasing cutoff N/3 = " + cutoff + " at N = " + n);
+                + " must be below the dealiasing cutoff K = ⌊(N−1)/3⌋ = " + cutoff + " at N = " + n);
         ConfigException.require(threads >= 0, "threads must be ≥ 0 (0 = all cores), got " + threads);
     }
 
-    /** The small default case: decaying LES at 128², fp64, CFL-adaptive. */
+    /** The small default case: decaying LES at 128², fp64, CFL-adaptive with the default stepper. */
     public static RunConfig defaults() {
         return new RunConfig(128, Precision.FP64, "cpu",
                 new Physics(1e-4, 0.0, Physics.DEFAULT_CS),
                 Forcing.NONE,
-                new InitialSpectrum(10, 0.5, 1),
-                new TimeControl(500, 0, 0.01, 0.5, "heun"),
+                new InitialSpectrum(6, 0.5, 1),
+                new TimeControl(500, 0, 0.01, TimeControl.DEFAULT_CFL, TimeControl.DEFAULT_STEPPER),
                 new OutputSchedule(100, 10, 250),
-                0);
+                0, HealthBounds.DEFAULTS);
     }
 
     public RunConfig withTime(TimeControl t) {
-        return new RunConfig(n, precision, backend, physics, forcing, initial, t, output, threads);
+        return new RunConfig(n, precision, backend, physics, forcing, initial, t, output, threads, health);
     }
 }

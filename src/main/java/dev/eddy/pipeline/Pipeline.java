@@ -10,7 +10,11 @@ import dev.eddy.io.Json;
 import dev.eddy.io.MetricsWriter;
 import dev.eddy.proxy.LinearProxy;
 import dev.eddy.report.PipelineReport;
+import dev.eddy.run.DiagnosticSample;
+import dev.eddy.run.HealthCheck;
 import dev.eddy.run.StageTimes;
+import dev.eddy.sim.Courant;
+import dev.eddy.sim.FlowDiagnostics;
 import dev.eddy.sim.Simulation;
 import dev.eddy.sim.Simulations;
 import dev.eddy.sim.StepInfo;
@@ -83,6 +87,8 @@ public final class Pipeline {
     private final Options options;
     private final StageTimes times = new StageTimes();
     private final List<String> warnings = new ArrayList<>();
+    /** The health of the training window's states: a proxy learnt from grid-scale noise learns the noise. */
+    private HealthCheck trainingHealth;
 
     public Pipeline(PipelineSettings settings, Options options) {
         this.settings = settings;
@@ -164,6 +170,9 @@ public final class Pipeline {
             ProxyStage proxyStage = closer.add(times.time("setup", () -> ProxyStage.create(b.proxy(), settings.codec()
                     .latentDimension(), settings.les().precision(), ctx, horizon, settings.les().threads())));
 
+            settings.les().time().warnings().forEach(this::warn);
+            trainingHealth = new HealthCheck(settings.les().health(), w -> warn("training data: " + w));
+
             // 1. spin-up, 2. the frozen step
             advance(sim, settings.spinupSteps(), Double.POSITIVE_INFINITY, "sim_spinup");
             double dt = frozenDt(sim);
@@ -178,6 +187,10 @@ public final class Pipeline {
                     advance(sim, settings.stride(), dt, "sim");
                 }
                 int column = i;
+                times.time("diagnostics", () -> {
+                    trainingHealth.check(new DiagnosticSample(sim.stepCount(), sim.time(), dt, 0, sim.diagnostics()));
+                    return null;
+                });
                 times.time("encode", () -> {
                     codec.encode(sim, column);
                     return null;
@@ -193,6 +206,10 @@ public final class Pipeline {
             options.log().accept(String.format(Locale.ROOT, "training window done: %d snapshots to step %d", train, sim.stepCount()));
 
             // 4. learn
+            if (!trainingHealth.healthy()) {
+                options.log().accept("learning from training data that failed the health check (see the warning above):"
+                        + " the proxy will partly learn grid-scale noise");
+            }
             LinearProxy proxy = times.time("learn", () -> proxyStage.learn(settings.proxy()));
             SnapshotCodec.Code lastTraining = times.time("decode", codec::lastCode);
             options.log().accept(String.format(Locale.ROOT, "learnt A (d = %d): λ = %.3g, spectral radius %s, validation error %s",
@@ -259,10 +276,7 @@ public final class Pipeline {
             if (Math.abs(taken - expected) > tolerance * expected) {
                 String w = String.format(Locale.ROOT, "the CFL limit cut the frozen step near step %d: %d steps advanced"
                         + " t by %.6g instead of %.6g, so snapshots are not equally spaced there", sim.stepCount(), steps, taken, expected);
-                if (warnings.size() < 20) {
-                    warnings.add(w);
-                    System.err.println("eddy: warning: " + w);
-                }
+                warn(w);
             }
         }
     }
@@ -277,9 +291,15 @@ public final class Pipeline {
         if (!t.adaptive()) {
             return t.dt();
         }
-        double speed = sim.maxSpeed();
-        double cfl = speed > 0 ? t.cfl() * sim.grid().spacing() / speed : Double.POSITIVE_INFINITY;
-        return Math.min(t.dt(), FROZEN_DT_SAFETY * cfl);
+        FlowDiagnostics d = sim.diagnostics();
+        return Math.min(t.dt(), FROZEN_DT_SAFETY * Courant.step(t, sim.grid(), d.maxU(), d.maxV()));
+    }
+
+    private void warn(String w) {
+        if (warnings.size() < 20) {
+            warnings.add(w);
+            System.err.println("eddy: warning: " + w);
+        }
     }
 
     private static double relativeError(double[] z, double[] truth) {
@@ -332,6 +352,9 @@ public final class Pipeline {
         m.put("wall_seconds", wall);
         m.put("stage_seconds", times.asSeconds());
         m.put("warnings", List.copyOf(warnings));
+        if (trainingHealth != null) {
+            m.put("training_health", trainingHealth.summary());
+        }
         if (outcome == null) {
             return;
         }

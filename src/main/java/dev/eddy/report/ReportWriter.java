@@ -78,6 +78,7 @@ public final class ReportWriter {
         flatten("", Json.MAPPER.valueToTree(run.config()), settings);
         out.add(new Section("Settings", settings, "re-run with: eddy run --config config.json --out NEW_DIR"));
 
+        out.add(health(run));
         out.add(diagnostics(run));
 
         out.add(stageTimings(m));
@@ -139,9 +140,41 @@ public final class ReportWriter {
             rows.add(row("enstrophy ½⟨ω²⟩", d, DiagnosticSample::enstrophy));
             rows.add(row("max |u|", d, DiagnosticSample::maxSpeed));
             rows.add(row("dt", d.size() > 1 ? d.subList(1, d.size()) : d, DiagnosticSample::dt));
+            rows.add(row("Courant number (max|u|+max|v|)·K·dt", d.size() > 1 ? d.subList(1, d.size()) : d, DiagnosticSample::courant));
+            rows.add(row("outer-band enstrophy share", d, s -> s.flow().bandFraction()));
+            rows.add(row("E(k_c)/E(k_c/2)", d, s -> s.flow().cutoffRatio()));
         }
         return new Section("Diagnostics", rows, d.isEmpty() ? "no diagnostics recorded"
                 : d.size() + " samples; dt row: the steps that led to each sample");
+    }
+
+    /**
+     * The health check's verdict over the recorded samples (bounds from the run's settings) and whether the
+     * energy and enstrophy budgets close.
+     */
+    private static Section health(RunRecord run) {
+        List<DiagnosticSample> d = run.diagnostics();
+        var bounds = run.config().health();
+        List<String[]> rows = new ArrayList<>();
+        double band = d.stream().mapToDouble(s -> s.flow().bandFraction()).filter(Double::isFinite).max().orElse(Double.NaN);
+        double ratio = d.stream().mapToDouble(s -> s.flow().cutoffRatio()).filter(Double::isFinite).max().orElse(Double.NaN);
+        if (d.isEmpty() || Double.isNaN(band)) {
+            return new Section("Health", rows, "no health figures recorded (a run made before the health check existed)");
+        }
+        DiagnosticSample first = d.stream().filter(s -> s.flow().bandFraction() > bounds.maxBandFraction()
+                || s.flow().cutoffRatio() > bounds.maxCutoffRatio()).findFirst().orElse(null);
+        rows.add(new String[] {"figure", "largest over the run", "bound"});
+        rows.add(new String[] {"share of the kept enstrophy in the outer band max(|kx|,|ky|) ≥ 0.8·k_c",
+                String.format(Locale.ROOT, "%.2f %%", 100 * band), String.format(Locale.ROOT, "%.1f %%", 100 * bounds.maxBandFraction())});
+        rows.add(new String[] {"E(k_c)/E(k_c/2)", num(ratio), num(bounds.maxCutoffRatio())});
+        var energy = dev.eddy.run.BudgetClosure.energy(d);
+        var enstrophy = dev.eddy.run.BudgetClosure.enstrophy(d);
+        rows.add(new String[] {"energy budget residual |ΔE − ∫(input − dissipation)dt| / ∫|terms|", num(energy.relative()), ""});
+        rows.add(new String[] {"enstrophy budget residual", num(enstrophy.relative()), ""});
+        String verdict = first == null ? "healthy: every sample within the bounds"
+                : String.format(Locale.ROOT, "UNHEALTHY from step %d (t = %.4g): grid-scale noise or a pile-up of enstrophy at"
+                        + " the cutoff; the small scales are not to be trusted", first.step(), first.time());
+        return new Section("Health", rows, verdict);
     }
 
     private static String[] row(String name, List<DiagnosticSample> d, java.util.function.ToDoubleFunction<DiagnosticSample> f) {

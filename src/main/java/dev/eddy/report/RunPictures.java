@@ -70,7 +70,7 @@ public final class RunPictures {
         }
         if (!spectra.isEmpty()) {
             Images.writePng(pics.resolve("spectrum.png"), Plots.spectrum(spectra.toArray(double[][]::new),
-                    spectraLabels.toArray(String[]::new), run.config().n() / 3));
+                    spectraLabels.toArray(String[]::new), dev.eddy.sim.Grid.dealiasCutoff(run.config().n())));
             out.add(0, new Picture(DIR + "/spectrum.png", "energy spectrum E(k) at snapshot times, with k⁻³ and k⁻⁵ᐟ³ guides",
                     "plot"));
         }
@@ -78,8 +78,35 @@ public final class RunPictures {
             Images.writePng(pics.resolve("energy.png"), Plots.energyEnstrophy(run.series(DiagnosticSample::time),
                     run.series(DiagnosticSample::energy), run.series(DiagnosticSample::enstrophy)));
             out.add(spectra.isEmpty() ? 0 : 1, new Picture(DIR + "/energy.png", "energy and enstrophy against time", "plot"));
+            double[] band = run.series(d -> d.flow().bandFraction());
+            if (java.util.Arrays.stream(band).anyMatch(Double::isFinite)) { // runs from before the health check have none
+                var bounds = run.config().health();
+                Images.writePng(pics.resolve("health.png"), Plots.health(run.series(DiagnosticSample::time), band,
+                        run.series(d -> d.flow().cutoffRatio()), bounds.maxBandFraction(), bounds.maxCutoffRatio()));
+                out.add(Math.min(out.size(), 2), new Picture(DIR + "/health.png", "health check against time: enstrophy near the"
+                        + " dealiasing cutoff and E(k_c)/E(k_c/2), with their bounds (dashed)", "plot"));
+                Images.writePng(pics.resolve("budget.png"), enstrophyBudget(run));
+                out.add(Math.min(out.size(), 3), new Picture(DIR + "/budget.png", "enstrophy budget: input by the forcing,"
+                        + " dissipation by viscosity, the SGS term and drag, and dZ/dt measured between samples (dashed)", "plot"));
+            }
         }
         return out;
+    }
+
+    /** The enstrophy budget's terms and the measured dZ/dt (central differences of the samples). */
+    private static java.awt.image.BufferedImage enstrophyBudget(RunRecord run) {
+        double[] t = run.series(DiagnosticSample::time);
+        double[] z = run.series(DiagnosticSample::enstrophy);
+        double[] rate = new double[t.length];
+        for (int i = 0; i < t.length; i++) {
+            int a = Math.max(0, i - 1);
+            int b = Math.min(t.length - 1, i + 1);
+            rate[i] = t[b] > t[a] ? (z[b] - z[a]) / (t[b] - t[a]) : Double.NaN;
+        }
+        return Plots.budget("Enstrophy budget", t, new String[] {"forcing input", "viscous dissipation", "SGS dissipation",
+                "drag dissipation", "dZ/dt measured"}, new double[][] {run.series(d -> d.flow().enstrophyBudget().forcing()),
+                run.series(d -> d.flow().enstrophyBudget().viscous()), run.series(d -> d.flow().enstrophyBudget().sgs()),
+                run.series(d -> d.flow().enstrophyBudget().drag()), rate}, "rate of change of ½⟨ω²⟩");
     }
 
     /** The video of every snapshot, or null when the run has no snapshots. */

@@ -11,7 +11,6 @@ import dev.eddy.run.LesRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -40,19 +39,9 @@ public record RunRecord(Path dir, RunConfig config, JsonNode metrics, List<Diagn
         if (metricsFile != null && Files.isRegularFile(metricsFile)) {
             metrics = Json.MAPPER.readTree(metricsFile.toFile());
         }
-        List<DiagnosticSample> diag = metrics != null && metrics.has("diagnostics") ? fromSeries(metrics.get("diagnostics"))
+        List<DiagnosticSample> diag = metrics != null && metrics.has("diagnostics") ? DiagnosticSample.fromColumns(metrics.get("diagnostics"))
                 : Files.exists(dir.resolve(Checkpoint.FILE)) ? Checkpoint.read(dir).diagnostics() : List.of();
         return new RunRecord(dir, config, metrics, diag, SnapshotStore.frameSteps(dir));
-    }
-
-    private static List<DiagnosticSample> fromSeries(JsonNode s) {
-        List<DiagnosticSample> out = new ArrayList<>();
-        for (int i = 0; i < s.get("step").size(); i++) {
-            out.add(new DiagnosticSample(s.get("step").get(i).asLong(), s.get("time").get(i).asDouble(),
-                    s.get("dt").get(i).asDouble(), s.get("energy").get(i).asDouble(), s.get("enstrophy").get(i).asDouble(),
-                    s.get("max_speed").get(i).asDouble()));
-        }
-        return out;
     }
 
     public double[] series(java.util.function.ToDoubleFunction<DiagnosticSample> f) {

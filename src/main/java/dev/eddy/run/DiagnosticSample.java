@@ -1,24 +1,93 @@
 package dev.eddy.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eddy.sim.FlowDiagnostics;
+import dev.eddy.sim.FlowDiagnostics.Budget;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
-/** Diagnostics of the state after {@code step} steps. {@code dt} is the step that led to it (0 at step 0). */
-public record DiagnosticSample(long step, double time, double dt, double energy, double enstrophy, double maxSpeed) {
+/**
+ * Diagnostics of the state after {@code step} steps. {@code dt} and {@code courant} are those of the step
+ * that led to it (0 at step 0).
+ */
+public record DiagnosticSample(long step, double time, double dt, double courant, FlowDiagnostics flow) {
+
+    public double energy() {
+        return flow.energy();
+    }
+
+    public double enstrophy() {
+        return flow.enstrophy();
+    }
+
+    public double maxSpeed() {
+        return flow.maxSpeed();
+    }
 
     /**
-     * The series as named columns (step: long[], the others double[]), in the one naming that both
-     * snapshots.h5 ({@code diagnostics/…}) and the metrics JSON ({@code diagnostics.…}) use.
+     * The series' real-valued columns (after {@code step}), in the one naming that snapshots.h5
+     * ({@code diagnostics/…}), the metrics JSON ({@code diagnostics.…}) and the report use.
      */
+    static final Map<String, ToDoubleFunction<DiagnosticSample>> COLUMNS = columnsInOrder();
+
+    private static Map<String, ToDoubleFunction<DiagnosticSample>> columnsInOrder() {
+        Map<String, ToDoubleFunction<DiagnosticSample>> c = new LinkedHashMap<>();
+        c.put("time", DiagnosticSample::time);
+        c.put("dt", DiagnosticSample::dt);
+        c.put("courant", DiagnosticSample::courant);
+        c.put("energy", d -> d.flow.energy());
+        c.put("enstrophy", d -> d.flow.enstrophy());
+        c.put("palinstrophy", d -> d.flow.palinstrophy());
+        c.put("max_speed", d -> d.flow.maxSpeed());
+        c.put("max_u", d -> d.flow.maxU());
+        c.put("max_v", d -> d.flow.maxV());
+        c.put("band_fraction", d -> d.flow.bandFraction());
+        c.put("cutoff_ratio", d -> d.flow.cutoffRatio());
+        budget(c, "energy_", d -> d.flow.energyBudget());
+        budget(c, "enstrophy_", d -> d.flow.enstrophyBudget());
+        return java.util.Collections.unmodifiableMap(c);
+    }
+
+    private static void budget(Map<String, ToDoubleFunction<DiagnosticSample>> c, String prefix,
+                               java.util.function.Function<DiagnosticSample, Budget> b) {
+        c.put(prefix + "forcing", d -> b.apply(d).forcing());
+        c.put(prefix + "viscous", d -> b.apply(d).viscous());
+        c.put(prefix + "sgs", d -> b.apply(d).sgs());
+        c.put(prefix + "drag", d -> b.apply(d).drag());
+        c.put(prefix + "transfer", d -> b.apply(d).transfer());
+    }
+
+    /** The series as named columns (step: long[], the others double[]). */
     public static Map<String, Object> columns(List<DiagnosticSample> samples) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("step", samples.stream().mapToLong(DiagnosticSample::step).toArray());
-        c.put("time", samples.stream().mapToDouble(DiagnosticSample::time).toArray());
-        c.put("dt", samples.stream().mapToDouble(DiagnosticSample::dt).toArray());
-        c.put("energy", samples.stream().mapToDouble(DiagnosticSample::energy).toArray());
-        c.put("enstrophy", samples.stream().mapToDouble(DiagnosticSample::enstrophy).toArray());
-        c.put("max_speed", samples.stream().mapToDouble(DiagnosticSample::maxSpeed).toArray());
+        COLUMNS.forEach((name, f) -> c.put(name, samples.stream().mapToDouble(f).toArray()));
         return c;
+    }
+
+    /** The samples back from the columns of {@link #columns} as JSON; a column an older run did not record reads as NaN. */
+    public static List<DiagnosticSample> fromColumns(JsonNode s) {
+        List<DiagnosticSample> out = new ArrayList<>();
+        int count = s.path("step").size();
+        for (int i = 0; i < count; i++) {
+            int row = i;
+            java.util.function.ToDoubleFunction<String> v = name -> {
+                JsonNode x = s.path(name).path(row);
+                return x.isNumber() ? x.asDouble() : Double.NaN;
+            };
+            Budget eb = new Budget(v.applyAsDouble("energy_forcing"), v.applyAsDouble("energy_viscous"),
+                    v.applyAsDouble("energy_sgs"), v.applyAsDouble("energy_drag"), v.applyAsDouble("energy_transfer"));
+            Budget zb = new Budget(v.applyAsDouble("enstrophy_forcing"), v.applyAsDouble("enstrophy_viscous"),
+                    v.applyAsDouble("enstrophy_sgs"), v.applyAsDouble("enstrophy_drag"), v.applyAsDouble("enstrophy_transfer"));
+            FlowDiagnostics f = new FlowDiagnostics(v.applyAsDouble("energy"), v.applyAsDouble("enstrophy"),
+                    v.applyAsDouble("palinstrophy"), v.applyAsDouble("max_speed"), v.applyAsDouble("max_u"), v.applyAsDouble("max_v"),
+                    v.applyAsDouble("band_fraction"), v.applyAsDouble("cutoff_ratio"), eb, zb);
+            out.add(new DiagnosticSample(s.get("step").get(i).asLong(), v.applyAsDouble("time"), v.applyAsDouble("dt"),
+                    v.applyAsDouble("courant"), f));
+        }
+        return out;
     }
 }

@@ -17,6 +17,7 @@ import dev.eddy.sim.SimulationDivergedException;
 import dev.eddy.sim.Simulations;
 import dev.eddy.sim.Snapshot;
 import dev.eddy.sim.StepInfo;
+import dev.eddy.sim.UnhealthyRunException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +65,7 @@ public final class LesRun {
     private final List<DiagnosticSample> diagnostics = new ArrayList<>();
     private final SnapshotStore snapshots;
     private final RunSchedule schedule;
+    private final HealthCheck health;
     /**
      * Snapshots are consumed (transformed, written) on a writer thread while the next steps run; off,
      * each is consumed before the run goes on (the synchronous reference of the tests and benchmark).
@@ -95,6 +97,11 @@ public final class LesRun {
         this.snapshots = new SnapshotStore(options.dir(), config);
         this.listener = listener;
         this.schedule = new RunSchedule(config);
+        this.health = new HealthCheck(config.health(), LesRun::warn);
+    }
+
+    private static void warn(String message) {
+        System.err.println("eddy: warning: " + message);
     }
 
     /** Whether snapshots overlap the following steps (the default) or are written before the run goes on. */
@@ -136,10 +143,11 @@ public final class LesRun {
             // written once the backend is up: a run refused at set-up (no device, no fp64) leaves no
             // config.json behind that would make its directory look like a run to --restart
             AtomicFiles.writeString(dir.resolve(CONFIG_FILE), Json.write(config));
+            config.time().warnings().forEach(LesRun::warn);
             if (options.restart()) {
                 resume(sim);
             } else {
-                observe(sim, 0, true);
+                observe(sim, new StepInfo(0, 0, 0), true);
             }
             loop(sim);
             checkpoint(sim);
@@ -165,8 +173,8 @@ public final class LesRun {
                     "done: %d steps to t = %.4g in %.2f s (%.3f ms/step in the solver); output in %s",
                     sim.stepCount(), sim.time(), wall, 1e3 * times.seconds("sim") / Math.max(1, stepsTaken), dir));
             return new Result(sim.stepCount(), sim.time(), wall, times.asSeconds(), List.copyOf(diagnostics));
-        } catch (SimulationDivergedException e) {
-            status = "diverged";
+        } catch (SimulationDivergedException | UnhealthyRunException e) {
+            status = e instanceof UnhealthyRunException ? "unhealthy" : "diverged";
             snapshots.assemble(diagnostics, Long.MAX_VALUE);
             if (listener != null) {
                 listener.assemble(Long.MAX_VALUE);
@@ -230,7 +238,7 @@ public final class LesRun {
                 long s = sim.stepCount();
                 boolean snap = schedule.snapshotAt(s);
                 if (schedule.diagnosticsAt(s) || snap) {
-                    observe(sim, info.dt(), snap);
+                    observe(sim, info, snap);
                 }
                 if (schedule.checkpointAt(s)) {
                     checkpoint(sim);
@@ -259,17 +267,16 @@ public final class LesRun {
                 + (video != null ? ", video " + video.file() : "") + ")");
     }
 
-    /** Diagnostics (and optionally a snapshot) of the current state. */
-    private void observe(Simulation sim, double dt, boolean snapshot) throws IOException {
-        DiagnosticSample d = times.time("diagnostics", () -> {
-            double[] ezu = sim.energyEnstrophyMaxSpeed();
-            return new DiagnosticSample(sim.stepCount(), sim.time(), dt, ezu[0], ezu[1], ezu[2]);
-        });
+    /** Diagnostics and the health check (and optionally a snapshot) of the current state; {@code last} is the step that led to it. */
+    private void observe(Simulation sim, StepInfo last, boolean snapshot) throws IOException {
+        DiagnosticSample d = times.time("diagnostics", () ->
+                new DiagnosticSample(sim.stepCount(), sim.time(), last.dt(), last.courant(), sim.diagnostics()));
         diagnostics.add(d);
-        if (!Double.isFinite(d.energy()) || !Double.isFinite(d.enstrophy()) || !Double.isFinite(d.maxSpeed())) {
+        if (!d.flow().finite()) {
             throw new SimulationDivergedException(d.step(), d.time(), "energy = " + d.energy() + ", enstrophy = "
                     + d.enstrophy());
         }
+        health.check(d);
         if (snapshot) {
             // overlapped: the copy is only started here; the writer waits for it while the next steps run.
             // With --encode the snapshot is read at once: the codec's report needs ω of this step on the host.
@@ -320,6 +327,7 @@ public final class LesRun {
         Checkpoint cp = Checkpoint.read(options.dir());
         sim.restore(cp.state(), cp.step(), cp.time());
         diagnostics.addAll(cp.diagnostics());
+        health.restore(cp.diagnostics());
         snapshots.dropFramesAfter(cp.step());
         if (listener != null) {
             listener.resume(cp.step());
@@ -343,6 +351,8 @@ public final class LesRun {
         if (reportError != null) {
             m.put("report_error", reportError);
         }
+        m.put("health", health.summary());
+        m.put("budget_closure", Map.of("energy", BudgetClosure.energy(diagnostics), "enstrophy", BudgetClosure.enstrophy(diagnostics)));
         m.put("diagnostics", DiagnosticSample.columns(diagnostics));
         if (listener != null) {
             m.put(listener.name(), listener.metrics());

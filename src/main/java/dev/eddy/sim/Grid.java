@@ -10,8 +10,10 @@ package dev.eddy.sim;
  * (the last two reals of a row are padding).
  *
  * <p>Wavenumbers are integers in FFT order: kx = i for i in [0, n/2]; ky = j for j &lt; n/2, j − n
- * otherwise. Dealiasing keeps |kx| ≤ n/3 and |ky| ≤ n/3 (Orszag's 2/3 rule, applied per direction
- * as in jax-cfd's brick-wall filter), which also removes the Nyquist row and column.
+ * otherwise. Dealiasing keeps |kx| ≤ K and |ky| ≤ K with K = ⌊(n−1)/3⌋, i.e. |k| &lt; n/3 (Orszag's 2/3
+ * rule, applied per direction as in jax-cfd's brick-wall filter), which also removes the Nyquist row
+ * and column. Keeping |k| = n/3 when 3 divides n would let the product of two such modes (at 2n/3)
+ * alias onto the kept mode −n/3: the rule needs 3K &lt; n.
  */
 public record Grid(int n) {
 
@@ -42,9 +44,14 @@ public record Grid(int n) {
         return n * halfX();
     }
 
-    /** Largest kept wavenumber per direction under the 2/3 rule. */
+    /** K = ⌊(n−1)/3⌋, the largest kept wavenumber per direction under the 2/3 rule (3K &lt; n: alias-free). */
     public int dealiasCutoff() {
-        return n / 3;
+        return dealiasCutoff(n);
+    }
+
+    /** {@link #dealiasCutoff()} of an n×n grid. */
+    public static int dealiasCutoff(int n) {
+        return (n - 1) / 3;
     }
 
     /** Grid spacing Δ = 2π/N, also the LES filter width. */

@@ -29,7 +29,7 @@ public interface ResourcePlan {
     /** Copies of one {@link Simulation#advance} call; {@code dtLimitChanged}: its maxDt differs from the last call's. */
     List<TransferSpec> onAdvance(boolean dtLimitChanged);
 
-    /** Copies of {@link Simulation#energyEnstrophyMaxSpeed()}. */
+    /** Copies of {@link Simulation#diagnostics()}. */
     List<TransferSpec> onDiagnostics();
 
     /** Copies of {@link Simulation#requestSnapshot()} of a state not yet on the host. */

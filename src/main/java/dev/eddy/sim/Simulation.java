@@ -68,17 +68,11 @@ public interface Simulation extends AutoCloseable {
     /** ω in physical space, N×N row-major (row = y), without the layout's padding. */
     double[] vorticity();
 
-    /** max |u| of the current state. */
-    double maxSpeed();
-
     /**
-     * {energy, enstrophy, max|u|} of the current state. The default reduces a host copy of ω̂; a GPU
-     * backend reduces on the device and reads back only the results.
+     * The diagnostics of the current state: integrals, velocity maxima, health figures and budgets. A
+     * GPU backend reduces them on the device and reads back only the results.
      */
-    default double[] energyEnstrophyMaxSpeed() {
-        double[] state = spectralState();
-        return new double[] {Diagnostics.energy(grid(), state), Diagnostics.enstrophy(grid(), state), maxSpeed()};
-    }
+    FlowDiagnostics diagnostics();
 
     /**
      * Every host↔device copy so far (stage, direction, buffer, bytes, count): the transfer ledger. A

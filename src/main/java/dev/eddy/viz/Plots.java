@@ -111,6 +111,68 @@ public final class Plots {
     }
 
     /**
+     * The health check against time: the outer-band enstrophy fraction (left axis) and E(k_c)/E(k_c/2)
+     * (right axis), each with its bound as a dashed line of the same colour.
+     */
+    public static BufferedImage health(double[] time, double[] band, double[] ratio, double bandBound, double ratioBound) {
+        requireSameLength(time.length, band.length, "time", "band");
+        requireSameLength(time.length, ratio.length, "time", "ratio");
+        XYChart chart = chart("Health near the dealiasing cutoff", "t", "enstrophy share in the outer band");
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.setYAxisGroupTitle(1, "E(k_c)/E(k_c/2)");
+        chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+        chart.getStyler().setYAxisMin(0, 0.0).setYAxisMin(1, 0.0);
+        chart.getStyler().setYAxisMax(0, Math.max(1.25 * bandBound, max(band) * 1.05));
+        chart.getStyler().setYAxisMax(1, Math.max(1.25 * ratioBound, max(ratio) * 1.05));
+        Color blue = new Color(59, 76, 192);
+        Color red = new Color(180, 4, 38);
+        line(chart, "outer-band enstrophy share", time, band, blue, 0, false);
+        line(chart, "bound", new double[] {time[0], time[time.length - 1]}, new double[] {bandBound, bandBound}, blue, 0, true);
+        line(chart, "E(k_c)/E(k_c/2) (right axis)", time, ratio, red, 1, false);
+        line(chart, "bound (right axis)", new double[] {time[0], time[time.length - 1]}, new double[] {ratioBound, ratioBound},
+                red, 1, true);
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    /**
+     * A budget against time: each term as a curve (labels[i], values[i][t]), e.g. the enstrophy input by
+     * the forcing and its dissipation by viscosity, the SGS term and drag, beside the measured rate of change.
+     */
+    public static BufferedImage budget(String title, double[] time, String[] labels, double[][] values, String yName) {
+        requireSameLength(labels.length, values.length, "labels", "values");
+        XYChart chart = chart(title, "t", yName);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        Color[] colours = {new Color(59, 76, 192), new Color(180, 4, 38), new Color(34, 139, 34), new Color(230, 140, 0),
+                new Color(120, 60, 160), Color.DARK_GRAY};
+        for (int i = 0; i < labels.length; i++) {
+            requireSameLength(time.length, values[i].length, "time", "values[" + i + "]");
+            line(chart, labels[i], time, values[i], colours[i % colours.length], 0, i == labels.length - 1);
+        }
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    private static void line(XYChart chart, String label, double[] x, double[] y, Color c, int axis, boolean dashed) {
+        XYSeries s = chart.addSeries(label, x, y);
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineColor(c);
+        s.setLineWidth(2f);
+        s.setYAxisGroup(axis);
+        if (dashed) {
+            s.setLineStyle(SeriesLines.DASH_DASH);
+        }
+    }
+
+    private static double max(double[] v) {
+        double m = 0;
+        for (double x : v) {
+            if (Double.isFinite(x)) {
+                m = Math.max(m, x);
+            }
+        }
+        return m;
+    }
+
+    /**
      * Proxy error against rollout horizon: one curve per label (e.g. per initial state or per latent size),
      * errors[i][h] at horizon[h]; log y when every error is &gt; 0.
      */

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SoakTest {
     @Test
     void twentyThousandStepsStayFiniteWithFlatMemory(@TempDir Path tmp) throws Exception {
-        var base = TestConfigs.les(64, Precision.FP64, 1e-3, 0.17, 0.01, "heun");
-        var config = TestConfigs.withOutput(base, new OutputSchedule(5000, 100, 5000), new TimeControl(20_000, 0, 0.01, 0.5, "heun"));
+        var base = TestConfigs.les(64, Precision.FP64, 1e-3, 0.17, 0.01, "ssprk3");
+        var config = TestConfigs.withOutput(base, new OutputSchedule(5000, 100, 5000), new TimeControl(20_000, 0, 0.01, 1.0, "ssprk3"));
         long[] usedAfter = new long[2];
         var memory = ManagementFactory.getMemoryMXBean();
         var result = new LesRun(config, new LesRun.Options(tmp.resolve("soak"), false, null, s -> { })).run();

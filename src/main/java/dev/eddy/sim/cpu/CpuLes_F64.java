@@ -2,6 +2,8 @@ package dev.eddy.sim.cpu;
 
 import dev.eddy.config.RunConfig;
 import dev.eddy.sim.ButcherTableau;
+import dev.eddy.sim.Courant;
+import dev.eddy.sim.FlowDiagnostics;
 import dev.eddy.sim.Grid;
 import dev.eddy.sim.InitialCondition;
 import dev.eddy.sim.Simulation;
@@ -33,7 +35,8 @@ public final class CpuLes_F64 implements Simulation {
     private final double[][] k;
     private final double[] work;
     private final double[] forcing;
-    private final double[] rowMaxSpeed2;
+    private final double[] rowMax;
+    private final double[] diagnosticRows;
     /** Decay tables E(δ·dt) keyed by the distinct delays δ of the tableau; recomputed when dt changes. */
     private final double[] delays; // neutral
     private final double[][] decayTables;
@@ -47,7 +50,7 @@ public final class CpuLes_F64 implements Simulation {
         this.grid = new Grid(config.n());
         this.parallel = new Parallel(config.threads());
         this.fft = new CpuFft2D_F64(grid.n(), grid.n(), parallel);
-        this.tableau = ButcherTableau.named(config.time().stepper());
+        this.tableau = config.time().tableau();
         this.sgs = config.physics().hasSgs();
         this.spectralFields = sgs ? LesKernels_F64.SPECTRAL_FIELDS_SGS : LesKernels_F64.SPECTRAL_FIELDS_DNS;
         this.productFields = sgs ? LesKernels_F64.PRODUCT_FIELDS_SGS : LesKernels_F64.PRODUCT_FIELDS_DNS;
@@ -63,7 +66,8 @@ public final class CpuLes_F64 implements Simulation {
         this.stageInput = new double[len];
         this.k = new double[s][len];
         this.work = new double[spectralFields * len];
-        this.rowMaxSpeed2 = new double[grid.n()];
+        this.rowMax = new double[LesKernels_F64.ROW_MAXIMA * grid.n()];
+        this.diagnosticRows = new double[LesKernels_F64.DIAGNOSTIC_SUMS * grid.n()];
         this.combinations = new ButcherTableau.Combination[s];
         java.util.TreeSet<Double> distinct = new java.util.TreeSet<>(); // neutral
         for (int t = 1; t <= s; t++) {
@@ -100,16 +104,12 @@ public final class CpuLes_F64 implements Simulation {
     @Override
     public StepInfo step(double maxDt) { // neutral
         int s = tableau.stages();
-        double maxSpeed2 = explicitTerm(omega, k[0]); // neutral
-        double maxSpeed = Math.sqrt(maxSpeed2); // neutral
-        if (!Double.isFinite(maxSpeed)) { // neutral
+        double[] maxima = explicitTerm(omega, k[0]); // neutral
+        double maxSpeed = Math.sqrt(maxima[2]); // neutral
+        if (!Double.isFinite(maxSpeed) || !Double.isFinite(maxima[0] + maxima[1])) { // neutral
             throw new SimulationDivergedException(step, time, "max|u| = " + maxSpeed);
         }
-        double dt = config.time().dt(); // neutral
-        if (config.time().adaptive() && maxSpeed > 0) {
-            dt = Math.min(dt, config.time().cfl() * grid.spacing() / maxSpeed);
-        }
-        dt = Math.min(dt, maxDt);
+        double dt = Math.min(Courant.step(config.time(), grid, maxima[0], maxima[1]), maxDt); // neutral
         updateDecayTables(dt);
         for (int t = 1; t <= s; t++) {
             double[] target = t == s ? omega : stageInput;
@@ -120,24 +120,37 @@ public final class CpuLes_F64 implements Simulation {
         }
         step++;
         time += dt;
-        return new StepInfo(dt, maxSpeed);
+        return new StepInfo(dt, maxSpeed, Courant.number(grid, dt, maxima[0], maxima[1]));
     }
 
-    /** k = N(ω̂) through two batched FFT calls; returns max(u² + v²) of ω̂ (neutral). */
-    private double explicitTerm( // neutral
-            double[] in, double[] out) {
+    /**
+     * The products of a state, forward-transformed, in {@link #work}: spectral fields, inverse FFT,
+     * physical products, forward FFT. Returns the grid maxima {max|u|, max|v|, max(u² + v²)} (neutral).
+     */
+    private double[] products( // neutral
+            double[] in) {
         int n = grid.n();
         parallel.forRange(n, (j0, j1) -> LesKernels_F64.spectralFields(grid, in, work, sgs, scale, j0, j1));
         fft.inverse(work, spectralFields);
-        parallel.forRange(n, (j0, j1) -> LesKernels_F64.physicalProducts(grid, work, sgs, csDelta2, rowMaxSpeed2, j0, j1));
+        parallel.forRange(n, (j0, j1) -> LesKernels_F64.physicalProducts(grid, work, sgs, csDelta2, rowMax, j0, j1));
         fft.forward(work, productFields);
-        parallel.forRange(n, (j0, j1) -> LesKernels_F64.explicitTerm(grid, work, sgs, forcing, out, j0, j1));
-        double max = 0; // neutral
-        for (int j = 0; j < n; j++) {
-            double v = rowMaxSpeed2[j]; // neutral
-            max = (v > max || v != v) ? v : max;
-        }
-        return max;
+        return LesKernels_F64.gridMaxima(rowMax, n);
+    }
+
+    /** k = N(ω̂) through two batched FFT calls; returns the grid maxima of {@link #products} (neutral). */
+    private double[] explicitTerm( // neutral
+            double[] in, double[] out) {
+        double[] maxima = products(in); // neutral
+        parallel.forRange(grid.n(), (j0, j1) -> LesKernels_F64.explicitTerm(grid, work, sgs, forcing, out, j0, j1));
+        return maxima;
+    }
+
+    /** Diagnostics of the current state: the products of ω̂ and the sums of {@link LesKernels_F64#diagnosticSums}. */
+    @Override
+    public FlowDiagnostics diagnostics() {
+        double[] maxima = products(omega); // neutral
+        parallel.forRange(grid.n(), (j0, j1) -> LesKernels_F64.diagnosticSums(grid, omega, work, sgs, forcing, diagnosticRows, j0, j1));
+        return FlowDiagnostics.of(grid, config.physics(), LesKernels_F64.diagnosticTotals(diagnosticRows, grid.n()), maxima);
     }
 
     /**
@@ -236,25 +249,6 @@ public final class CpuLes_F64 implements Simulation {
             }
         }
         return out;
-    }
-
-    @Override
-    public double maxSpeed() { // neutral
-        int n = grid.n();
-        parallel.forRange(n, (j0, j1) -> LesKernels_F64.spectralFields(grid, omega, work, false, scale, j0, j1));
-        fft.inverse(work, 2);
-        int stride = grid.rowStride();
-        int len = grid.fieldLength();
-        double max = 0; // neutral
-        for (int y = 0; y < n; y++) {
-            for (int x = 0; x < n; x++) {
-                double u = work[y * stride + x];
-                double v = work[len + y * stride + x];
-                double s2 = u * u + v * v; // neutral
-                max = (s2 > max || s2 != s2) ? s2 : max;
-            }
-        }
-        return Math.sqrt(max);
     }
 
     /** Converts precision-neutral values to this class's precision (exact for values that came from it). */

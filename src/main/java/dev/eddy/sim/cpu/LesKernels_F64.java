@@ -1,5 +1,6 @@
 package dev.eddy.sim.cpu;
 
+import dev.eddy.sim.DiagnosticSums;
 import dev.eddy.sim.Grid;
 
 /**
@@ -18,6 +19,10 @@ public final class LesKernels_F64 {
     /** Fields forward-transformed per stage with the SGS model (without it: 1). */
     public static final int PRODUCT_FIELDS_SGS = 3;
     public static final int PRODUCT_FIELDS_DNS = 1;
+    /** Row maxima per row written by {@link #physicalProducts}: max|u|, max|v|, max(u² + v²). */
+    public static final int ROW_MAXIMA = 3;
+    /** Sums per row written by {@link #diagnosticSums} (the indices are {@link DiagnosticSums}'). */
+    public static final int DIAGNOSTIC_SUMS = DiagnosticSums.COUNT;
 
     private LesKernels_F64() {
     }
@@ -33,6 +38,11 @@ public final class LesKernels_F64 {
     /** Smagorinsky eddy viscosity ν_t = (C_sΔ)²|S| with |S| = 2·sqrt(S₁₁² + S₁₂²). */
     public static double eddyViscosity(double s11, double s12, double csDelta2) {
         return csDelta2 * (double) 2 * (double) Math.sqrt(s11 * s11 + s12 * s12);
+    }
+
+    /** NaN-propagating max: a blown-up value must not hide behind Math.max's ordering. */
+    public static double maxNan(double a, double b) {
+        return (b > a || b != b) ? b : a;
     }
 
     /** The advection u·∇ω. */
@@ -90,24 +100,27 @@ public final class LesKernels_F64 {
     /**
      * In physical space, per point: the advection u·∇ω into field 0 and, with the SGS model, the eddy
      * fluxes ν_t∇ω into fields 1 and 2 (in place: all inputs of a point are read before it is written).
-     * Stores the largest u² + v² of each row in {@code rowMaxSpeed2[j]}.
+     * Stores the row maxima of row j in {@code rowMax[ROW_MAXIMA·j …]}: max|u|, max|v| (the Courant
+     * number's), max(u² + v²) (the speed's).
      */
     public static void physicalProducts(Grid g, double[] work, boolean sgs, double csDelta2,
-                                        double[] rowMaxSpeed2, int j0, int j1) {
+                                        double[] rowMax, int j0, int j1) {
         int n = g.n();
         int stride = g.rowStride();
         int len = g.fieldLength();
         for (int j = j0; j < j1; j++) {
-            double rowMax = (double) 0;
+            double maxU = (double) 0;
+            double maxV = (double) 0;
+            double maxSpeed2 = (double) 0;
             for (int x = 0; x < n; x++) {
                 int p = j * stride + x;
                 double u = work[p];
                 double v = work[len + p];
                 double wx = work[2 * len + p];
                 double wy = work[3 * len + p];
-                double speed2 = u * u + v * v;
-                // NaN-propagating max: a blown-up row must not hide behind Math.max's ordering.
-                rowMax = (speed2 > rowMax || speed2 != speed2) ? speed2 : rowMax;
+                maxU = maxNan(maxU, (double) Math.abs(u));
+                maxV = maxNan(maxV, (double) Math.abs(v));
+                maxSpeed2 = maxNan(maxSpeed2, u * u + v * v);
                 work[p] = advection(u, v, wx, wy);
                 if (sgs) {
                     double nut = eddyViscosity(work[4 * len + p], work[5 * len + p], csDelta2);
@@ -115,8 +128,35 @@ public final class LesKernels_F64 {
                     work[2 * len + p] = nut * wy;
                 }
             }
-            rowMaxSpeed2[j] = rowMax;
+            rowMax[ROW_MAXIMA * j] = maxU;
+            rowMax[ROW_MAXIMA * j + 1] = maxV;
+            rowMax[ROW_MAXIMA * j + 2] = maxSpeed2;
         }
+    }
+
+    /**
+     * The grid maxima {max|u|, max|v|, max(u² + v²)} from the row maxima of {@link #physicalProducts}
+     * (max is exact in any order; NaN propagates), as les_cfl_dt and the diagnostics reduce them.
+     */
+    public static double[] gridMaxima( // neutral
+            double[] rowMax, int n) {
+        double[] m = new double[ROW_MAXIMA];
+        for (int j = 0; j < n; j++) {
+            for (int q = 0; q < ROW_MAXIMA; q++) {
+                m[q] = maxNan(m[q], rowMax[ROW_MAXIMA * j + q]);
+            }
+        }
+        return widen(m);
+    }
+
+    /** The values as float64 (exact). */
+    public static double[] widen( // neutral
+            double[] values) {
+        double[] out = new double[values.length]; // neutral
+        for (int q = 0; q < values.length; q++) {
+            out[q] = values[q];
+        }
+        return out;
     }
 
     /**
@@ -189,5 +229,96 @@ public final class LesKernels_F64 {
                 table[j * half + i] = decay(g.kx(i), ky, nu, mu, tau);
             }
         }
+    }
+
+    /**
+     * The diagnostics' per-row sums over the half spectrum of row j, into {@code rows[DIAGNOSTIC_SUMS·j …]}
+     * in the order of {@link DiagnosticSums} (weights 1 for kx = 0 and Nyquist, 2 otherwise,
+     * so that they are full-plane sums; the mean mode is skipped). They read the state ω̂, the
+     * forward-transformed products of the same state in {@code work} (fields 0..2 as
+     * {@link #explicitTerm} reads them) and the forcing (may be null): spectral sums of the state (energy,
+     * enstrophy, palinstrophy), the health check's (enstrophy of the kept box and of its outer band
+     * max(|kx|,|ky|) ≥ 0.8K; shell energies at |k| = K and K/2, shells [k − ½, k + ½)), and Σ Re(ω̂*·T̂)
+     * weighted by 1/k² (energy) and 1 (enstrophy) for the advection, SGS and forcing tendencies T̂.
+     */
+    public static void diagnosticSums(Grid g, double[] omega, double[] work, boolean sgs, double[] forcing,
+                                      double[] rows, int j0, int j1) {
+        int n = g.n();
+        int half = g.halfX();
+        int len = g.fieldLength();
+        int c = g.dealiasCutoff();
+        int ch = c / 2;
+        for (int j = j0; j < j1; j++) {
+            int ky = g.ky(j);
+            double[] r = new double[DIAGNOSTIC_SUMS];
+            for (int i = 0; i < half; i++) {
+                int kx = g.kx(i);
+                int k2 = kx * kx + ky * ky;
+                if (k2 == 0) {
+                    continue;
+                }
+                int p = 2 * (j * half + i);
+                double w = (i == 0 || i == n / 2) ? (double) 1 : (double) 2;
+                double wr = omega[p];
+                double wi = omega[p + 1];
+                double z = w * (wr * wr + wi * wi);
+                double e = z / (double) k2;
+                r[DiagnosticSums.ENERGY] += e;
+                r[DiagnosticSums.ENSTROPHY] += z;
+                r[DiagnosticSums.PALINSTROPHY] += z * (double) k2;
+                boolean inBox = g.kept(j, i);
+                if (inBox) {
+                    r[DiagnosticSums.KEPT_ENSTROPHY] += z;
+                    if (5 * Math.max(kx, Math.abs(ky)) >= 4 * c) {
+                        r[DiagnosticSums.BAND_ENSTROPHY] += z;
+                    }
+                    double ar = -work[p];
+                    double ai = -work[p + 1];
+                    double adv = w * (wr * ar + wi * ai);
+                    r[DiagnosticSums.ADVECTION_ENERGY] += adv / (double) k2;
+                    r[DiagnosticSums.ADVECTION_ENSTROPHY] += adv;
+                    if (sgs) {
+                        double sr = -(double) kx * work[len + p + 1] - (double) ky * work[2 * len + p + 1];
+                        double si = (double) kx * work[len + p] + (double) ky * work[2 * len + p];
+                        double sg = w * (wr * sr + wi * si);
+                        r[DiagnosticSums.SGS_ENERGY] += sg / (double) k2;
+                        r[DiagnosticSums.SGS_ENSTROPHY] += sg;
+                    }
+                    // the shells |k| < K + ½ lie inside the box, so only kept modes are tested
+                    if (inShell(k2, c)) {
+                        r[DiagnosticSums.SHELL_CUTOFF] += e;
+                    }
+                    if (inShell(k2, ch)) {
+                        r[DiagnosticSums.SHELL_HALF] += e;
+                    }
+                }
+                if (forcing != null) {
+                    double f = w * (wr * forcing[p] + wi * forcing[p + 1]);
+                    r[DiagnosticSums.FORCING_ENERGY] += f / (double) k2;
+                    r[DiagnosticSums.FORCING_ENSTROPHY] += f;
+                }
+            }
+            System.arraycopy(r, 0, rows, DIAGNOSTIC_SUMS * j, DIAGNOSTIC_SUMS);
+        }
+    }
+
+    /**
+     * Whether |k| lies in the shell [s − ½, s + ½): (2s − 1)² ≤ 4k² &lt; (2s + 1)², in exact integers
+     * (4k² fits an int for kept modes at every N the FFT takes).
+     */
+    public static boolean inShell(int k2, int s) {
+        return 4 * k2 >= (2 * s - 1) * (2 * s - 1) && 4 * k2 < (2 * s + 1) * (2 * s + 1);
+    }
+
+    /** The totals of {@link #diagnosticSums}: each sum over the rows in order (twin of les_diagnostics mode 1). */
+    public static double[] diagnosticTotals( // neutral
+            double[] rows, int n) {
+        double[] t = new double[DIAGNOSTIC_SUMS];
+        for (int j = 0; j < n; j++) {
+            for (int q = 0; q < DIAGNOSTIC_SUMS; q++) {
+                t[q] += rows[DIAGNOSTIC_SUMS * j + q];
+            }
+        }
+        return widen(t);
     }
 }

@@ -13,6 +13,8 @@ import dev.eddy.gpu.TransferSpec;
 import dev.eddy.gpu.VkFftPlan;
 import dev.eddy.gpu.VulkanContext;
 import dev.eddy.sim.ButcherTableau;
+import dev.eddy.sim.DiagnosticSums;
+import dev.eddy.sim.FlowDiagnostics;
 import dev.eddy.sim.Grid;
 import dev.eddy.sim.InitialCondition;
 import dev.eddy.sim.PendingSnapshot;
@@ -22,6 +24,7 @@ import dev.eddy.sim.SimulationDivergedException;
 import dev.eddy.sim.Snapshot;
 import dev.eddy.sim.StepInfo;
 import dev.eddy.sim.cpu.CpuFft2D_F64;
+import dev.eddy.sim.cpu.LesKernels_F64;
 import dev.eddy.sim.cpu.Parallel;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -66,6 +69,7 @@ public final class GpuLes implements Simulation {
     private final DeviceBuffer step;
     private final DeviceBuffer rowMax;
     private final DeviceBuffer diagRows;
+    private final DeviceBuffer forcing;
     private final StepProgram stepProgram;
     private final StepProgram diagnosticsProgram;
     private final StepProgram ringProgram;
@@ -89,7 +93,7 @@ public final class GpuLes implements Simulation {
     private double time;
     private long ringRead;
     private double limit = Double.POSITIVE_INFINITY;
-    private StepInfo last = new StepInfo(0, 0);
+    private StepInfo last = new StepInfo(0, 0, 0);
     /**
      * The last host copy of ω̂, valid until the state changes: a step that takes a snapshot and a
      * checkpoint asks for ω̂ three times (ω, its spectrum, the checkpoint), and it crosses once.
@@ -119,7 +123,7 @@ public final class GpuLes implements Simulation {
         this.layout = new GpuLesLayout(config);
         this.grid = new Grid(config.n());
         this.precision = config.precision();
-        this.tableau = ButcherTableau.named(config.time().stepper());
+        this.tableau = config.time().tableau();
         this.sgs = config.physics().hasSgs();
         this.spectralFields = layout.spectralFields;
         this.productFields = layout.productFields;
@@ -135,7 +139,7 @@ public final class GpuLes implements Simulation {
             DeviceBuffer stageInput = buffer(layout.stageInput);
             DeviceBuffer stages = buffer(layout.stages);
             DeviceBuffer work = buffer(layout.work);
-            DeviceBuffer forcing = buffer(layout.forcing);
+            forcing = buffer(layout.forcing);
             rowMax = buffer(layout.rowMax);
             step = buffer(layout.step);
             ring = buffer(layout.ring);
@@ -147,7 +151,7 @@ public final class GpuLes implements Simulation {
             ComputeKernel explicit = kernel("les_explicit_term", 3, Push.size(precision, 0, 5));
             ComputeKernel combine = kernel("les_lawson_combine", 4, Push.size(precision, 11, 4));
             ComputeKernel cfl = kernel("les_cfl_dt", 3, Push.size(precision, 3, 2));
-            ComputeKernel energy = kernel("les_energy_enstrophy", 2, Push.size(precision, 0, 2));
+            ComputeKernel diagnosticsKernel = kernel("les_diagnostics", 4, Push.size(precision, 0, 5));
 
             VkFftPlan inverse = plans.plan(work, n, n, spectralFields, precision);
             VkFftPlan forward = plans.plan(work, n, n, productFields, precision);
@@ -158,10 +162,11 @@ public final class GpuLes implements Simulation {
             int gx = (grid.halfX() + 15) / 16;
             int gy = (n + 15) / 16;
             double[] f = InitialCondition.forcing(grid, config.forcing());
+            int hasForcing = f != null ? 1 : 0;
             ByteBuffer spectralPush = Push.of(precision).real(scale).i(n).i(len).i(sgs ? 1 : 0).build();
             ByteBuffer physicalPush = Push.of(precision).real(csDelta * csDelta).i(n).i(len).i(sgs ? 1 : 0).build();
             double dtMax = config.time().dt();
-            ByteBuffer cflPush = Push.of(precision).real(dtMax).real(config.time().cfl()).real(grid.spacing()).i(n)
+            ByteBuffer cflPush = Push.of(precision).real(dtMax).real(config.time().cfl()).real(grid.dealiasCutoff()).i(n)
                     .i(RING_CAPACITY).build();
 
             ComputeKernel.Binding spectralFromOmega = spectral.bind(omega, work);
@@ -182,7 +187,7 @@ public final class GpuLes implements Simulation {
                     mark(b.fft(inverse, VkFftPlan.INVERSE), labels, st + "VkFFT C2R batch " + spectralFields);
                     mark(b.dispatch(physicalBinding, physicalPush, n, 1, 1), labels, st + "les_physical_products");
                     mark(b.fft(forward, VkFftPlan.FORWARD), labels, st + "VkFFT R2C batch " + productFields);
-                    b.dispatch(explicitBinding, Push.of(precision).i(n).i(len).i(sgs ? 1 : 0).i(f != null ? 1 : 0).i(t).build(),
+                    b.dispatch(explicitBinding, Push.of(precision).i(n).i(len).i(sgs ? 1 : 0).i(hasForcing).i(t).build(),
                             gx, gy, 1);
                     mark(b.barrier(), labels, st + "les_explicit_term");
                     if (t == 0) {
@@ -205,13 +210,18 @@ public final class GpuLes implements Simulation {
                 profiledStep = null;
             }
 
+            // the diagnostics: the products of ω̂ as a stage forms them, then the per-row sums and their totals
+            ComputeKernel.Binding diagnosticsBinding = diagnosticsKernel.bind(omega, work, forcing, diagRows);
             StepProgram.Builder diagnostics = StepProgram.builder(ctx, "les-diagnostics")
                     .dispatch(spectralFromOmega, spectralPush, gx, gy, 1)
                     .fft(inverse, VkFftPlan.INVERSE)
                     .dispatch(physicalBinding, physicalPush, n, 1, 1)
-                    .dispatch(energy.bind(omega, diagRows), Push.of(precision).i(n).i(0).build(), (n + 63) / 64, 1, 1)
+                    .fft(forward, VkFftPlan.FORWARD)
+                    .dispatch(diagnosticsBinding, Push.of(precision).i(n).i(len).i(sgs ? 1 : 0).i(hasForcing).i(0).build(),
+                            (n + 63) / 64, 1, 1)
                     .barrier()
-                    .dispatch(energy.bind(omega, diagRows), Push.of(precision).i(n).i(1).build(), 1, 1, 1);
+                    .dispatch(diagnosticsBinding, Push.of(precision).i(n).i(len).i(sgs ? 1 : 0).i(hasForcing).i(1).build(),
+                            1, 1, 1);
             for (TransferSpec t : layout.diagnosticsReadBacks) {
                 readBack(diagnostics, t);
             }
@@ -403,16 +413,17 @@ public final class GpuLes implements Simulation {
             throw new IllegalStateException("ring buffer holds " + total + " steps, expected " + (ringRead + count));
         }
         for (long k = ringRead; k < total; k++) {
-            int slot = (int) (k % RING_CAPACITY);
-            double dt = real(r, 8 + 2L * slot * precision.bytes());
-            double speed = real(r, 8 + (2L * slot + 1) * precision.bytes());
+            long entry = 8 + GpuLesLayout.RING_ENTRY * (k % RING_CAPACITY) * precision.bytes();
+            double dt = real(r, entry);
+            double speed = real(r, entry + precision.bytes());
+            double courant = real(r, entry + 2L * precision.bytes());
             if (!Double.isFinite(speed)) {
                 throw new SimulationDivergedException(steps, time, "max|u| = " + speed + " (the state after this step was"
                         + " computed on the device; the last checkpoint predates it)");
             }
             steps++;
             time += dt;
-            last = new StepInfo(dt, speed);
+            last = new StepInfo(dt, speed, courant);
         }
         ringRead = total;
         return last;
@@ -586,24 +597,24 @@ public final class GpuLes implements Simulation {
         return out;
     }
 
-    /** Energy, enstrophy and max|u| of the current state, reduced on the device. */
+    /** The diagnostics of the current state, reduced on the device: the row maxima and the totals of the sums cross. */
     @Override
-    public double[] energyEnstrophyMaxSpeed() {
+    public FlowDiagnostics diagnostics() {
         diagnosticsProgram.run();
         int n = grid.n();
-        ByteBuffer rows = diagnosticsProgram.readBack(rowMax, layout.diagnosticsReadBacks.get(0).offset());
-        double max = 0;
-        for (int j = 0; j < n; j++) {
-            double v = real(rows, (long) j * precision.bytes());
-            max = (v > max || v != v) ? v : max;
-        }
-        ByteBuffer totals = diagnosticsProgram.readBack(diagRows, layout.diagnosticsReadBacks.get(1).offset());
-        return new double[] {real(totals, 0), real(totals, precision.bytes()), Math.sqrt(max)};
+        double[] rowMaxima = reals(diagnosticsProgram.readBack(rowMax, layout.diagnosticsReadBacks.get(0).offset()),
+                LesKernels_F64.ROW_MAXIMA * n);
+        double[] totals = reals(diagnosticsProgram.readBack(diagRows, layout.diagnosticsReadBacks.get(1).offset()),
+                DiagnosticSums.COUNT);
+        return FlowDiagnostics.of(grid, config.physics(), totals, LesKernels_F64.gridMaxima(rowMaxima, n));
     }
 
-    @Override
-    public double maxSpeed() {
-        return energyEnstrophyMaxSpeed()[2];
+    private double[] reals(ByteBuffer b, int count) {
+        double[] out = new double[count];
+        for (int i = 0; i < count; i++) {
+            out[i] = real(b, (long) i * precision.bytes());
+        }
+        return out;
     }
 
     @Override

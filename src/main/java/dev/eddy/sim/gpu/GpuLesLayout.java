@@ -6,9 +6,10 @@ import dev.eddy.gpu.DeviceBuffer.Movement;
 import dev.eddy.gpu.Staging;
 import dev.eddy.gpu.TransferLedger.Direction;
 import dev.eddy.gpu.TransferSpec;
-import dev.eddy.sim.ButcherTableau;
+import dev.eddy.sim.DiagnosticSums;
 import dev.eddy.sim.Grid;
 import dev.eddy.sim.ResourcePlan;
+import dev.eddy.sim.cpu.LesKernels_F64;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +24,8 @@ public final class GpuLesLayout implements ResourcePlan {
     public static final int RING_CAPACITY = 1024;
     /** Snapshot staging buffers: two, so one snapshot can land while the host still consumes the previous one. */
     public static final int SNAPSHOT_SLOTS = 2;
+    /** Reals per ring entry: dt, max speed, Courant number. */
+    public static final int RING_ENTRY = 3;
 
     /** Ledger stage labels (the metrics JSON and the explanation group copies by them). */
     static final String INITIAL = "initial state";
@@ -63,7 +66,7 @@ public final class GpuLesLayout implements ResourcePlan {
         Grid grid = new Grid(config.n());
         int n = grid.n();
         long real = config.precision().bytes();
-        int s = ButcherTableau.named(config.time().stepper()).stages();
+        int s = config.time().tableau().stages();
         boolean sgs = config.physics().hasSgs();
         spectralFields = sgs ? 6 : 4;
         productFields = sgs ? 3 : 1;
@@ -75,12 +78,15 @@ public final class GpuLesLayout implements ResourcePlan {
         work = device("work", spectralFields * fieldBytes, "stage: packed FFT fields (û, v̂, ∂ω, strain → products)",
                 Movement.NEVER);
         forcing = device("forcing", fieldBytes, "run: forcing F̂", Movement.ONCE_AT_START);
-        rowMax = device("row_max", n * real, "stage: max u²+v² per row", Movement.ON_DEMAND);
+        rowMax = device("row_max", (long) LesKernels_F64.ROW_MAXIMA * n * real, "stage: max|u|, max|v|, max u²+v² per row",
+                Movement.ON_DEMAND);
         step = device("step", 3 * real, "step: dt, max|u|, dt limit", Movement.ON_DEMAND);
-        // an 8-byte step counter, then (dt, max|u|) per slot
-        ring = device("ring", 8 + 2L * RING_CAPACITY * real, "run: (dt, max|u|) per step, read in batches", Movement.ON_DEMAND);
-        // a row sum of energy and of enstrophy per row (2n), then the two totals
-        diagRows = device("diag_rows", (2L * n + 2) * real, "diagnostics: per-row sums", Movement.ON_DEMAND);
+        // an 8-byte step counter, then (dt, max|u|, Courant number) per slot
+        ring = device("ring", 8 + (long) RING_ENTRY * RING_CAPACITY * real, "run: (dt, max|u|, C) per step, read in batches",
+                Movement.ON_DEMAND);
+        // the diagnostics' sums per row (DiagnosticSums), then their totals
+        diagRows = device("diag_rows", (long) DiagnosticSums.COUNT * (n + 1) * real, "diagnostics: per-row sums",
+                Movement.ON_DEMAND);
 
         initialUploads = List.of(
                 new TransferSpec(INITIAL, Direction.HOST_TO_DEVICE, omega.name(), 0, omega.bytes()),
@@ -92,7 +98,8 @@ public final class GpuLesLayout implements ResourcePlan {
         ringReadBack = new TransferSpec(DIAGNOSTICS, Direction.DEVICE_TO_HOST, ring.name(), 0, ring.bytes());
         diagnosticsReadBacks = List.of(
                 new TransferSpec(DIAGNOSTICS, Direction.DEVICE_TO_HOST, rowMax.name(), 0, rowMax.bytes()),
-                new TransferSpec(DIAGNOSTICS, Direction.DEVICE_TO_HOST, diagRows.name(), 2L * n * real, 2 * real));
+                new TransferSpec(DIAGNOSTICS, Direction.DEVICE_TO_HOST, diagRows.name(), (long) DiagnosticSums.COUNT * n * real,
+                        DiagnosticSums.COUNT * real));
         snapshotReadBack = new TransferSpec(SNAPSHOT, Direction.DEVICE_TO_HOST, omega.name(), 0, omega.bytes());
         stateReadBack = new TransferSpec(STATE, Direction.DEVICE_TO_HOST, omega.name(), 0, omega.bytes());
 

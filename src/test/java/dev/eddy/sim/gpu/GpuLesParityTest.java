@@ -12,6 +12,7 @@ import dev.eddy.config.TimeControl;
 import dev.eddy.gpu.ContextOptions;
 import dev.eddy.gpu.GpuUnavailableException;
 import dev.eddy.gpu.TransferLedger;
+import dev.eddy.sim.FlowDiagnostics;
 import dev.eddy.sim.PendingSnapshot;
 import dev.eddy.sim.Precision;
 import dev.eddy.sim.Simulation;
@@ -44,6 +45,9 @@ class GpuLesParityTest {
                 Arguments.of(Precision.FP64, "heun", 0.17, 0.0, false),
                 Arguments.of(Precision.FP32, "heun", 0.17, 0.0, false),
                 Arguments.of(Precision.FP64, "rk4", 0.17, 0.0, false),
+                Arguments.of(Precision.FP64, "ssprk3", 0.17, 0.0, false),
+                Arguments.of(Precision.FP32, "ssprk3", 0.17, 1.0, true),
+                Arguments.of(Precision.FP64, "ssprk3", 0.17, 1.0, true),
                 Arguments.of(Precision.FP64, "heun", 0.0, 0.0, false),
                 Arguments.of(Precision.FP64, "heun", 0.17, 0.4, true),
                 Arguments.of(Precision.FP32, "heun", 0.17, 0.4, true));
@@ -64,7 +68,7 @@ class GpuLesParityTest {
         RunConfig c = config(p, stepper, cs, cfl, forced);
         double[] cpu;
         double cpuTime;
-        double[] cpuDiag;
+        FlowDiagnostics cpuDiag;
         double[] cpuOmega30;
         try (Simulation sim = Simulations.create(c)) {
             sim.advance(30, Double.POSITIVE_INFINITY);
@@ -72,7 +76,7 @@ class GpuLesParityTest {
             sim.advance(20, Double.POSITIVE_INFINITY);
             cpu = sim.spectralState();
             cpuTime = sim.time();
-            cpuDiag = sim.energyEnstrophyMaxSpeed();
+            cpuDiag = sim.diagnostics();
         }
         try (GpuLes sim = gpu(c)) {
             sim.advance(30, Double.POSITIVE_INFINITY);
@@ -86,10 +90,37 @@ class GpuLesParityTest {
             assertTrue(snapErr < tol, "relative L2 of ω, GPU snapshot of step 30 (read during steps 31-50) vs CPU: " + snapErr);
             assertEquals(50, sim.stepCount());
             assertEquals(cpuTime, sim.time(), cpuTime * (p == Precision.FP64 ? 1e-12 : 1e-5));
-            double[] d = sim.energyEnstrophyMaxSpeed();
-            for (int i = 0; i < 3; i++) {
-                assertEquals(cpuDiag[i], d[i], Math.abs(cpuDiag[i]) * (p == Precision.FP64 ? 1e-10 : 1e-4), "diagnostic " + i);
-            }
+            assertDiagnosticsMatch(cpuDiag, sim.diagnostics(), p == Precision.FP64 ? 1e-10 : 1e-4);
+        }
+    }
+
+    /**
+     * Every diagnostic of the GPU against the CPU's, relative to its own size (the integrals, maxima and
+     * health figures) or to the largest term of its budget (the budget terms: the transfer term is zero
+     * up to round-off, so only its size against the others is meaningful).
+     */
+    static void assertDiagnosticsMatch(FlowDiagnostics want, FlowDiagnostics got, double tol) {
+        double[][] pairs = {
+                {want.energy(), got.energy()}, {want.enstrophy(), got.enstrophy()}, {want.palinstrophy(), got.palinstrophy()},
+                {want.maxSpeed(), got.maxSpeed()}, {want.maxU(), got.maxU()}, {want.maxV(), got.maxV()},
+                {want.bandFraction(), got.bandFraction()}, {want.cutoffRatio(), got.cutoffRatio()}};
+        for (int i = 0; i < pairs.length; i++) {
+            assertEquals(pairs[i][0], pairs[i][1], Math.abs(pairs[i][0]) * tol, "diagnostic " + i);
+        }
+        budgetMatches(want.energyBudget(), got.energyBudget(), tol, "energy");
+        budgetMatches(want.enstrophyBudget(), got.enstrophyBudget(), tol, "enstrophy");
+    }
+
+    private static void budgetMatches(FlowDiagnostics.Budget want, FlowDiagnostics.Budget got, double tol, String what) {
+        double[] w = {want.forcing(), want.viscous(), want.sgs(), want.drag(), want.transfer()};
+        double[] g = {got.forcing(), got.viscous(), got.sgs(), got.drag(), got.transfer()};
+        double scale = 0;
+        for (double v : w) {
+            scale = Math.max(scale, Math.abs(v));
+        }
+        assertTrue(scale > 0, what + " budget is empty");
+        for (int i = 0; i < w.length; i++) {
+            assertEquals(w[i], g[i], scale * tol, what + " budget term " + i);
         }
     }
 
@@ -107,7 +138,7 @@ class GpuLesParityTest {
             assertEquals(upBefore, ledger.totalBytes(TransferLedger.Direction.HOST_TO_DEVICE), "no upload while stepping");
             assertEquals(copiesBefore + 1, ledger.totalCopies(), ledger.snapshot().toString());
             long ringBytes = ledger.totalBytes(TransferLedger.Direction.DEVICE_TO_HOST) - downBefore;
-            assertEquals(8 + 2L * GpuLes.RING_CAPACITY * 4, ringBytes);
+            assertEquals(8 + (long) GpuLesLayout.RING_ENTRY * GpuLes.RING_CAPACITY * 4, ringBytes);
             first = sim.spectralState();
         }
         try (GpuLes sim = gpu(c)) {

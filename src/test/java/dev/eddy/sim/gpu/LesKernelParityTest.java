@@ -84,10 +84,10 @@ class LesKernelParityTest extends GpuContextTest {
     void physicalProductsAndRowMax() {
         double[] work = random(6 * len);
         double[] want = work.clone();
-        double[] wantMax = new double[N];
+        double[] wantMax = new double[LesKernels_F64.ROW_MAXIMA * N];
         double csDelta2 = Math.pow(0.17 * g.spacing(), 2);
         LesKernels_F64.physicalProducts(g, want, true, csDelta2, wantMax, 0, N);
-        try (DeviceBuffer b = upload("work", work); DeviceBuffer rowMax = upload("row_max", new double[N]);
+        try (DeviceBuffer b = upload("work", work); DeviceBuffer rowMax = upload("row_max", new double[wantMax.length]);
              ComputeKernel k = new ComputeKernel(ctx, "les_physical_products", P, 2, Push.size(P, 1, 3))) {
             run(k.bind(b, rowMax), Push.of(P).real(csDelta2).i(N).i(len).i(1).build(), N, 1);
             double[] got = download(b, 6 * len);
@@ -97,7 +97,7 @@ class LesKernelParityTest extends GpuContextTest {
                     assertClose(want, got, p, p + N, 1e-14, "product field " + f + " row " + y);
                 }
             }
-            assertClose(wantMax, download(rowMax, N), 0, N, 0, "row max");
+            assertClose(wantMax, download(rowMax, wantMax.length), 0, wantMax.length, 0, "row maxima");
         }
     }
 
@@ -145,20 +145,44 @@ class LesKernelParityTest extends GpuContextTest {
         }
     }
 
+    /** les_diagnostics (per-row sums, then totals) against diagnosticSums/diagnosticTotals, with SGS and forcing. */
     @Test
-    void energyAndEnstrophyReduction() {
+    void diagnosticSumsAndTotals() {
         double[] omega = random(len);
-        double[] want = {Diagnostics.energy(g, omega), Diagnostics.enstrophy(g, omega)};
-        try (DeviceBuffer w = upload("omega", omega); DeviceBuffer rows = upload("rows", new double[2 * N + 2]);
-             ComputeKernel k = new ComputeKernel(ctx, "les_energy_enstrophy", P, 2, Push.size(P, 0, 2))) {
-            var binding = k.bind(w, rows);
+        double[] work = random(3 * len);
+        double[] forcing = random(len);
+        int sums = LesKernels_F64.DIAGNOSTIC_SUMS;
+        double[] rows = new double[sums * N];
+        LesKernels_F64.diagnosticSums(g, omega, work, true, forcing, rows, 0, N);
+        double[] want = LesKernels_F64.diagnosticTotals(rows, N);
+        try (DeviceBuffer w = upload("omega", omega); DeviceBuffer wk = upload("work", work);
+             DeviceBuffer f = upload("forcing", forcing); DeviceBuffer r = upload("rows", new double[sums * (N + 1)]);
+             ComputeKernel k = new ComputeKernel(ctx, "les_diagnostics", P, 4, Push.size(P, 0, 5))) {
+            var binding = k.bind(w, wk, f, r);
             try (StepProgram p = StepProgram.builder(ctx, "diag")
-                    .dispatch(binding, Push.of(P).i(N).i(0).build(), (N + 63) / 64, 1, 1).barrier()
-                    .dispatch(binding, Push.of(P).i(N).i(1).build(), 1, 1, 1).freeze()) {
+                    .dispatch(binding, Push.of(P).i(N).i(len).i(1).i(1).i(0).build(), (N + 63) / 64, 1, 1).barrier()
+                    .dispatch(binding, Push.of(P).i(N).i(len).i(1).i(1).i(1).build(), 1, 1, 1).freeze()) {
                 p.run();
             }
-            double[] got = download(rows, 2 * N + 2);
-            assertClose(want, new double[] {got[2 * N], got[2 * N + 1]}, 0, 2, 1e-14, "energy, enstrophy");
+            double[] got = download(r, sums * (N + 1));
+            assertClose(rows, got, 0, sums * N, 1e-14, "per-row sums");
+            for (int q = 0; q < sums; q++) {
+                assertClose(want, java.util.Arrays.copyOfRange(got, sums * N, sums * (N + 1)), q, q + 1, 1e-14, "total " + q);
+            }
         }
+    }
+
+    /** The kernel's energy and enstrophy sums are those of the host's float64 Diagnostics (Parseval, same order). */
+    @Test
+    void diagnosticSumsAgreeWithTheHostIntegrals() {
+        double[] omega = random(len);
+        double[] rows = new double[LesKernels_F64.DIAGNOSTIC_SUMS * N];
+        LesKernels_F64.diagnosticSums(g, omega, new double[3 * len], false, null, rows, 0, N);
+        double[] t = LesKernels_F64.diagnosticTotals(rows, N);
+        double n4 = Math.pow(N, 4);
+        org.junit.jupiter.api.Assertions.assertEquals(Diagnostics.energy(g, omega), 0.5 * t[dev.eddy.sim.DiagnosticSums.ENERGY] / n4,
+                1e-14 * Diagnostics.energy(g, omega));
+        org.junit.jupiter.api.Assertions.assertEquals(Diagnostics.enstrophy(g, omega),
+                0.5 * t[dev.eddy.sim.DiagnosticSums.ENSTROPHY] / n4, 1e-14 * Diagnostics.enstrophy(g, omega));
     }
 }
