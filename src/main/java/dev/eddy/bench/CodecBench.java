@@ -105,7 +105,8 @@ public final class CodecBench {
     public static Map<String, Object> time(VulkanContext ctx, CodecSettings s, int warmup, int repeats, boolean withCpu, int threads) {
         int n = s.n();
         Grid grid = new Grid(n);
-        InitialSpectrum spectrum = CpuLesBench.caseFor(n, s.precision(), "vulkan", 0.17, threads).initial();
+        InitialSpectrum spectrum = CpuLesBench.caseFor(n, s.precision(), "vulkan", dev.eddy.config.Physics.DEFAULT_CS,
+                dev.eddy.config.TimeControl.DEFAULT_STEPPER, dev.eddy.config.TimeControl.DEFAULT_CFL, threads).initial();
         double[] omegaHat = InitialCondition.vorticity(grid, spectrum);
         double[] omega = physical(grid, omegaHat);
         Map<String, Object> r = new LinkedHashMap<>();

@@ -37,7 +37,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--precisions", split = ",", defaultValue = "fp32,fp64", description = "default ${DEFAULT-VALUE}")
     List<String> precisions;
     @Option(names = "--backend", defaultValue = "cpu", description = "default ${DEFAULT-VALUE}") String backend;
-    @Option(names = "--cs", defaultValue = "0.17", description = "Smagorinsky constant; 0 times the DNS step") double cs;
+    @Option(names = "--cs", defaultValue = "" + dev.eddy.config.Physics.DEFAULT_CS, description = "Smagorinsky constant; 0 times the DNS step (default ${DEFAULT-VALUE})")
+    double cs;
+    @Option(names = "--stepper", defaultValue = dev.eddy.config.TimeControl.DEFAULT_STEPPER,
+            description = "time stepper of the timed LES (default ${DEFAULT-VALUE})") String stepper;
+    @Option(names = "--cfl", defaultValue = "" + dev.eddy.config.TimeControl.DEFAULT_CFL,
+            description = "its Courant number (default ${DEFAULT-VALUE})") double cfl;
     @Option(names = "--warmup", defaultValue = "3", description = "untimed steps after the first (default ${DEFAULT-VALUE})")
     int warmup;
     @Option(names = "--steps", defaultValue = "10", description = "timed steps (default ${DEFAULT-VALUE})") int steps;
@@ -99,11 +104,13 @@ public final class BenchCommand implements Callable<Integer> {
         List<Map<String, Object>> results = new ArrayList<>();
         for (int n : sizes) {
             for (Precision p : ps) {
-                var c = CpuLesBench.caseFor(n, p, backend, cs, threads);
+                var c = CpuLesBench.caseFor(n, p, backend, cs, stepper, cfl, threads);
                 var r = CpuLesBench.time(c, warmup, steps, lesRepeats);
                 results.add(r);
-                System.out.printf(Locale.ROOT, "%-10s N=%-5d %s  first %.1f ms  mean %.2f ms/step  (min %.2f, max %.2f)%n",
-                        r.get("backend"), n, p.label(), r.get("first_step_ms"), r.get("mean_ms"), r.get("min_ms"), r.get("max_ms"));
+                System.out.printf(Locale.ROOT, "%-10s N=%-5d %s %s C=%.2f  first %.1f ms  mean %.3f ms/step, %.3f ms/RHS,"
+                                + " %.4g ms per unit time  (min %.3f, max %.3f)%n", r.get("backend"), n, p.label(), stepper, cfl,
+                        r.get("first_step_ms"), r.get("mean_ms"), r.get("ms_per_rhs"), r.get("ms_per_unit_time"), r.get("min_ms"),
+                        r.get("max_ms"));
                 if (snapshotEvery > 0) {
                     var sr = CpuLesBench.timeSnapshots(c, warmup, steps, snapshotEvery, repeats);
                     r.putAll(sr); // same case, a fresh instance
@@ -114,8 +121,9 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
-        BenchRecord record = new BenchRecord("les-step", label,
-                "milliseconds per LES step (Heun IF-RK2: 2 stages, each 1 batched inverse + 1 batched forward FFT)");
+        BenchRecord record = new BenchRecord("les-step", label, "milliseconds per LES step (" + stepper + " at C = " + cfl + ": "
+                + dev.eddy.sim.ButcherTableau.named(stepper).stages() + " right-hand-side evaluations per step, each 1 batched"
+                + " inverse + 1 batched forward FFT), per evaluation and per unit of simulated time");
         String stamp = record.stamp();
         Path json = record.write(out, backend, null, results);
         StringBuilder line = new StringBuilder();

@@ -158,6 +158,7 @@ public final class PipelineReport {
                     ReportWriter.num(p.path("codec_floor").path("relL2").asDouble())});
         }
         out.add(new ReportWriter.Section("Proxy against the LES over the horizon", horizon, "also in horizon.csv"));
+        out.add(trainingHealth(m.path("training_health")));
 
         List<String[]> fit = new ArrayList<>();
         fit.add(new String[] {"item", "value"});
@@ -180,5 +181,22 @@ public final class PipelineReport {
         out.add(new ReportWriter.Section("Warnings", warnings, warnings.isEmpty() ? "none" : null));
         out.add(ReportWriter.software(m));
         return out;
+    }
+
+    /** The health check of the training snapshots: a proxy learnt from grid-scale noise learns the noise. */
+    private static ReportWriter.Section trainingHealth(JsonNode h) {
+        List<String[]> rows = new ArrayList<>();
+        if (h.isMissingNode()) {
+            return new ReportWriter.Section("Health of the training data", rows, "not recorded");
+        }
+        rows.add(new String[] {"figure", "largest over the training snapshots", "bound"});
+        rows.add(new String[] {"share of the kept enstrophy in the outer band", ReportWriter.num(h.path("max_band_fraction").asDouble()),
+                ReportWriter.num(h.path("bounds").path("maxBandFraction").asDouble())});
+        rows.add(new String[] {"E(k_c)/E(k_c/2)", ReportWriter.num(h.path("max_cutoff_ratio").asDouble()),
+                ReportWriter.num(h.path("bounds").path("maxCutoffRatio").asDouble())});
+        String verdict = h.path("healthy").asBoolean(false)
+                ? "healthy: every training snapshot within the bounds (" + h.path("samples").asText() + " snapshots)"
+                : "UNHEALTHY training data: " + h.path("message").asText() + ". The proxy partly learnt grid-scale noise.";
+        return new ReportWriter.Section("Health of the training data", rows, verdict);
     }
 }
