@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code eddy bench}: times the LES step (or, with --fft, GPU FFT round trips; with --codec, the codec) and records a lab-notebook JSON. */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, subcommands = BenchPipelineCommand.class,
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, subcommands = {BenchPipelineCommand.class, BenchReportCommand.class},
         description = {"Time LES steps for several N and precisions after warm-up; write",
                 "DIR/<timestamp>.json and add a summary line to DIR/README.md.",
                 "With --fft: time batched R2C+C2R round trips on the Vulkan device instead",
