@@ -76,4 +76,23 @@ class BenchReportCliTest {
         assertEquals(ExitCodes.USAGE, o.code(), o.err());
         assertTrue(o.err().contains("bandwidth must be a finite number > 0"), o.err());
     }
+
+    /** The CPU LES bench (the one bench mode that needs no GPU) ends by writing the report of its results folder. */
+    @Test
+    void aBenchEndsByWritingTheReportOfItsResultsFolder() throws Exception {
+        Path results = Files.createDirectories(tmp.resolve("results"));
+        Files.copy(sample("20261124-162044-cpu.json"), results.resolve("20261124-162044-cpu.json"));
+        Path report = tmp.resolve("report");
+        CliTest.Outcome o = CliTest.eddy("bench", "--sizes", "32", "--precisions", "fp32", "--steps", "2", "--warmup", "0", "--repeats",
+                "1", "--label", "the CLI test's bench", "--out", results.toString(), "--report", report.toString());
+        assertEquals(ExitCodes.OK, o.code(), o.err());
+        String md = Files.readString(report.resolve("report.md"));
+        assertTrue(md.contains("the CLI test's bench") && md.contains("20261124-162044-cpu.json"), "the new file and the old one: " + md);
+        assertTrue(md.contains("| 32 |"), "N = 32 is a column of the LES table");
+        Path none = tmp.resolve("none");
+        o = CliTest.eddy("bench", "--sizes", "32", "--precisions", "fp32", "--steps", "2", "--warmup", "0", "--repeats", "1",
+                "--out", results.toString(), "--report", none.toString(), "--no-report");
+        assertEquals(ExitCodes.OK, o.code(), o.err());
+        assertFalse(Files.exists(none));
+    }
 }
