@@ -3,6 +3,7 @@ package dev.eddy.report.bench;
 import dev.eddy.report.Section;
 import java.awt.Color;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,7 +90,8 @@ final class LesFigures {
             String name = "bandwidth floor " + precision + (rhs == MemoryFloor.RK2_EVALUATIONS ? "" : ", " + rhs + " RHS evaluations");
             double[] ns = allN.stream().mapToDouble(Integer::doubleValue).toArray();
             double[] ms = allN.stream().mapToDouble(n -> floor.ms(n, precision, rhs)).toArray();
-            plot.reference(name, ns, ms, Style.reference(precision.equals("fp64") ? Color.GRAY : Color.BLACK, Style.DOT, SeriesMarkers.NONE));
+            plot.reference(name, ns, ms, Style.reference(precision.equals("fp64") ? Color.GRAY : Color.BLACK,
+                    rhs == MemoryFloor.RK2_EVALUATIONS ? Style.DOT : Style.DASH_DOT, SeriesMarkers.NONE));
             Map<Integer, Double> byN = new LinkedHashMap<>();
             allN.forEach(n -> byN.put(n, floor.ms(n, precision, rhs)));
             rows.add(row(name, allN, byN));
@@ -102,11 +104,14 @@ final class LesFigures {
             notes.add(unknownRhs + " GPU row(s) name a stepper whose right-hand-side evaluations are not known here: no floor drawn for them");
         }
         notes.addAll(stepperNotes(points));
-        notes.add("peers and floor bandwidth: " + DesignFigures.SOURCE + "; Eddy's rows ran on the machines named above, so the peers are"
-                + " a reference only where that machine is an H200");
+        notes.add("peers: " + DesignFigures.SOURCE + "; Eddy's rows ran on the machines named above, so the peers are a reference only"
+                + " where that machine is an H200");
+        notes.add("floor: " + floor.describe() + (floor.equals(MemoryFloor.H200) ? " (DESIGN §7's numbers for the H200)"
+                : " (set with --floor-bytes and --floor-bandwidth; DESIGN §7's H200 numbers are 460 and 4.26)"));
         String caption = "Wall-clock ms per LES step after warm-up (eddy bench: the mean over the timed batches), log–log. Thick lines:"
                 + " Eddy; solid fp32, dashed fp64. Thin lines: the peers of DESIGN §7 (jax-cfd, PyTorch) on an NVIDIA H200. Dotted:"
-                + " the bandwidth floor, " + floor.describe() + ". Machines: " + machines(points) + ".";
+                + " the bandwidth floor, " + floor.describe() + "; dash-dot where a stepper's evaluations differ from two. Machines: "
+                + machines(points) + ".";
         return new Figure(STEP_FILE, STEP_TITLE, caption, plot.image(), plot.points(), Measurement.sources(points), notes,
                 new Section("ms per step", rows, null));
     }
@@ -149,10 +154,17 @@ final class LesFigures {
                 + " dashed fp64.", plot.image(), plot.points(), Measurement.sources(timed), notes, new Section("ms per unit time", rows, null)));
     }
 
-    /** Series of one family, precision and machine, in the order first met; the label names the machine where it tells them apart. */
+    /**
+     * Series of one family, precision and machine: CPU before GPU, LES before DNS, then by stepper, machine
+     * and precision, so a legend reads the same whatever order the files came in. The label names the
+     * machine where it tells two series apart.
+     */
     private static Map<String, List<LesPoint>> series(List<LesPoint> points) {
         Map<String, List<LesPoint>> out = new LinkedHashMap<>();
-        for (LesPoint p : points) {
+        List<LesPoint> sorted = points.stream().sorted(Comparator.comparing(LesPoint::gpu).thenComparing(p -> !p.sgs())
+                .thenComparing(LesPoint::stepper).thenComparing(LesPoint::machine).thenComparing(LesPoint::precision)
+                .thenComparingInt(LesPoint::n)).toList();
+        for (LesPoint p : sorted) {
             out.computeIfAbsent("Eddy " + p.family() + " " + p.precision() + machineSuffix(p, points), k -> new ArrayList<>()).add(p);
         }
         return out;
