@@ -46,7 +46,7 @@ public final class BenchReportCommand implements Callable<Integer> {
     }
 
     static String summary(BenchReport.Result r) {
-        return "bench report: " + r.dir().resolve("report.html") + " (" + r.figures().size() + " figures"
+        return "bench report: " + r.dir().resolve("report.html") + " (" + r.figures().size() + (r.figures().size() == 1 ? " figure" : " figures")
                 + (r.skipped().isEmpty() ? "" : ", " + r.skipped().size() + " not drawn: the report says why")
                 + (r.warnings().isEmpty() ? "" : ", " + r.warnings().size() + " files or rows left out") + ")";
     }

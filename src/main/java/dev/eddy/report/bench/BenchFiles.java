@@ -120,16 +120,21 @@ public final class BenchFiles {
 
     /** {@code head} holds the metadata (the file's object, or an encode report array's first entry). */
     private static BenchSource source(Path f, BenchKind kind, JsonNode head, JsonNode root) throws IOException {
-        return new BenchSource(f, kind, date(f, head), head.path("label").asText(""), host(head.path("machine")),
+        Dated d = date(f, head);
+        return new BenchSource(f, kind, d.date(), d.from(), head.path("label").asText(""), host(head.path("machine")),
                 Fields.text(head.path("device"), "name"), software(head), settings(kind, root));
     }
 
-    private static Instant date(Path f, JsonNode head) throws IOException {
+    private record Dated(Instant date, String from) {
+    }
+
+    /** The date the file records; else its name's stamp; else, said as such, its modification time. */
+    private static Dated date(Path f, JsonNode head) throws IOException {
         for (String key : List.of("date", "started", "written")) {
             String d = Fields.text(head, key);
             if (d != null) {
                 try {
-                    return Instant.parse(d);
+                    return new Dated(Instant.parse(d), "");
                 } catch (DateTimeParseException e) {
                     // an unreadable date falls through to the file name's stamp, then to the file's time
                 }
@@ -137,9 +142,10 @@ public final class BenchFiles {
         }
         Matcher m = STAMP.matcher(f.getFileName().toString());
         if (m.find()) {
-            return LocalDateTime.parse(m.group(1), DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")).toInstant(ZoneOffset.UTC);
+            return new Dated(LocalDateTime.parse(m.group(1), DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")).toInstant(ZoneOffset.UTC),
+                    "file name");
         }
-        return Files.getLastModifiedTime(f).toInstant();
+        return new Dated(Files.getLastModifiedTime(f).toInstant(), "file time");
     }
 
     /** "Intel Xeon, 16 cores" from the machine block {@code Versions.machine()} writes. */

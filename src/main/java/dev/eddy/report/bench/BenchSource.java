@@ -10,10 +10,11 @@ import java.time.format.DateTimeFormatter;
  * written with, and the machine, device, software and settings it records. Every figure lists the
  * sources of what it shows.
  *
+ * @param dateFrom where the date comes from when the file records none: "" (recorded), "file name" or "file time"
  * @param device   the GPU (or Vulkan device) the file names; null where it names none
  * @param settings the settings the file records for all its rows, in a few words
  */
-public record BenchSource(Path file, BenchKind kind, Instant date, String label, String host, String device, String software,
+public record BenchSource(Path file, BenchKind kind, Instant date, String dateFrom, String label, String host, String device, String software,
                           String settings) {
 
     private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
@@ -23,7 +24,7 @@ public record BenchSource(Path file, BenchKind kind, Instant date, String label,
     }
 
     public String dateText() {
-        return SHOWN.format(date);
+        return SHOWN.format(date) + (dateFrom.isEmpty() ? "" : " (from the " + dateFrom + ")");
     }
 
     /** The device where the file names one, else the host: what "machine" means in the report. */
