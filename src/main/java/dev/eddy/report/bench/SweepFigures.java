@@ -63,7 +63,7 @@ final class SweepFigures {
             String name = sweep.value().apply(r) + (r.group().equals("table") ? " (base)" : "");
             double[] x = r.horizon().stream().mapToDouble(h -> (double) h.proxyStep() * r.stride()).toArray();
             var colour = Style.qualitative(i);
-            plot.data(name, x, HorizonFigures.values(r.horizon(), HorizonPoint::relL2), Style.measured(colour, "fp32"));
+            plot.data(name, x, HorizonFigures.values(r.horizon(), HorizonPoint::relL2), Style.measured(colour, r.precision()));
             plot.reference(name + ", codec floor", x, HorizonFigures.values(r.horizon(),
                     h -> h.codecFloor() == null ? null : h.codecFloor().relL2()), Style.reference(colour, Style.DASH, SeriesMarkers.NONE));
             HorizonPoint first = r.horizon().isEmpty() ? null : r.horizon().getFirst();
@@ -80,7 +80,7 @@ final class SweepFigures {
         String file = "sweep-" + sweep.group() + ".png";
         return new Figure(file, sweep.title(), "The " + any.pipeline() + " pipeline at N = " + any.n() + " on " + any.machine() + ", one"
                 + " setting changed from the base case at a time: the proxy decoded with the residual (solid) and the codec floor"
-                + " (dashed) against the LES steps ahead. The table gives each value's cost: proxy ms/step is the device time where"
-                + " recorded.", plot.image(), plot.points(), Measurement.sources(runs), notes, new Section("sweep", rows, null));
+                + " (thin dashed) against the LES steps ahead; an fp64 run is drawn thick dashed. The table gives each value's cost:"
+                + " proxy ms/step is the device time where recorded.", plot.image(), plot.points(), Measurement.sources(runs), notes, new Section("sweep", rows, null));
     }
 }
