@@ -21,16 +21,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code eddy bench}: times the LES step (or, with --fft, GPU FFT round trips; with --codec, the codec) and records a lab-notebook JSON. */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, subcommands = BenchPipelineCommand.class,
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, subcommands = {BenchPipelineCommand.class, BenchReportCommand.class},
         description = {"Time LES steps for several N and precisions after warm-up; write",
                 "DIR/<timestamp>.json and add a summary line to DIR/README.md.",
                 "With --fft: time batched R2C+C2R round trips on the Vulkan device instead",
                 "(GPU timestamps and wall clock; DIR/<timestamp>-fft-<device>.json).",
                 "With --codec: time the GPU codec per snapshot (encode from a device spectrum, code read-back,",
-                "decode with and without the residual) and the CPU codec up to --cpu-max-n (DIR/<timestamp>-codec-<device>.json)."})
+                "decode with and without the residual) and the CPU codec up to --cpu-max-n (DIR/<timestamp>-codec-<device>.json).",
+                "Each mode ends by writing the benchmark report of DIR (eddy bench report) to --report."})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sizes", split = ",", defaultValue = "256,512,1024", description = "grid sizes (default ${DEFAULT-VALUE})")
     List<Integer> sizes;
@@ -70,6 +72,8 @@ public final class BenchCommand implements Callable<Integer> {
     int cpuMaxN;
     @Option(names = "--repeats", defaultValue = "5", description = "timed submits for --fft; for the LES, timed batches that --steps is split into (default ${DEFAULT-VALUE})")
     int repeats;
+    @Mixin
+    AfterBenchReport report;
 
     @Override
     public Integer call() throws Exception {
@@ -124,6 +128,9 @@ public final class BenchCommand implements Callable<Integer> {
         BenchRecord record = new BenchRecord("les-step", label, "milliseconds per LES step (" + stepper + " at C = " + cfl + ": "
                 + dev.eddy.sim.ButcherTableau.named(stepper).stages() + " right-hand-side evaluations per step, each 1 batched"
                 + " inverse + 1 batched forward FFT), per evaluation and per unit of simulated time");
+        if (!backend.equals("cpu")) {
+            record.put("device", lesDevice());
+        }
         String stamp = record.stamp();
         Path json = record.write(out, backend, null, results);
         StringBuilder line = new StringBuilder();
@@ -135,7 +142,19 @@ public final class BenchCommand implements Callable<Integer> {
         line.append("| ").append(json.getFileName()).append(" |\n");
         appendReadme(line.toString());
         System.out.println("wrote " + json);
+        report.write(out);
         return ExitCodes.OK;
+    }
+
+    /**
+     * The device the GPU LES ran on, as the FFT and codec files name theirs, so that the benchmark report
+     * tells two GPUs behind the same kind of host apart (the simulation keeps its context to itself: the
+     * same --device picks the same device again).
+     */
+    private Map<String, Object> lesDevice() {
+        try (VulkanContext ctx = VulkanContext.open(ContextOptions.withDevice(device))) {
+            return ctx.info().toMap();
+        }
     }
 
     /** --fft: batched R2C+C2R round trips on the Vulkan device. */
@@ -183,6 +202,7 @@ public final class BenchCommand implements Callable<Integer> {
         line.append("| ").append(json.getFileName()).append(" |\n");
         appendReadme(line.toString());
         System.out.println("wrote " + json);
+        report.write(out);
         return ExitCodes.OK;
     }
 
@@ -240,6 +260,7 @@ public final class BenchCommand implements Callable<Integer> {
         line.append("| ").append(json.getFileName()).append(" |\n");
         appendReadme(line.toString());
         System.out.println("wrote " + json);
+        report.write(out);
         return ExitCodes.OK;
     }
 

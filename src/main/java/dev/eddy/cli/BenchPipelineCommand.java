@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code eddy bench pipeline}: the CPU, mixed and GPU pipelines on one case per N, and the stride/K/precision sweeps. */
@@ -19,7 +20,7 @@ import picocli.CommandLine.Option;
         description = {"Run the pipeline (LES → encode → learn → rollout → decode → compare) as the CPU, mixed (CPU LES and"
                 + " codec, GPU proxy) and GPU pipeline for each N, then the GPU pipeline at --sweep-n for each stride, K and"
                 + " precision; write DIR/<timestamp>-pipeline.json (one summary row per run; each run's own metrics.json"
-                + " stays under --runs)."})
+                + " stays under --runs); then the benchmark report of DIR (eddy bench report) to --report."})
 public final class BenchPipelineCommand implements Callable<Integer> {
     @Option(names = "--sizes", split = ",", defaultValue = "256,512,1024", description = "grid sizes (default ${DEFAULT-VALUE})")
     List<Integer> sizes;
@@ -50,6 +51,8 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "DIR", description = "where each run's folder goes (default: a temporary folder)")
     Path runs;
     @Option(names = "--label", defaultValue = "", description = "a note stored with the results") String label;
+    @Mixin
+    AfterBenchReport report;
 
     @Override
     public Integer call() throws Exception {
@@ -95,6 +98,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                 + " errors relative to the LES continued over the horizon; one proxy step = stride LES steps")
                 .put("base_case", base).write(out, "pipeline", null, rows);
         System.out.println("wrote " + json + " (runs in " + root + ")");
+        report.write(out);
         return rows.stream().anyMatch(r -> r.containsKey("error")) ? ExitCodes.RUNTIME : ExitCodes.OK;
     }
 }

@@ -133,8 +133,8 @@ public final class PipelineReport {
                 + m.path("backends").path("proxy").asText() + " proxy)";
     }
 
-    private static List<ReportWriter.Section> sections(JsonNode m, Object settings) {
-        List<ReportWriter.Section> out = new ArrayList<>();
+    private static List<Section> sections(JsonNode m, Object settings) {
+        List<Section> out = new ArrayList<>();
         List<String[]> speed = new ArrayList<>();
         speed.add(new String[] {"quantity", "value"});
         speed.add(new String[] {"status", m.path("status").asText("?")});
@@ -143,7 +143,7 @@ public final class PipelineReport {
         speed.add(new String[] {"frozen dt", ReportWriter.num(m.path("frozen_dt").asDouble())});
         m.path("speed").fields().forEachRemaining(e -> speed.add(new String[] {e.getKey(),
                 e.getValue().isNumber() ? ReportWriter.num(e.getValue().asDouble()) : e.getValue().asText()}));
-        out.add(new ReportWriter.Section("Pipeline and speed", speed, "one proxy step stands for the stride's LES steps;"
+        out.add(new Section("Pipeline and speed", speed, "one proxy step stands for the stride's LES steps;"
                 + " sim_truth is the LES over the horizon, the work the proxy replaces"));
 
         List<String[]> horizon = new ArrayList<>();
@@ -157,18 +157,18 @@ public final class PipelineReport {
                     ReportWriter.num(r.path("energyRelError").asDouble()), ReportWriter.num(r.path("enstrophyRelError").asDouble()),
                     ReportWriter.num(p.path("codec_floor").path("relL2").asDouble())});
         }
-        out.add(new ReportWriter.Section("Proxy against the LES over the horizon", horizon, "also in horizon.csv"));
+        out.add(new Section("Proxy against the LES over the horizon", horizon, "also in horizon.csv"));
         out.add(trainingHealth(m.path("training_health")));
 
         List<String[]> fit = new ArrayList<>();
         fit.add(new String[] {"item", "value"});
         ReportWriter.flatten("", m.path("proxy"), fit);
-        out.add(new ReportWriter.Section("The learnt operator A", fit, null));
+        out.add(new Section("The learnt operator A", fit, null));
 
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"setting", "value"});
         ReportWriter.flatten("", Json.MAPPER.valueToTree(settings), rows);
-        out.add(new ReportWriter.Section("Settings", rows, "the same settings are in pipeline.json"));
+        out.add(new Section("Settings", rows, "the same settings are in pipeline.json"));
         out.add(ReportWriter.stageTimings(m));
         out.add(ReportWriter.transfers(m, "no transfers: every stage ran on the CPU"));
         List<String[]> warnings = new ArrayList<>();
@@ -178,16 +178,16 @@ public final class PipelineReport {
             }
             warnings.add(new String[] {w.asText()});
         }
-        out.add(new ReportWriter.Section("Warnings", warnings, warnings.isEmpty() ? "none" : null));
+        out.add(new Section("Warnings", warnings, warnings.isEmpty() ? "none" : null));
         out.add(ReportWriter.software(m));
         return out;
     }
 
     /** The health check of the training snapshots: a proxy learnt from grid-scale noise learns the noise. */
-    private static ReportWriter.Section trainingHealth(JsonNode h) {
+    private static Section trainingHealth(JsonNode h) {
         List<String[]> rows = new ArrayList<>();
         if (h.isMissingNode()) {
-            return new ReportWriter.Section("Health of the training data", rows, "not recorded");
+            return new Section("Health of the training data", rows, "not recorded");
         }
         rows.add(new String[] {"figure", "largest over the training snapshots", "bound"});
         rows.add(new String[] {"share of the kept enstrophy in the outer band", ReportWriter.num(h.path("max_band_fraction").asDouble()),
@@ -197,6 +197,6 @@ public final class PipelineReport {
         String verdict = h.path("healthy").asBoolean(false)
                 ? "healthy: every training snapshot within the bounds (" + h.path("samples").asText() + " snapshots)"
                 : "UNHEALTHY training data: " + h.path("message").asText() + ". The proxy partly learnt grid-scale noise.";
-        return new ReportWriter.Section("Health of the training data", rows, verdict);
+        return new Section("Health of the training data", rows, verdict);
     }
 }

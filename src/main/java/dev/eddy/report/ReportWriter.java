@@ -1,5 +1,7 @@
 package dev.eddy.report;
 
+import static dev.eddy.report.ReportPage.esc;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.io.AtomicFiles;
 import dev.eddy.io.Json;
@@ -23,8 +25,7 @@ import java.util.Map;
  * which references the files under {@code pictures/}. Both hold the settings, the run summary, the
  * diagnostics summary, stage timings, the transfer ledger and the software and machine.
  *
- * <p>Opening {@code report.html?check} runs a small script that reports whether every image decoded
- * (the text of element {@code #eddy-check}: {@code images-ok N} or {@code images-broken …}); the tests
+ * <p>Opening {@code report.html?check} says whether every image decoded ({@link ReportPage}); the tests
  * load the page that way in headless Chromium.
  */
 public final class ReportWriter {
@@ -49,10 +50,6 @@ public final class ReportWriter {
                           Video.Result video) throws IOException {
         AtomicFiles.writeString(dir.resolve(HTML), html(dir, title, sections, pictures, video));
         AtomicFiles.writeString(dir.resolve(MD), markdown(dir, title, sections, pictures, video));
-    }
-
-    /** A titled table (rows of cells; the first row is the header), or a note when {@code rows} is empty. */
-    record Section(String title, List<String[]> rows, String note) {
     }
 
     static List<Section> sections(RunRecord run) {
@@ -207,12 +204,9 @@ public final class ReportWriter {
     static String html(Path dir, String title, List<Section> sections, List<RunPictures.Picture> pictures, Video.Result video)
             throws IOException {
         StringBuilder h = new StringBuilder(1 << 16);
-        h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>").append(esc(title))
-                .append("</title>\n<style>\n").append(CSS).append("</style></head>\n<body>\n<h1>").append(esc(title))
-                .append("</h1>\n<p class=\"meta\">report written ").append(Instant.now()).append(" from ")
-                .append(esc(dir.toAbsolutePath().normalize().toString())).append("</p>\n");
+        ReportPage.open(h, title, "report written " + Instant.now() + " from " + dir.toAbsolutePath().normalize());
         for (Section s : sections.subList(0, 1)) {
-            table(h, s);
+            ReportPage.table(h, s);
         }
         h.append("<h2>Pictures</h2>\n");
         for (RunPictures.Picture p : pictures) {
@@ -255,69 +249,21 @@ public final class ReportWriter {
             }
         }
         for (Section s : sections.subList(1, sections.size())) {
-            table(h, s);
+            ReportPage.table(h, s);
         }
-        h.append("<pre id=\"eddy-check\"></pre>\n<script>\n").append(CHECK).append("</script>\n</body></html>\n");
+        ReportPage.close(h);
         return h.toString();
     }
 
     private static void figure(StringBuilder h, Path dir, RunPictures.Picture p) throws IOException {
-        byte[] png = Files.readAllBytes(dir.resolve(p.path()));
-        h.append("<figure><img alt=\"").append(esc(p.caption())).append("\" src=\"data:image/png;base64,")
-                .append(Base64.getEncoder().encodeToString(png)).append("\"><figcaption>").append(esc(p.caption()))
-                .append(" (<a href=\"").append(esc(p.path())).append("\">").append(esc(p.path())).append("</a>)</figcaption></figure>\n");
-    }
-
-    private static void table(StringBuilder h, Section s) {
-        h.append("<h2>").append(esc(s.title())).append("</h2>\n");
-        if (!s.rows().isEmpty()) {
-            h.append("<table>\n");
-            for (int r = 0; r < s.rows().size(); r++) {
-                String cell = r == 0 ? "th" : "td";
-                h.append("<tr>");
-                for (String c : s.rows().get(r)) {
-                    h.append('<').append(cell).append('>').append(esc(c)).append("</").append(cell).append('>');
-                }
-                h.append("</tr>\n");
-            }
-            h.append("</table>\n");
-        }
-        if (s.note() != null) {
-            h.append("<p class=\"note\">").append(esc(s.note())).append("</p>\n");
-        }
-    }
-
-    static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        h.append("<figure>");
+        ReportPage.image(h, p.caption(), Files.readAllBytes(dir.resolve(p.path())));
+        h.append("<figcaption>").append(esc(p.caption())).append(" (<a href=\"").append(esc(p.path())).append("\">")
+                .append(esc(p.path())).append("</a>)</figcaption></figure>\n");
     }
 
     private static final String COMPARISON_NOTE = "The LES continued over the horizon, the proxy's prediction decoded with the"
             + " residual of the last training snapshot, and their difference on its own symmetric scale.";
-
-    private static final String CSS = """
-            body { font-family: sans-serif; max-width: 1400px; margin: 1.5em auto; padding: 0 1em; color: #222; }
-            table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.92em; }
-            th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }
-            th { background: #f0f0f0; }
-            td { font-variant-numeric: tabular-nums; }
-            figure { display: inline-block; margin: 0.5em; vertical-align: top; }
-            figure img, figure video { max-width: 100%; border: 1px solid #ddd; }
-            .gallery figure img { width: 420px; }
-            figcaption, .meta, .note { font-size: 0.85em; color: #555; }
-            """;
-
-    /** Runs only with ?check in the URL: says in #eddy-check whether every image decoded. */
-    private static final String CHECK = """
-            if (location.search.indexOf('check') >= 0) {
-              window.addEventListener('load', function () {
-                var imgs = Array.prototype.slice.call(document.images);
-                var bad = imgs.filter(function (i) { return !i.complete || i.naturalWidth === 0; })
-                              .map(function (i) { return i.alt; });
-                document.getElementById('eddy-check').textContent = bad.length === 0
-                    ? 'images-ok ' + imgs.length : 'images-broken ' + bad.join(' | ');
-              });
-            }
-            """;
 
     // ---------------------------------------------------------------- Markdown
 
@@ -327,7 +273,7 @@ public final class ReportWriter {
         m.append("# ").append(title).append("\n\n");
         m.append("Report written ").append(Instant.now()).append(". The pictures are the files under `")
                 .append(RunPictures.DIR).append("/`; `").append(HTML).append("` holds the same with everything embedded.\n\n");
-        md(m, sections.getFirst());
+        ReportPage.markdown(m, sections.getFirst());
         m.append("## Pictures\n\n");
         Map<String, List<RunPictures.Picture>> byKind = new LinkedHashMap<>();
         for (RunPictures.Picture p : pictures) {
@@ -359,28 +305,7 @@ public final class ReportWriter {
             m.append('\n');
         }
         for (Section s : sections.subList(1, sections.size())) {
-            md(m, s);
+            ReportPage.markdown(m, s);
         }
         return m.toString();
-    }
-
-    private static void md(StringBuilder m, Section s) {
-        m.append("## ").append(s.title()).append("\n\n");
-        if (!s.rows().isEmpty()) {
-            for (int r = 0; r < s.rows().size(); r++) {
-                m.append('|');
-                for (String c : s.rows().get(r)) {
-                    m.append(' ').append(c.replace("|", "\\|")).append(" |");
-                }
-                m.append('\n');
-                if (r == 0) {
-                    m.append('|').append(" --- |".repeat(s.rows().get(0).length)).append('\n');
-                }
-            }
-            m.append('\n');
-        }
-        if (s.note() != null) {
-            m.append(s.note()).append("\n\n");
-        }
-    }
-}
+    }}

@@ -19,13 +19,19 @@ class SnapshotBenchTest {
     void theSnapshotModeRecordsSyncAndOverlappedTimes(@TempDir Path tmp) throws Exception {
         GpuTests.contextOrSkip().close();
         var o = CliTestAccess.eddy("bench", "--backend", "vulkan", "--sizes", "32", "--precisions", "fp32", "--steps", "6",
-                "--warmup", "0", "--repeats", "1", "--snapshot-every", "3", "--out", tmp.toString());
+                "--warmup", "0", "--repeats", "1", "--snapshot-every", "3", "--out", tmp.toString(), "--report",
+                tmp.resolve("report").toString());
         assertEquals(ExitCodes.OK, o.code(), o.err());
         Path json;
         try (var files = Files.list(tmp)) {
             json = files.filter(f -> f.toString().endsWith("-vulkan.json")).findFirst().orElseThrow();
         }
-        JsonNode r = Json.MAPPER.readTree(json.toFile()).get("results").get(0);
+        JsonNode doc = Json.MAPPER.readTree(json.toFile());
+        // the device is named, so the benchmark report tells two GPUs behind the same kind of host apart
+        String device = doc.get("device").get("name").asText();
+        assertTrue(!device.isBlank());
+        assertTrue(Files.readString(tmp.resolve("report").resolve("report.md")).contains(device), "the report names " + device);
+        JsonNode r = doc.get("results").get(0);
         assertEquals(3, r.get("snapshot_every").asInt());
         assertEquals(6, r.get("snapshot_steps_per_round").asInt());
         for (String k : new String[] {"ms_per_step_plain", "ms_per_step_sync", "ms_per_step_overlapped", "writer_ms_per_snapshot"}) {

@@ -20,7 +20,8 @@ class BenchCodecTest {
     void aCodecBenchmarkAtN64WritesALabNotebookJson() throws Exception {
         dev.eddy.gpu.GpuTests.contextOrSkip().close();
         CliTest.Outcome o = CliTest.eddy("bench", "--codec", "--sizes", "64", "--precisions", "fp32,fp64", "--k", "16", "--tile", "16",
-                "--warmup", "1", "--repeats", "2", "--device", CodecCliTest.deviceOrFirst(), "--out", tmp.toString());
+                "--warmup", "1", "--repeats", "2", "--device", CodecCliTest.deviceOrFirst(), "--out", tmp.toString(), "--report",
+                tmp.resolve("report").toString());
         assertEquals(ExitCodes.OK, o.code(), o.err());
         Path json;
         try (Stream<Path> files = Files.list(tmp)) {
@@ -46,6 +47,7 @@ class BenchCodecTest {
             assertTrue(r.get("compression_ratio").asDouble() > 1);
         }
         assertTrue(Files.readString(tmp.resolve("README.md")).contains(json.getFileName().toString()));
+        assertTrue(Files.isRegularFile(tmp.resolve("report").resolve("codec-ratio-error.png")), "the bench ends with its report");
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.eddy.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.TestConfigs;
@@ -14,12 +13,10 @@ import dev.eddy.io.Json;
 import dev.eddy.run.LesRun;
 import dev.eddy.run.Progress;
 import dev.eddy.sim.Precision;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -104,27 +101,11 @@ class ReportTest {
     /** The page renders in headless Chromium and every image in it decodes (naturalWidth > 0). */
     @Test
     void rendersInHeadlessChromiumWithEveryImage() throws Exception {
-        Path chromium = Stream.of("chromium", "chromium-browser", "google-chrome")
-                .flatMap(name -> Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
-                        .map(d -> Path.of(d, name)))
-                .filter(Files::isExecutable).findFirst().orElse(null);
-        assumeTrue(chromium != null, "chromium is not installed (apt-get install chromium): cannot render report.html");
-        Path profile = Files.createTempDirectory(tmp, "chromium-profile");
-        String url = run.resolve("report.html").toUri() + "?check";
-        Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--user-data-dir=" + profile, "--virtual-time-budget=10000", "--window-size=1400,1000", "--dump-dom", url)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        byte[] dom = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "chromium finished");
-        String text = new String(dom, StandardCharsets.UTF_8);
-        Matcher m = Pattern.compile("<pre id=\"eddy-check\">([^<]*)</pre>").matcher(text);
-        assertTrue(m.find(), "the check element is in the dumped DOM (exit " + p.exitValue() + ")");
-        String verdict = m.group(1);
+        Path html = run.resolve("report.html");
+        String verdict = HeadlessChromium.check(html, tmp);
         assertTrue(verdict.startsWith("images-ok "), "chromium says: " + verdict);
         int images = Integer.parseInt(verdict.substring("images-ok ".length()).strip());
-        long expected = Pattern.compile("<img ").matcher(Files.readString(run.resolve("report.html"))).results().count();
-        assertEquals(expected, images);
+        assertEquals(HeadlessChromium.images(html), images);
         assertTrue(images >= 6);
     }
 }
