@@ -10,7 +10,7 @@ import dev.eddy.sim.Precision;
  *
  * @param n         grid points per side of the fields it encodes
  * @param k         latent cutoff: the latent keeps the Fourier modes with |kx| ≤ K and |ky| ≤ K; 1 ≤ K &lt; N/3
- *                  (the LES keeps |k| ≤ N/3 after dealiasing, so a larger K would store modes that are zero)
+ *                  (the LES keeps |k| ≤ ⌊(N−1)/3⌋ after dealiasing, so a larger K would store modes that are zero)
  * @param tile      side T of the square tiles of the residual code; T ≥ 2 and T divides N
  * @param theta     mask threshold θ: a cell is coded when |r| &gt; θ·mean_tile|r| (default 0.7, DESIGN.md §3)
  * @param sigma     width σ (a length on the 2π-periodic domain) of the spectral Gaussian applied to the
@@ -28,7 +28,7 @@ public record CodecSettings(int n, int k, int tile, double theta, double sigma, 
         }
         if (k < 1 || 3L * k >= n) {
             throw new ConfigException("--k " + k + " is out of range for N = " + n + ": the latent cutoff needs 1 ≤ K < N/3"
-                    + " (K ≤ " + (n - 1) / 3 + " here), since the LES keeps no mode beyond N/3");
+                    + " (K ≤ " + (n - 1) / 3 + " here), the LES's own dealiasing cutoff ⌊(N−1)/3⌋");
         }
         if (tile < 2 || n % tile != 0) {
             throw new ConfigException("--tile " + tile + " does not fit N = " + n + ": the tile side T must be ≥ 2 and divide N");
