@@ -45,6 +45,15 @@ public final class GenerateF32 {
                 Files.writeString(target, text);
             }
         }
+        // a twin whose template moved or went away would otherwise stay behind and clash with its successor
+        try (Stream<Path> files = Files.walk(out)) {
+            for (Path stale : files.filter(p -> p.getFileName().toString().endsWith("_F32.java")).toList()) {
+                Path template = src.resolve(out.relativize(stale).toString().replace("_F32.java", "_F64.java"));
+                if (!Files.exists(template)) {
+                    Files.delete(stale);
+                }
+            }
+        }
         System.out.println("GenerateF32: " + templates.size() + " float32 twins in " + out);
     }
 

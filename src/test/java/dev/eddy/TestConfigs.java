@@ -6,7 +6,7 @@ import dev.eddy.config.OutputSchedule;
 import dev.eddy.config.Physics;
 import dev.eddy.config.RunConfig;
 import dev.eddy.config.TimeControl;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 
 /** Small run settings for tests. */
 public final class TestConfigs {

@@ -7,7 +7,7 @@ import dev.eddy.run.SnapshotWriter;
 import dev.eddy.run.StageTimes;
 import dev.eddy.sim.Diagnostics;
 import dev.eddy.sim.PendingSnapshot;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import dev.eddy.sim.Simulation;
 import dev.eddy.sim.Simulations;
 import dev.eddy.sim.Snapshot;

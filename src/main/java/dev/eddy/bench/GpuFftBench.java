@@ -5,7 +5,7 @@ import dev.eddy.gpu.FftPlans;
 import dev.eddy.gpu.StepProgram;
 import dev.eddy.gpu.VkFftPlan;
 import dev.eddy.gpu.VulkanContext;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package dev.eddy.bench;
 
+import dev.eddy.store.RunFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.codec.CodecSettings;
 import dev.eddy.config.ConfigLoader;
@@ -9,7 +10,7 @@ import dev.eddy.pipeline.Backends;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.pipeline.PipelineSettings;
 import dev.eddy.proxy.ProxySettings;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,7 +101,7 @@ public final class PipelineBench {
     /** Runs one case into {@code dir} and returns its summary row (the run's whole metrics JSON stays in dir). */
     public static Map<String, Object> run(String group, Case c, Path dir, Consumer<String> log) throws IOException {
         PipelineSettings s = c.settings();
-        Path metrics = dir.resolve("metrics.json");
+        Path metrics = dir.resolve(RunFiles.METRICS);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("group", group);
         row.put("pipeline", c.backends().label());

@@ -9,8 +9,8 @@ import dev.eddy.gpu.VulkanContext;
 import dev.eddy.config.ConfigException;
 import dev.eddy.io.AtomicFiles;
 import dev.eddy.io.Versions;
-import dev.eddy.sim.FftSizes;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.FftSizes;
+import dev.eddy.numerics.Precision;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,7 +126,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         BenchRecord record = new BenchRecord("les-step", label, "milliseconds per LES step (" + stepper + " at C = " + cfl + ": "
-                + dev.eddy.sim.ButcherTableau.named(stepper).stages() + " right-hand-side evaluations per step, each 1 batched"
+                + dev.eddy.numerics.ButcherTableau.named(stepper).stages() + " right-hand-side evaluations per step, each 1 batched"
                 + " inverse + 1 batched forward FFT), per evaluation and per unit of simulated time");
         if (!backend.equals("cpu")) {
             record.put("device", lesDevice());

@@ -3,7 +3,7 @@ package dev.eddy.cli;
 import dev.eddy.bench.PipelineBench;
 import dev.eddy.config.ConfigException;
 import dev.eddy.pipeline.Backends;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

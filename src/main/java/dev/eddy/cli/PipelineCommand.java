@@ -1,5 +1,6 @@
 package dev.eddy.cli;
 
+import dev.eddy.store.RunFiles;
 import dev.eddy.codec.CodecSettings;
 import dev.eddy.config.ConfigException;
 import dev.eddy.config.ConfigLoader;
@@ -86,7 +87,7 @@ public final class PipelineCommand implements Callable<Integer> {
         }
         PipelineSettings settings = settings();
         Pipeline.checkOutputDirectory(out);
-        Path metrics = logMetrics == null ? null : logMetrics.isEmpty() ? out.resolve("metrics.json") : Path.of(logMetrics);
+        Path metrics = logMetrics == null ? null : logMetrics.isEmpty() ? out.resolve(RunFiles.METRICS) : Path.of(logMetrics);
         var log = quiet ? (java.util.function.Consumer<String>) s -> { } : (java.util.function.Consumer<String>) System.err::println;
         new Pipeline(settings, new Pipeline.Options(out, metrics, log, !noReport)).run();
         return ExitCodes.OK;

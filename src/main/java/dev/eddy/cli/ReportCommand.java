@@ -1,5 +1,6 @@
 package dev.eddy.cli;
 
+import dev.eddy.store.RunFiles;
 import dev.eddy.report.ReportWriter;
 import dev.eddy.report.RunPictures;
 import dev.eddy.report.RunRecord;
@@ -28,7 +29,7 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        RunRecord run = RunRecord.load(dir, metrics != null ? metrics : dir.resolve("metrics.json"));
+        RunRecord run = RunRecord.load(dir, metrics != null ? metrics : dir.resolve(RunFiles.METRICS));
         java.util.function.Consumer<String> log = quiet ? s -> { } : System.err::println;
         StageTimes times = new StageTimes();
         List<RunPictures.Picture> pictures = times.time("plot", () -> RunPictures.plots(run));
@@ -38,7 +39,7 @@ public final class ReportCommand implements Callable<Integer> {
             return null;
         });
         log.accept(String.format(Locale.ROOT, "report: %s, %d pictures%s (plot %.2f s, video %.2f s, report %.2f s)",
-                dir.resolve(ReportWriter.HTML), pictures.size(), video != null ? ", " + video.file() : "",
+                dir.resolve(RunFiles.REPORT_HTML), pictures.size(), video != null ? ", " + video.file() : "",
                 times.seconds("plot"), times.seconds("video"), times.seconds("report")));
         return ExitCodes.OK;
     }

@@ -1,9 +1,10 @@
 package dev.eddy.cli;
 
+import dev.eddy.store.RunFiles;
 import dev.eddy.config.ConfigException;
 import dev.eddy.config.ConfigLoader;
 import dev.eddy.config.RunConfig;
-import dev.eddy.io.Checkpoint;
+import dev.eddy.store.Checkpoint;
 import dev.eddy.io.AtomicFiles;
 import dev.eddy.io.Json;
 import dev.eddy.run.LesRun;
@@ -122,7 +123,7 @@ public final class RunCommand implements Callable<Integer> {
             }
             return ExitCodes.OK;
         }
-        Path metrics = logMetrics == null ? null : logMetrics.isEmpty() ? dir.resolve("metrics.json") : Path.of(logMetrics);
+        Path metrics = logMetrics == null ? null : logMetrics.isEmpty() ? dir.resolve(RunFiles.METRICS) : Path.of(logMetrics);
         var log = quiet ? (java.util.function.Consumer<String>) s -> { } : (java.util.function.Consumer<String>) System.err::println;
         SnapshotEncoding encoding = snapshotEncoding(config, dir, log); // validated here, before the run starts
         new LesRun(config, new LesRun.Options(dir, restart != null, metrics, log, !noReport, Progress.detect(quiet)), encoding).run();

@@ -1,6 +1,6 @@
 package dev.eddy.codec;
 
-import dev.eddy.sim.Grid;
+import dev.eddy.numerics.Grid;
 
 /**
  * The codec's precision-dependent kernels as plain loops over rows [j0, j1) (grid rows, latent rows or

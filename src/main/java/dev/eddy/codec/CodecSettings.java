@@ -1,8 +1,8 @@
 package dev.eddy.codec;
 
 import dev.eddy.config.ConfigException;
-import dev.eddy.sim.FftSizes;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.FftSizes;
+import dev.eddy.numerics.Precision;
 
 /**
  * Settings of the snapshot codec (DESIGN.md §3), validated here so that no codec, file or shader ever

@@ -2,7 +2,7 @@ package dev.eddy.codec;
 
 import dev.eddy.config.ConfigException;
 import dev.eddy.gpu.ContextOptions;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import dev.eddy.sim.Simulation;
 import dev.eddy.sim.gpu.GpuLes;
 

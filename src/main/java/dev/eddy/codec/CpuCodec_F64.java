@@ -1,8 +1,8 @@
 package dev.eddy.codec;
 
-import dev.eddy.sim.Grid;
-import dev.eddy.sim.cpu.CpuFft2D_F64;
-import dev.eddy.sim.cpu.Parallel;
+import dev.eddy.numerics.Grid;
+import dev.eddy.numerics.CpuFft2D_F64;
+import dev.eddy.numerics.Parallel;
 
 /**
  * The CPU codec: orchestration of {@link CodecKernels_F64} and {@link TernaryKernels} around the batched

@@ -1,9 +1,9 @@
 package dev.eddy.codec;
 
 import dev.eddy.sim.Diagnostics;
-import dev.eddy.sim.Grid;
-import dev.eddy.sim.cpu.CpuFft2D_F64;
-import dev.eddy.sim.cpu.Parallel;
+import dev.eddy.numerics.Grid;
+import dev.eddy.numerics.CpuFft2D_F64;
+import dev.eddy.numerics.Parallel;
 
 /**
  * How far a decoded field ω̃ is from the original ω, all in float64:

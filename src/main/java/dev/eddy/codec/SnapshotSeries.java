@@ -2,7 +2,7 @@ package dev.eddy.codec;
 
 import dev.eddy.io.AtomicFiles;
 import dev.eddy.io.CorruptFileException;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.Attribute;
@@ -20,7 +20,7 @@ import java.util.Map;
 
 /**
  * The vorticity snapshots of an HDF5 file in the layout of {@code snapshots.h5}
- * ({@link dev.eddy.io.SnapshotStore}): omega [T][N][N] float32/float64, step [T] int64, time [T]
+ * ({@link dev.eddy.store.SnapshotStore}): omega [T][N][N] float32/float64, step [T] int64, time [T]
  * float64. Fields are held as compact N×N float64 arrays (float32 widens exactly).
  */
 public record SnapshotSeries(int n, Precision precision, long[] steps, double[] times, List<double[]> fields,

@@ -1,7 +1,7 @@
 package dev.eddy.config;
 
-import dev.eddy.sim.FftSizes;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.FftSizes;
+import dev.eddy.numerics.Precision;
 
 /**
  * Everything that determines a run's numbers, validated here once. It is echoed into every output
@@ -26,7 +26,7 @@ public record RunConfig(int n, Precision precision, String backend, Physics phys
                 "backend must be cpu or vulkan, got " + backend);
         ConfigException.require(physics != null && forcing != null && initial != null && time != null && output != null,
                 "physics, forcing, initial, time and output settings are all required");
-        int cutoff = dev.eddy.sim.Grid.dealiasCutoff(n);
+        int cutoff = dev.eddy.numerics.Grid.dealiasCutoff(n);
         if (forcing.kind() == Forcing.Kind.KOLMOGOROV) {
             ConfigException.require(forcing.kf() <= cutoff, "Kolmogorov forcing wavenumber kf = " + forcing.kf()
                     + " is removed by dealiasing at N = " + n + ": it must be ≤ K = ⌊(N−1)/3⌋ = " + cutoff);

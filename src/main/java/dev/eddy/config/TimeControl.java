@@ -1,6 +1,6 @@
 package dev.eddy.config;
 
-import dev.eddy.sim.ButcherTableau;
+import dev.eddy.numerics.ButcherTableau;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -4,7 +4,7 @@ import static dev.eddy.gpu.VkCheck.check;
 import static org.lwjgl.system.MemoryStack.stackPush;
 import static org.lwjgl.vulkan.VK10.*;
 
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

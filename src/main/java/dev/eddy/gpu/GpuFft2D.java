@@ -1,9 +1,9 @@
 package dev.eddy.gpu;
 
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 
 /**
- * Batched 2D R2C/C2R on the device, in place in the padded layout of {@link dev.eddy.sim.Grid} —
+ * Batched 2D R2C/C2R on the device, in place in the padded layout of {@link dev.eddy.numerics.Grid} —
  * the GPU twin of {@code CpuFft2D_F64/F32} (unnormalised both ways: inverse(forward(x)) = nx·ny·x).
  * Owns a device-local buffer of {@code batch} fields and two frozen programs (forward, inverse).
  * The double[] methods upload, transform and read back (for tests and checks); the LES instead

@@ -4,7 +4,7 @@ import static dev.eddy.gpu.VkCheck.check;
 import static org.lwjgl.system.MemoryStack.stackPush;
 import static org.lwjgl.vulkan.VK10.*;
 
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import java.nio.ByteBuffer;
 import org.lwjgl.system.MemoryStack;
 import org.lwjgl.vulkan.VkBufferCopy;

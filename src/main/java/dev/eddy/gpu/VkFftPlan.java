@@ -1,6 +1,6 @@
 package dev.eddy.gpu;
 
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -9,7 +9,7 @@ import org.lwjgl.vulkan.VkCommandBuffer;
 
 /**
  * A VkFFT 2D R2C/C2R plan for {@code batch} fields packed in one device buffer, in the padded
- * layout of {@link dev.eddy.sim.Grid} (the same as CpuFft2D_F64/F32). Both directions are
+ * layout of {@link dev.eddy.numerics.Grid} (the same as CpuFft2D_F64/F32). Both directions are
  * unnormalised. {@link #append} only records; {@link StepProgram} adds the barrier VkFFT lacks
  * before its first pass and after its last, and re-binds Eddy's pipelines after it. Plans are
  * made through {@link FftPlans}, which caches them in memory and their kernels on disk.

@@ -186,15 +186,15 @@ public final class VulkanContext implements AutoCloseable {
         return staging;
     }
 
-    public boolean supports(dev.eddy.sim.Precision p) {
-        return p == dev.eddy.sim.Precision.FP32 || info.float64();
+    public boolean supports(dev.eddy.numerics.Precision p) {
+        return p == dev.eddy.numerics.Precision.FP32 || info.float64();
     }
 
     /**
      * Refuses a precision this device cannot run, with what to do instead. Callers check it once,
      * before allocating anything; kernels and FFT plans check it again for direct users.
      */
-    public void requirePrecision(dev.eddy.sim.Precision p) {
+    public void requirePrecision(dev.eddy.numerics.Precision p) {
         if (!supports(p)) {
             String why = options.masks(ContextOptions.FLOAT64) ? "float64 is masked by -D" + ContextOptions.MASK_PROPERTY + "="
                     + String.join(",", options.maskedFeatures()) : "it has no shaderFloat64";

@@ -1,5 +1,6 @@
 package dev.eddy.pipeline;
 
+import dev.eddy.store.RunFiles;
 import dev.eddy.codec.FieldErrors;
 import dev.eddy.codec.SnapshotCodec;
 import dev.eddy.config.ConfigException;
@@ -7,10 +8,10 @@ import dev.eddy.gpu.ContextOptions;
 import dev.eddy.gpu.VulkanContext;
 import dev.eddy.io.AtomicFiles;
 import dev.eddy.io.Json;
-import dev.eddy.io.MetricsWriter;
+import dev.eddy.store.MetricsWriter;
 import dev.eddy.proxy.LinearProxy;
 import dev.eddy.report.PipelineReport;
-import dev.eddy.run.DiagnosticSample;
+import dev.eddy.sim.DiagnosticSample;
 import dev.eddy.run.HealthCheck;
 import dev.eddy.run.StageTimes;
 import dev.eddy.sim.Courant;
@@ -51,8 +52,6 @@ import java.util.function.Consumer;
  * which a production rollout would not do).
  */
 public final class Pipeline {
-    public static final String SETTINGS_FILE = "pipeline.json";
-    public static final String HORIZON_CSV = "horizon.csv";
     /** Fraction of the CFL step used as the frozen step, so the flow can speed up a little before dt must shrink. */
     static final double FROZEN_DT_SAFETY = 0.8;
 
@@ -113,7 +112,7 @@ public final class Pipeline {
         Path dir = options.dir();
         checkOutputDirectory(dir);
         Files.createDirectories(dir);
-        AtomicFiles.writeString(dir.resolve(SETTINGS_FILE), Json.write(settings));
+        AtomicFiles.writeString(dir.resolve(RunFiles.PIPELINE_SETTINGS), Json.write(settings));
         MetricsWriter metrics = new MetricsWriter(options.metrics(), "pipeline");
         metrics.put("settings", settings);
         long t0 = System.nanoTime();
@@ -124,7 +123,7 @@ public final class Pipeline {
             outcome = done;
             status = "completed";
             Result result = done.result();
-            writeHorizonCsv(dir.resolve(HORIZON_CSV), result.horizon());
+            writeHorizonCsv(dir.resolve(RunFiles.HORIZON_CSV), result.horizon());
             fillMetrics(metrics, status, (System.nanoTime() - t0) * 1e-9, done);
             if (options.report()) {
                 times.time("report", () -> {
@@ -272,7 +271,7 @@ public final class Pipeline {
             double expected = steps * maxDt;
             double taken = sim.time() - t0;
             // the device sums float32 steps in fp32 runs: rounding, not a cut step, below 1e-5 of the interval
-            double tolerance = settings.les().precision() == dev.eddy.sim.Precision.FP32 ? 1e-5 : 1e-9;
+            double tolerance = settings.les().precision() == dev.eddy.numerics.Precision.FP32 ? 1e-5 : 1e-9;
             if (Math.abs(taken - expected) > tolerance * expected) {
                 String w = String.format(Locale.ROOT, "the CFL limit cut the frozen step near step %d: %d steps advanced"
                         + " t by %.6g instead of %.6g, so snapshots are not equally spaced there", sim.stepCount(), steps, taken, expected);

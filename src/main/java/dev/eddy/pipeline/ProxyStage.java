@@ -13,7 +13,7 @@ import dev.eddy.proxy.LinearProxy;
 import dev.eddy.proxy.ProxySettings;
 import java.util.List;
 import dev.eddy.proxy.RidgeLearner;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 
 /**
  * The proxy stage of the pipeline, on the CPU or the GPU: Gram matrices of the training latents

@@ -1,6 +1,6 @@
 package dev.eddy.proxy;
 
-import dev.eddy.sim.cpu.Parallel;
+import dev.eddy.numerics.Parallel;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package dev.eddy.proxy;
 
-import dev.eddy.sim.cpu.Parallel;
+import dev.eddy.numerics.Parallel;
 
 /**
  * The rollout on the host: {@link RolloutKernels_F64#gemv} per step and trajectory, parallel over rows

@@ -6,7 +6,7 @@ import dev.eddy.gpu.RealBuffers;
 import dev.eddy.gpu.StepProgram;
 import dev.eddy.gpu.VulkanContext;
 import dev.eddy.gpu.kernels.CopyColumns;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;

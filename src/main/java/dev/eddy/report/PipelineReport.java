@@ -1,5 +1,6 @@
 package dev.eddy.report;
 
+import dev.eddy.store.RunFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.io.Json;
 import dev.eddy.viz.Colormap;
@@ -77,7 +78,7 @@ public final class PipelineReport {
     public static void write(Path dir, Object settings, JsonNode metrics, List<Frame> frames, Consumer<String> log)
             throws IOException {
         dev.eddy.viz.Headless.ensure();
-        Path pics = dir.resolve(RunPictures.DIR);
+        Path pics = dir.resolve(RunFiles.PICTURES);
         Files.createDirectories(pics);
         List<RunPictures.Picture> pictures = new ArrayList<>();
         JsonNode h = metrics.path("horizon");
@@ -116,13 +117,13 @@ public final class PipelineReport {
                     "LES | proxy | error after " + f.proxyStep() + " proxy step(s)", "comparison"));
         }
         ReportWriter.writePage(dir, title(dir, metrics), sections(metrics, settings), pictures, null);
-        log.accept("report: " + dir.resolve(ReportWriter.HTML));
+        log.accept("report: " + dir.resolve(RunFiles.REPORT_HTML));
     }
 
     private static RunPictures.Picture save(Path pics, String name, BufferedImage img, String caption, String kind)
             throws IOException {
         Images.writePng(pics.resolve(name), img);
-        return new RunPictures.Picture(RunPictures.DIR + "/" + name, caption, kind);
+        return new RunPictures.Picture(RunFiles.PICTURES + "/" + name, caption, kind);
     }
 
     private static String title(Path dir, JsonNode m) {

@@ -2,10 +2,11 @@ package dev.eddy.report;
 
 import static dev.eddy.report.ReportPage.esc;
 
+import dev.eddy.store.RunFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.io.AtomicFiles;
 import dev.eddy.io.Json;
-import dev.eddy.run.DiagnosticSample;
+import dev.eddy.sim.DiagnosticSample;
 import dev.eddy.viz.Video;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,8 +30,6 @@ import java.util.Map;
  * load the page that way in headless Chromium.
  */
 public final class ReportWriter {
-    public static final String HTML = "report.html";
-    public static final String MD = "report.md";
     public static final long MAX_EMBEDDED_VIDEO_BYTES = 24L << 20;
 
     private ReportWriter() {
@@ -48,8 +47,8 @@ public final class ReportWriter {
      */
     static void writePage(Path dir, String title, List<Section> sections, List<RunPictures.Picture> pictures,
                           Video.Result video) throws IOException {
-        AtomicFiles.writeString(dir.resolve(HTML), html(dir, title, sections, pictures, video));
-        AtomicFiles.writeString(dir.resolve(MD), markdown(dir, title, sections, pictures, video));
+        AtomicFiles.writeString(dir.resolve(RunFiles.REPORT_HTML), html(dir, title, sections, pictures, video));
+        AtomicFiles.writeString(dir.resolve(RunFiles.REPORT_MD), markdown(dir, title, sections, pictures, video));
     }
 
     static List<Section> sections(RunRecord run) {
@@ -164,8 +163,8 @@ public final class ReportWriter {
         rows.add(new String[] {"share of the kept enstrophy in the outer band max(|kx|,|ky|) ≥ 0.8·k_c",
                 String.format(Locale.ROOT, "%.2f %%", 100 * band), String.format(Locale.ROOT, "%.1f %%", 100 * bounds.maxBandFraction())});
         rows.add(new String[] {"E(k_c)/E(k_c/2)", num(ratio), num(bounds.maxCutoffRatio())});
-        var energy = dev.eddy.run.BudgetClosure.energy(d);
-        var enstrophy = dev.eddy.run.BudgetClosure.enstrophy(d);
+        var energy = dev.eddy.sim.BudgetClosure.energy(d);
+        var enstrophy = dev.eddy.sim.BudgetClosure.enstrophy(d);
         rows.add(new String[] {"energy budget residual |ΔE − ∫(input − dissipation)dt| / ∫|terms|", num(energy.relative()), ""});
         rows.add(new String[] {"enstrophy budget residual", num(enstrophy.relative()), ""});
         String verdict = first == null ? "healthy: every sample within the bounds"
@@ -199,7 +198,7 @@ public final class ReportWriter {
                 + run.config().precision().label() + ", " + run.config().backend();
     }
 
-    // ---------------------------------------------------------------- HTML
+    // ---------------------------------------------------------------- RunFiles.REPORT_HTML
 
     static String html(Path dir, String title, List<Section> sections, List<RunPictures.Picture> pictures, Video.Result video)
             throws IOException {
@@ -272,7 +271,7 @@ public final class ReportWriter {
         StringBuilder m = new StringBuilder(1 << 14);
         m.append("# ").append(title).append("\n\n");
         m.append("Report written ").append(Instant.now()).append(". The pictures are the files under `")
-                .append(RunPictures.DIR).append("/`; `").append(HTML).append("` holds the same with everything embedded.\n\n");
+                .append(RunFiles.PICTURES).append("/`; `").append(RunFiles.REPORT_HTML).append("` holds the same with everything embedded.\n\n");
         ReportPage.markdown(m, sections.getFirst());
         m.append("## Pictures\n\n");
         Map<String, List<RunPictures.Picture>> byKind = new LinkedHashMap<>();

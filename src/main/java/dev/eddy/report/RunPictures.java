@@ -1,7 +1,8 @@
 package dev.eddy.report;
 
-import dev.eddy.io.SnapshotStore;
-import dev.eddy.run.DiagnosticSample;
+import dev.eddy.store.RunFiles;
+import dev.eddy.store.SnapshotStore;
+import dev.eddy.sim.DiagnosticSample;
 import dev.eddy.viz.ColorLimits;
 import dev.eddy.viz.Colormap;
 import dev.eddy.viz.FieldImage;
@@ -18,16 +19,15 @@ import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * The pictures of a run, under {@code DIR/pictures/}: a PNG per snapshot (at most {@link #MAX_SNAPSHOT_PNGS},
+ * The pictures of a run, under {@code RunFiles.PICTURES/pictures/}: a PNG per snapshot (at most {@link #MAX_SNAPSHOT_PNGS},
  * evenly spread, first and last always), the energy spectra and the energy/enstrophy history; and the
- * video {@code DIR/video.mp4} (or {@code video.gif} without ffmpeg) of every snapshot.
+ * video {@code RunFiles.PICTURES/video.mp4} (or {@code video.gif} without ffmpeg) of every snapshot.
  *
  * <p>Colour limits: each snapshot PNG is drawn at ±max|ω| of that snapshot (its colour bar gives the
  * values); the video keeps one scale for the whole run, ±max over the snapshots of max|ω|, so that decay
  * or growth shows as fading or brightening.
  */
 public final class RunPictures {
-    public static final String DIR = "pictures";
     public static final String VIDEO = "video";
     public static final int MAX_SNAPSHOT_PNGS = 12;
     public static final int MAX_SPECTRA = 8;
@@ -43,7 +43,7 @@ public final class RunPictures {
     /** Snapshot PNGs, the spectrum plot and the energy/enstrophy plot. */
     public static List<Picture> plots(RunRecord run) throws IOException {
         List<Picture> out = new ArrayList<>();
-        Path pics = run.dir().resolve(DIR);
+        Path pics = run.dir().resolve(RunFiles.PICTURES);
         Files.createDirectories(pics);
         List<Long> steps = run.frameSteps();
         List<Long> spectraSteps = spread(steps, MAX_SPECTRA);
@@ -61,7 +61,7 @@ public final class RunPictures {
                 BufferedImage img = FieldImage.render(f.omega(), f.n(), new FieldImage.Style(ColorLimits.maxAbs(f.omega()),
                         label(f), true, "ω"), Colormap.coolWarm());
                 Images.writePng(pics.resolve(name), img);
-                out.add(new Picture(DIR + "/" + name, "vorticity ω at " + label(f) + ", colours ±max|ω|", "snapshot"));
+                out.add(new Picture(RunFiles.PICTURES + "/" + name, "vorticity ω at " + label(f) + ", colours ±max|ω|", "snapshot"));
             }
             if (spec) {
                 spectra.add(f.spectrum());
@@ -70,23 +70,23 @@ public final class RunPictures {
         }
         if (!spectra.isEmpty()) {
             Images.writePng(pics.resolve("spectrum.png"), Plots.spectrum(spectra.toArray(double[][]::new),
-                    spectraLabels.toArray(String[]::new), dev.eddy.sim.Grid.dealiasCutoff(run.config().n())));
-            out.add(0, new Picture(DIR + "/spectrum.png", "energy spectrum E(k) at snapshot times, with k⁻³ and k⁻⁵ᐟ³ guides",
+                    spectraLabels.toArray(String[]::new), dev.eddy.numerics.Grid.dealiasCutoff(run.config().n())));
+            out.add(0, new Picture(RunFiles.PICTURES + "/spectrum.png", "energy spectrum E(k) at snapshot times, with k⁻³ and k⁻⁵ᐟ³ guides",
                     "plot"));
         }
         if (run.diagnostics().size() >= 2) {
             Images.writePng(pics.resolve("energy.png"), Plots.energyEnstrophy(run.series(DiagnosticSample::time),
                     run.series(DiagnosticSample::energy), run.series(DiagnosticSample::enstrophy)));
-            out.add(spectra.isEmpty() ? 0 : 1, new Picture(DIR + "/energy.png", "energy and enstrophy against time", "plot"));
+            out.add(spectra.isEmpty() ? 0 : 1, new Picture(RunFiles.PICTURES + "/energy.png", "energy and enstrophy against time", "plot"));
             double[] band = run.series(d -> d.flow().bandFraction());
             if (java.util.Arrays.stream(band).anyMatch(Double::isFinite)) { // runs from before the health check have none
                 var bounds = run.config().health();
                 Images.writePng(pics.resolve("health.png"), Plots.health(run.series(DiagnosticSample::time), band,
                         run.series(d -> d.flow().cutoffRatio()), bounds.maxBandFraction(), bounds.maxCutoffRatio()));
-                out.add(Math.min(out.size(), 2), new Picture(DIR + "/health.png", "health check against time: enstrophy near the"
+                out.add(Math.min(out.size(), 2), new Picture(RunFiles.PICTURES + "/health.png", "health check against time: enstrophy near the"
                         + " dealiasing cutoff and E(k_c)/E(k_c/2), with their bounds (dashed)", "plot"));
                 Images.writePng(pics.resolve("budget.png"), enstrophyBudget(run));
-                out.add(Math.min(out.size(), 3), new Picture(DIR + "/budget.png", "enstrophy budget: input by the forcing,"
+                out.add(Math.min(out.size(), 3), new Picture(RunFiles.PICTURES + "/budget.png", "enstrophy budget: input by the forcing,"
                         + " dissipation by viscosity, the SGS term and drag, and dZ/dt measured between samples (dashed)", "plot"));
             }
         }

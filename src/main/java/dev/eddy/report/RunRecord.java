@@ -1,13 +1,13 @@
 package dev.eddy.report;
 
+import dev.eddy.store.RunFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.config.RunConfig;
-import dev.eddy.io.Checkpoint;
+import dev.eddy.store.Checkpoint;
 import dev.eddy.io.CorruptFileException;
 import dev.eddy.io.Json;
-import dev.eddy.io.SnapshotStore;
-import dev.eddy.run.DiagnosticSample;
-import dev.eddy.run.LesRun;
+import dev.eddy.store.SnapshotStore;
+import dev.eddy.sim.DiagnosticSample;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +25,7 @@ public record RunRecord(Path dir, RunConfig config, JsonNode metrics, List<Diagn
                         List<Long> frameSteps) {
 
     public static RunRecord load(Path dir, Path metricsFile) throws IOException {
-        Path cfg = dir.resolve(LesRun.CONFIG_FILE);
+        Path cfg = dir.resolve(RunFiles.CONFIG);
         if (!Files.isRegularFile(cfg)) {
             throw new java.nio.file.NoSuchFileException(cfg + " (is " + dir + " an Eddy run directory?)");
         }
@@ -40,7 +40,7 @@ public record RunRecord(Path dir, RunConfig config, JsonNode metrics, List<Diagn
             metrics = Json.MAPPER.readTree(metricsFile.toFile());
         }
         List<DiagnosticSample> diag = metrics != null && metrics.has("diagnostics") ? DiagnosticSample.fromColumns(metrics.get("diagnostics"))
-                : Files.exists(dir.resolve(Checkpoint.FILE)) ? Checkpoint.read(dir).diagnostics() : List.of();
+                : Files.exists(dir.resolve(RunFiles.CHECKPOINT)) ? Checkpoint.read(dir).diagnostics() : List.of();
         return new RunRecord(dir, config, metrics, diag, SnapshotStore.frameSteps(dir));
     }
 

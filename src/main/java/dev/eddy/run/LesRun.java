@@ -1,12 +1,15 @@
 package dev.eddy.run;
 
+import dev.eddy.store.RunFiles;
+import dev.eddy.sim.BudgetClosure;
+import dev.eddy.sim.DiagnosticSample;
 import dev.eddy.config.ConfigException;
 import dev.eddy.config.RunConfig;
 import dev.eddy.io.AtomicFiles;
-import dev.eddy.io.Checkpoint;
+import dev.eddy.store.Checkpoint;
 import dev.eddy.io.Json;
-import dev.eddy.io.MetricsWriter;
-import dev.eddy.io.SnapshotStore;
+import dev.eddy.store.MetricsWriter;
+import dev.eddy.store.SnapshotStore;
 import dev.eddy.report.ReportWriter;
 import dev.eddy.report.RunPictures;
 import dev.eddy.report.RunRecord;
@@ -36,7 +39,6 @@ import java.util.function.Consumer;
  * from the frames (stages "plot", "video", "report").
  */
 public final class LesRun {
-    public static final String CONFIG_FILE = "config.json";
 
     /**
      * @param dir      the output directory
@@ -115,9 +117,9 @@ public final class LesRun {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new ConfigException("output path " + dir + " is a file, not a directory");
         }
-        boolean hasRun = Files.exists(dir.resolve(CONFIG_FILE)) || Files.exists(dir.resolve(Checkpoint.FILE));
-        if (restart && !Files.exists(dir.resolve(Checkpoint.FILE))) {
-            throw new ConfigException("cannot restart: " + dir + " has no " + Checkpoint.FILE);
+        boolean hasRun = Files.exists(dir.resolve(RunFiles.CONFIG)) || Files.exists(dir.resolve(RunFiles.CHECKPOINT));
+        if (restart && !Files.exists(dir.resolve(RunFiles.CHECKPOINT))) {
+            throw new ConfigException("cannot restart: " + dir + " has no " + RunFiles.CHECKPOINT);
         }
         if (!restart && hasRun) {
             throw new ConfigException("output directory " + dir + " already holds a run: continue it with --restart "
@@ -142,7 +144,7 @@ public final class LesRun {
              SnapshotWriter _ = (writer = new SnapshotWriter(overlapSnapshots, SNAPSHOTS_IN_FLIGHT, times))) {
             // written once the backend is up: a run refused at set-up (no device, no fp64) leaves no
             // config.json behind that would make its directory look like a run to --restart
-            AtomicFiles.writeString(dir.resolve(CONFIG_FILE), Json.write(config));
+            AtomicFiles.writeString(dir.resolve(RunFiles.CONFIG), Json.write(config));
             config.time().warnings().forEach(LesRun::warn);
             if (options.restart()) {
                 resume(sim);
@@ -263,7 +265,7 @@ public final class LesRun {
             ReportWriter.write(full, pictures, video);
             return null;
         });
-        options.log().accept("report: " + dir.resolve(ReportWriter.HTML) + " (pictures in " + dir.resolve(RunPictures.DIR)
+        options.log().accept("report: " + dir.resolve(RunFiles.REPORT_HTML) + " (pictures in " + dir.resolve(RunFiles.PICTURES)
                 + (video != null ? ", video " + video.file() : "") + ")");
     }
 
@@ -291,7 +293,7 @@ public final class LesRun {
 
     /** One snapshot to its frame file (on the writer thread when snapshots overlap the steps). */
     private void writeSnapshot(Snapshot s) throws IOException {
-        double[] spectrum = Diagnostics.spectrum(new dev.eddy.sim.Grid(config.n()), s.spectralState());
+        double[] spectrum = Diagnostics.spectrum(new dev.eddy.numerics.Grid(config.n()), s.spectralState());
         snapshots.writeFrame(s.step(), s.time(), s.vorticity(), spectrum);
     }
 
@@ -333,7 +335,7 @@ public final class LesRun {
             listener.resume(cp.step());
         }
         AtomicFiles.deleteStaleTemporaries(options.dir());
-        AtomicFiles.deleteStaleTemporaries(options.dir().resolve(SnapshotStore.FRAMES));
+        AtomicFiles.deleteStaleTemporaries(options.dir().resolve(RunFiles.FRAMES));
         lastCheckpointStep = cp.step();
         options.log().accept("restarting from step " + cp.step() + " (t = " + cp.time() + ")");
     }

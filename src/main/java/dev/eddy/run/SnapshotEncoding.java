@@ -1,5 +1,6 @@
 package dev.eddy.run;
 
+import dev.eddy.store.RunFiles;
 import dev.eddy.codec.CodecFile;
 import dev.eddy.codec.CodecSettings;
 import dev.eddy.codec.Codecs;
@@ -29,7 +30,6 @@ import java.util.function.Consumer;
  * "codec-report" (the two decodes and the error measures).
  */
 public final class SnapshotEncoding implements SnapshotListener {
-    public static final String FILE = "codes.eddyc";
 
     private final Path dir;
     private final CodecSettings settings;
@@ -88,14 +88,14 @@ public final class SnapshotEncoding implements SnapshotListener {
 
     @Override
     public void resume(long step) throws IOException {
-        Path file = dir.resolve(FILE);
+        Path file = dir.resolve(RunFiles.CODES);
         if (!Files.exists(file)) {
             log.accept("encode: " + file + " does not exist; codes start at this restart");
             return;
         }
         try (CodecFile.Reader r = CodecFile.open(file)) {
             if (!r.header().settings().equals(settings)) {
-                throw new ConfigException("--encode settings " + settings + " differ from those of the run's " + FILE + " ("
+                throw new ConfigException("--encode settings " + settings + " differ from those of the run's " + RunFiles.CODES + " ("
                         + r.header().settings() + "): a restart continues the same code file");
             }
             for (int i = 0; i < r.header().snapshots(); i++) {
@@ -146,7 +146,7 @@ public final class SnapshotEncoding implements SnapshotListener {
     @Override
     public void assemble(long step) throws IOException {
         List<CodecFile.Snapshot> kept = codes.stream().filter(s -> s.step() <= step).toList();
-        CodecFile.write(dir.resolve(FILE), settings, kept);
+        CodecFile.write(dir.resolve(RunFiles.CODES), settings, kept);
     }
 
     @Override
@@ -154,7 +154,7 @@ public final class SnapshotEncoding implements SnapshotListener {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("settings", settings);
         m.put("backend", backend);
-        m.put("file", FILE);
+        m.put("file", RunFiles.CODES);
         m.put("format_version", CodecFile.VERSION);
         m.put("raw_bytes_per_snapshot", (long) settings.n() * settings.n() * settings.precision().bytes());
         m.put("encoded_bytes_per_snapshot", CodecFile.recordBytes(settings));

@@ -1,5 +1,7 @@
 package dev.eddy.sim;
 
+import dev.eddy.numerics.Grid;
+
 /**
  * Spectral diagnostics of a state ω̂ (half spectrum, unnormalised FFT convention), evaluated by
  * Parseval's theorem in float64 with a fixed summation order, so they are deterministic:

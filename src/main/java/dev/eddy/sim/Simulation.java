@@ -1,5 +1,6 @@
 package dev.eddy.sim;
 
+import dev.eddy.numerics.Grid;
 import dev.eddy.config.RunConfig;
 
 /**

@@ -1,5 +1,6 @@
 package dev.eddy.sim;
 
+import dev.eddy.numerics.Precision;
 import dev.eddy.config.RunConfig;
 import dev.eddy.sim.cpu.CpuLes_F32;
 import dev.eddy.sim.cpu.CpuLes_F64;

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.eddy.io.Checkpoint;
+import dev.eddy.store.RunFiles;
+import dev.eddy.store.Checkpoint;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -85,7 +86,7 @@ class CliTest {
     void corruptCheckpointIsARuntimeErrorThatSaysSo(@TempDir Path tmp) throws Exception {
         Path a = tmp.resolve("a");
         assertEquals(0, eddy("run", "--out", a.toString(), "--n", "32", "--kp", "4", "--steps", "10", "--quiet").code());
-        Path cp = a.resolve(Checkpoint.FILE);
+        Path cp = a.resolve(RunFiles.CHECKPOINT);
         byte[] bytes = Files.readAllBytes(cp);
         bytes[bytes.length / 2] ^= 0x10;
         Files.write(cp, bytes);

@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.eddy.store.RunFiles;
 import dev.eddy.gpu.ContextOptions;
 import dev.eddy.gpu.GpuTests;
 import dev.eddy.gpu.HostAllocationCounter;
 import dev.eddy.gpu.VulkanContext;
-import dev.eddy.io.Checkpoint;
+import dev.eddy.store.Checkpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ class GpuFaultsCliTest {
                 + ContextOptions.MASK_PROPERTY + "=float64): use --precision fp32, --backend cpu"), o.err());
         assertFalse(o.err().contains("\tat "), "no stack trace: " + o.err());
         // nothing that makes the directory look like a run: the suggested fix works with the same --out
-        assertFalse(Files.exists(dir.resolve("config.json")) || Files.exists(dir.resolve(Checkpoint.FILE)));
+        assertFalse(Files.exists(dir.resolve("config.json")) || Files.exists(dir.resolve(RunFiles.CHECKPOINT)));
         CliTest.Outcome fp32 = CliTest.eddy(args(CASE, "--out", dir.toString()));
         assertEquals(0, fp32.code(), fp32.err());
     }
@@ -127,7 +128,7 @@ class GpuFaultsCliTest {
         assertTrue(lost.err().contains("was lost during vkWaitForFences(upload to '") && lost.err().contains(
                 "no checkpoint was written yet: start the run again"), lost.err());
         assertEquals(0, live, "a half-built LES on a lost device releases what it made");
-        assertFalse(Files.exists(dir.resolve(Checkpoint.FILE)));
+        assertFalse(Files.exists(dir.resolve(RunFiles.CHECKPOINT)));
     }
 
     @Test

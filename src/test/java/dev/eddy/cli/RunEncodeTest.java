@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.eddy.store.RunFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.codec.CodecFile;
 import dev.eddy.codec.CodecSettings;
@@ -62,10 +63,10 @@ class RunEncodeTest {
         Path a = tmp.resolve("a");
         CliTest.Outcome o = CliTest.eddy(run(a, "--precision", "fp64", "--encode", "6,8,0.7", "--encode-majority"));
         assertEquals(ExitCodes.OK, o.code(), o.err());
-        List<CodecFile.Snapshot> codes = CodecFile.readAll(a.resolve(SnapshotEncoding.FILE));
+        List<CodecFile.Snapshot> codes = CodecFile.readAll(a.resolve(RunFiles.CODES));
         assertEquals(List.of(0L, 10L, 20L), codes.stream().map(CodecFile.Snapshot::step).toList());
-        CodecSettings s = new CodecSettings(32, 6, 8, 0.7, 0, true, dev.eddy.sim.Precision.FP64);
-        try (CodecFile.Reader r = CodecFile.open(a.resolve(SnapshotEncoding.FILE))) {
+        CodecSettings s = new CodecSettings(32, 6, 8, 0.7, 0, true, dev.eddy.numerics.Precision.FP64);
+        try (CodecFile.Reader r = CodecFile.open(a.resolve(RunFiles.CODES))) {
             assertEquals(s, r.header().settings());
         }
         SnapshotSeries frames = SnapshotSeries.read(a.resolve("snapshots.h5"));
@@ -92,7 +93,7 @@ class RunEncodeTest {
         assertTrue(other.err().contains("differ from those of the run's codes.eddyc"), other.err());
         assertEquals(ExitCodes.OK, CliTest.eddy("run", "--restart", a.toString(), "--steps", "30", "--quiet", "--no-report",
                 "--encode", "6,8,0.7", "--encode-majority").code());
-        assertEquals(List.of(0L, 10L, 20L, 30L), CodecFile.readAll(a.resolve(SnapshotEncoding.FILE)).stream()
+        assertEquals(List.of(0L, 10L, 20L, 30L), CodecFile.readAll(a.resolve(RunFiles.CODES)).stream()
                 .map(CodecFile.Snapshot::step).toList());
     }
 
@@ -107,8 +108,8 @@ class RunEncodeTest {
         CliTest.Outcome o = CliTest.eddy(run(g, "--precision", "fp64", "--backend", "vulkan", "--device",
                 CodecCliTest.deviceOrFirst(), "--encode", "6,8"));
         assertEquals(ExitCodes.OK, o.code(), o.err());
-        CodecSettings s = new CodecSettings(32, 6, 8, 0.7, 0, false, dev.eddy.sim.Precision.FP64);
-        List<CodecFile.Snapshot> codes = CodecFile.readAll(g.resolve(SnapshotEncoding.FILE));
+        CodecSettings s = new CodecSettings(32, 6, 8, 0.7, 0, false, dev.eddy.numerics.Precision.FP64);
+        List<CodecFile.Snapshot> codes = CodecFile.readAll(g.resolve(RunFiles.CODES));
         assertEquals(3, codes.size());
         SnapshotSeries frames = SnapshotSeries.read(g.resolve("snapshots.h5"));
         try (SnapshotCodec cpu = Codecs.create(s, 1)) {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.gpu.ContextOptions;
 import dev.eddy.gpu.GpuTests;
-import dev.eddy.io.Checkpoint;
+import dev.eddy.store.Checkpoint;
 import dev.eddy.io.Json;
 import dev.eddy.sim.gpu.GpuLes;
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package dev.eddy.codec;
 
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -3,7 +3,7 @@ package dev.eddy.codec;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.eddy.sim.Grid;
+import dev.eddy.numerics.Grid;
 import org.junit.jupiter.api.Test;
 
 /** The codec kernels on hand-made inputs. */
@@ -158,8 +158,8 @@ class CodecKernelsTest {
             }
         }
         for (double sigma : new double[] {0, 0.3}) {
-            try (dev.eddy.sim.cpu.Parallel par = new dev.eddy.sim.cpu.Parallel(1)) {
-                var fft = new dev.eddy.sim.cpu.CpuFft2D_F64(n, n, par);
+            try (dev.eddy.numerics.Parallel par = new dev.eddy.numerics.Parallel(1)) {
+                var fft = new dev.eddy.numerics.CpuFft2D_F64(n, n, par);
                 double[] spectrum = omega.clone();
                 fft.forward(spectrum, 1);
                 double scale = 1.0 / (n * n);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.eddy.TestConfigs;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import dev.eddy.sim.Simulation;
 import dev.eddy.sim.Simulations;
 import org.junit.jupiter.params.ParameterizedTest;

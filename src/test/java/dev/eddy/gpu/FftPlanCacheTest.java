@@ -2,7 +2,7 @@ package dev.eddy.gpu;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;

@@ -2,9 +2,9 @@ package dev.eddy.gpu;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.eddy.sim.Precision;
-import dev.eddy.sim.cpu.CpuFft2D_F64;
-import dev.eddy.sim.cpu.Parallel;
+import dev.eddy.numerics.Precision;
+import dev.eddy.numerics.CpuFft2D_F64;
+import dev.eddy.numerics.Parallel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;

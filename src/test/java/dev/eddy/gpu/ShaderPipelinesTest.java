@@ -2,7 +2,7 @@ package dev.eddy.gpu;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;

@@ -3,11 +3,13 @@ package dev.eddy.io;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.eddy.store.RunFiles;
+import dev.eddy.store.SnapshotStore;
 import dev.eddy.TestConfigs;
 import dev.eddy.config.OutputSchedule;
 import dev.eddy.config.TimeControl;
 import dev.eddy.run.LesRun;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +40,7 @@ class H5pyInteropTest {
                 "assert abs(e[0] - 0.5) < 1e-6 and len(e) == 5",
                 "assert abs(float(o[0].mean())) < 1e-5",
                 "print('ok')");
-        Process p = new ProcessBuilder(PYTHON.toString(), "-c", script, dir.resolve(SnapshotStore.H5).toString())
+        Process p = new ProcessBuilder(PYTHON.toString(), "-c", script, dir.resolve(RunFiles.SNAPSHOTS).toString())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(true, p.waitFor(120, TimeUnit.SECONDS));

@@ -3,13 +3,14 @@ package dev.eddy.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.eddy.store.RunFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.codec.CodecSettings;
 import dev.eddy.config.ConfigLoader;
 import dev.eddy.config.RunConfig;
 import dev.eddy.io.Json;
 import dev.eddy.proxy.ProxySettings;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,12 +42,12 @@ class PipelineTest {
     void cpuPipelineWritesItsOutputsAndTheProxyBeatsNothingButTheCodecFloor(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("p");
         Pipeline.Result r = run(settings(32, Precision.FP64, Backends.all("cpu"), Double.NaN), dir, true, true);
-        for (String f : List.of(Pipeline.SETTINGS_FILE, Pipeline.HORIZON_CSV, "metrics.json", "report.html", "report.md",
+        for (String f : List.of(RunFiles.PIPELINE_SETTINGS, RunFiles.HORIZON_CSV, "metrics.json", "report.html", "report.md",
                 "pictures/error_vs_horizon.png", "pictures/compare_0004.png")) {
             assertTrue(Files.isRegularFile(dir.resolve(f)), f + " missing");
         }
         assertEquals(4, r.horizon().size());
-        assertEquals(5, Files.readAllLines(dir.resolve(Pipeline.HORIZON_CSV)).size(), "header + one row per compared step");
+        assertEquals(5, Files.readAllLines(dir.resolve(RunFiles.HORIZON_CSV)).size(), "header + one row per compared step");
         JsonNode m = Json.MAPPER.readTree(dir.resolve("metrics.json").toFile());
         assertEquals("completed", m.path("status").asText());
         for (String stage : List.of("sim_spinup", "sim", "encode", "learn", "rollout", "decode", "sim_truth", "compare")) {

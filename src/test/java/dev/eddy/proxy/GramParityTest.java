@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.eddy.gpu.DeviceBuffer;
 import dev.eddy.gpu.GpuContextTest;
 import dev.eddy.gpu.TransferLedger;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Assumptions;

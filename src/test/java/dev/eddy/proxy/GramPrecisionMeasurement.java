@@ -6,7 +6,7 @@ import dev.eddy.codec.Codecs;
 import dev.eddy.codec.SnapshotCodec;
 import dev.eddy.gpu.DeviceBuffer;
 import dev.eddy.gpu.GpuContextTest;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import dev.eddy.sim.Simulation;
 import dev.eddy.sim.Simulations;
 import java.util.ArrayList;

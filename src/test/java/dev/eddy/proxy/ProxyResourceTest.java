@@ -3,7 +3,7 @@ package dev.eddy.proxy;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.eddy.gpu.GpuContextTest;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

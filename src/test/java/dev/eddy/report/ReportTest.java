@@ -12,7 +12,7 @@ import dev.eddy.config.TimeControl;
 import dev.eddy.io.Json;
 import dev.eddy.run.LesRun;
 import dev.eddy.run.Progress;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

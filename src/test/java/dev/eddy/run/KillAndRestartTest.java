@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.eddy.io.Checkpoint;
+import dev.eddy.store.RunFiles;
+import dev.eddy.store.Checkpoint;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +56,7 @@ class KillAndRestartTest {
         Path victim = tmp.resolve("victim");
         Process p = eddy(tmp.resolve("victim.log"), with(CASE, "--out", victim.toString())).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!Files.exists(victim.resolve(Checkpoint.FILE)) && p.isAlive() && System.nanoTime() < deadline) {
+        while (!Files.exists(victim.resolve(RunFiles.CHECKPOINT)) && p.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
         delayMs = random.nextInt(300);
@@ -85,7 +86,7 @@ class KillAndRestartTest {
         longCase[java.util.Arrays.asList(longCase).indexOf("--steps") + 1] = "1000000";
         Process p = eddy(tmp.resolve("run.log"), longCase).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!Files.exists(dir.resolve(Checkpoint.FILE)) && p.isAlive() && System.nanoTime() < deadline) {
+        while (!Files.exists(dir.resolve(RunFiles.CHECKPOINT)) && p.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }
         Thread.sleep(200);

@@ -5,14 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.eddy.store.RunFiles;
 import dev.eddy.TestConfigs;
 import dev.eddy.config.ConfigException;
 import dev.eddy.config.OutputSchedule;
 import dev.eddy.config.RunConfig;
 import dev.eddy.config.TimeControl;
-import dev.eddy.io.Checkpoint;
-import dev.eddy.io.SnapshotStore;
-import dev.eddy.sim.Precision;
+import dev.eddy.store.Checkpoint;
+import dev.eddy.store.SnapshotStore;
+import dev.eddy.numerics.Precision;
 import dev.eddy.sim.SimulationDivergedException;
 import io.jhdf.HdfFile;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ class LesRunTest {
         assertArrayEquals(a.state(), b.state(), 0.0);
         assertEquals(a.diagnostics(), b.diagnostics());
         // the HDF5 snapshots are the same too
-        try (HdfFile ha = new HdfFile(straight.resolve(SnapshotStore.H5)); HdfFile hb = new HdfFile(split.resolve(SnapshotStore.H5))) {
+        try (HdfFile ha = new HdfFile(straight.resolve(RunFiles.SNAPSHOTS)); HdfFile hb = new HdfFile(split.resolve(RunFiles.SNAPSHOTS))) {
             assertArrayEquals((long[]) ha.getDatasetByPath("step").getData(), (long[]) hb.getDatasetByPath("step").getData());
             Object oa = ha.getDatasetByPath("omega").getData();
             Object ob = hb.getDatasetByPath("omega").getData();
@@ -65,7 +66,7 @@ class LesRunTest {
         for (String f : new String[] {"config.json", "checkpoint.bin", "snapshots.h5", "metrics.json"}) {
             assertTrue(Files.isRegularFile(dir.resolve(f)), f);
         }
-        try (HdfFile h5 = new HdfFile(dir.resolve(SnapshotStore.H5))) {
+        try (HdfFile h5 = new HdfFile(dir.resolve(RunFiles.SNAPSHOTS))) {
             float[][][] omega = (float[][][]) h5.getDatasetByPath("omega").getData();
             assertEquals(4, omega.length); // steps 0, 10, 20, 30
             assertEquals(32, omega[0].length);

@@ -4,16 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.eddy.store.RunFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.TestConfigs;
 import dev.eddy.config.OutputSchedule;
 import dev.eddy.config.RunConfig;
 import dev.eddy.config.TimeControl;
 import dev.eddy.gpu.GpuTests;
-import dev.eddy.io.Checkpoint;
+import dev.eddy.store.Checkpoint;
 import dev.eddy.io.Json;
-import dev.eddy.io.SnapshotStore;
-import dev.eddy.sim.Precision;
+import dev.eddy.store.SnapshotStore;
+import dev.eddy.numerics.Precision;
 import io.jhdf.HdfFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +76,7 @@ class OverlappedSnapshotsTest {
             assertArrayEquals(a.spectrum(), b.spectrum(), 0.0, "spectrum of frame " + s);
         }
         assertArrayEquals(Checkpoint.read(sync).state(), Checkpoint.read(overlapped).state(), 0.0);
-        try (HdfFile ha = new HdfFile(sync.resolve(SnapshotStore.H5)); HdfFile hb = new HdfFile(overlapped.resolve(SnapshotStore.H5))) {
+        try (HdfFile ha = new HdfFile(sync.resolve(RunFiles.SNAPSHOTS)); HdfFile hb = new HdfFile(overlapped.resolve(RunFiles.SNAPSHOTS))) {
             assertTrue(Objects.deepEquals(ha.getDatasetByPath("omega").getData(), hb.getDatasetByPath("omega").getData()));
         }
         assertTrue(mo.get("stage_seconds").has("snapshots"), mo.get("stage_seconds").toString());

@@ -2,10 +2,11 @@ package dev.eddy.run;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.eddy.sim.DiagnosticSample;
 import dev.eddy.TestConfigs;
 import dev.eddy.config.OutputSchedule;
 import dev.eddy.config.TimeControl;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

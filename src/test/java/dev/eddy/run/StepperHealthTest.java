@@ -3,6 +3,8 @@ package dev.eddy.run;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.eddy.sim.BudgetClosure;
+import dev.eddy.sim.DiagnosticSample;
 import dev.eddy.config.ConfigLoader;
 import dev.eddy.config.HealthBounds;
 import dev.eddy.config.RunConfig;

@@ -2,6 +2,7 @@ package dev.eddy.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.eddy.numerics.Grid;
 import org.junit.jupiter.api.Test;
 
 /** Diagnostics of fields whose energy and enstrophy are known in closed form. */

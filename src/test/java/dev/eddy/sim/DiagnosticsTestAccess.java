@@ -1,5 +1,7 @@
 package dev.eddy.sim;
 
+import dev.eddy.numerics.Grid;
+
 /** Shares the closed-form test fields of {@link DiagnosticsTest} with other test packages. */
 public final class DiagnosticsTestAccess {
     private DiagnosticsTestAccess() {

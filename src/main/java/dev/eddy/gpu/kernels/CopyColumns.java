@@ -4,7 +4,7 @@ import dev.eddy.gpu.ComputeKernel;
 import dev.eddy.gpu.DeviceBuffer;
 import dev.eddy.gpu.StepProgram;
 import dev.eddy.gpu.VulkanContext;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 

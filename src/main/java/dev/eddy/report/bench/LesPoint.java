@@ -1,7 +1,7 @@
 package dev.eddy.report.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.eddy.sim.ButcherTableau;
+import dev.eddy.numerics.ButcherTableau;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,10 +1,12 @@
 package dev.eddy.sim.cpu;
 
+import dev.eddy.numerics.CpuFft2D_F64;
+import dev.eddy.numerics.Parallel;
 import dev.eddy.config.RunConfig;
-import dev.eddy.sim.ButcherTableau;
+import dev.eddy.numerics.ButcherTableau;
 import dev.eddy.sim.Courant;
 import dev.eddy.sim.FlowDiagnostics;
-import dev.eddy.sim.Grid;
+import dev.eddy.numerics.Grid;
 import dev.eddy.sim.InitialCondition;
 import dev.eddy.sim.Simulation;
 import dev.eddy.sim.SimulationDivergedException;
@@ -98,7 +100,7 @@ public final class CpuLes_F64 implements Simulation {
 
     @Override
     public String name() {
-        return "cpu-" + dev.eddy.sim.Precision.FP64.label();
+        return "cpu-" + dev.eddy.numerics.Precision.FP64.label();
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.eddy.sim.cpu;
 
 import dev.eddy.sim.DiagnosticSums;
-import dev.eddy.sim.Grid;
+import dev.eddy.numerics.Grid;
 
 /**
  * The LES kernels as plain data-parallel loops over rows [j0, j1): the specification that the GLSL

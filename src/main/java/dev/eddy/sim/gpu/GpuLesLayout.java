@@ -7,7 +7,7 @@ import dev.eddy.gpu.Staging;
 import dev.eddy.gpu.TransferLedger.Direction;
 import dev.eddy.gpu.TransferSpec;
 import dev.eddy.sim.DiagnosticSums;
-import dev.eddy.sim.Grid;
+import dev.eddy.numerics.Grid;
 import dev.eddy.sim.ResourcePlan;
 import dev.eddy.sim.cpu.LesKernels_F64;
 import java.util.ArrayList;

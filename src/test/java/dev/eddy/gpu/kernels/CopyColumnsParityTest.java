@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import dev.eddy.gpu.ComputeKernel;
 import dev.eddy.gpu.DeviceBuffer;
 import dev.eddy.gpu.StepProgram;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;

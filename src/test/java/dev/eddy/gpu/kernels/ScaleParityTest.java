@@ -8,7 +8,7 @@ import dev.eddy.gpu.GpuTests;
 import dev.eddy.gpu.RealBuffers;
 import dev.eddy.gpu.StepProgram;
 import dev.eddy.gpu.TransferLedger;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;

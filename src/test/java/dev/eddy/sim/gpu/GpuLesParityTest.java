@@ -14,7 +14,7 @@ import dev.eddy.gpu.GpuUnavailableException;
 import dev.eddy.gpu.TransferLedger;
 import dev.eddy.sim.FlowDiagnostics;
 import dev.eddy.sim.PendingSnapshot;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import dev.eddy.sim.Simulation;
 import dev.eddy.sim.Simulations;
 import java.util.Map;

@@ -2,14 +2,15 @@ package dev.eddy.sim.gpu;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.eddy.gpu.Push;
 import dev.eddy.gpu.ComputeKernel;
 import dev.eddy.gpu.DeviceBuffer;
 import dev.eddy.gpu.GpuContextTest;
 import dev.eddy.gpu.StepProgram;
-import dev.eddy.sim.ButcherTableau;
+import dev.eddy.numerics.ButcherTableau;
 import dev.eddy.sim.Diagnostics;
-import dev.eddy.sim.Grid;
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Grid;
+import dev.eddy.numerics.Precision;
 import dev.eddy.sim.cpu.LesKernels_F64;
 import java.nio.ByteBuffer;
 import java.util.Random;

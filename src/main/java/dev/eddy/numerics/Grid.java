@@ -1,4 +1,4 @@
-package dev.eddy.sim;
+package dev.eddy.numerics;
 
 /**
  * The doubly periodic grid [0, 2π)² with N×N points and its real-to-complex half spectrum.

@@ -1,4 +1,4 @@
-package dev.eddy.sim;
+package dev.eddy.numerics;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package dev.eddy.sim;
+package dev.eddy.numerics;
 
 /** Which grid sizes the FFT backends take (JTransforms on the CPU, VkFFT on the GPU). */
 public final class FftSizes {

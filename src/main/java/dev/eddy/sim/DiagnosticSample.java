@@ -1,4 +1,4 @@
-package dev.eddy.run;
+package dev.eddy.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.sim.FlowDiagnostics;

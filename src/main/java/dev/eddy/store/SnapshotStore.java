@@ -1,8 +1,13 @@
-package dev.eddy.io;
+package dev.eddy.store;
 
+import dev.eddy.io.Json;
+import dev.eddy.io.CorruptFileException;
+import dev.eddy.io.BinaryRecord;
+import dev.eddy.io.AtomicFiles;
+import dev.eddy.io.Versions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.eddy.config.RunConfig;
-import dev.eddy.run.DiagnosticSample;
+import dev.eddy.sim.DiagnosticSample;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.WritableGroup;
@@ -30,8 +35,6 @@ import java.util.TreeMap;
  * </ul>
  */
 public final class SnapshotStore {
-    public static final String H5 = "snapshots.h5";
-    public static final String FRAMES = "frames";
     static final String MAGIC = "EDDYFRAM";
 
     /** One frame: ω (N×N) followed by its shell spectrum (N/2+1). */
@@ -56,7 +59,7 @@ public final class SnapshotStore {
     }
 
     private Path framePath(long step) {
-        return dir.resolve(FRAMES).resolve(String.format("omega_%012d.bin", step));
+        return dir.resolve(RunFiles.FRAMES).resolve(String.format("omega_%012d.bin", step));
     }
 
     /** A snapshot read back from its frame file: ω[y*n + x] (row = y) and the shell spectrum E(k), k = 0 … N/2. */
@@ -65,7 +68,7 @@ public final class SnapshotStore {
 
     /** Reads the frame of {@code step} from a run directory (checksum verified). */
     public static Frame readFrame(Path dir, long step) throws IOException {
-        Path file = dir.resolve(FRAMES).resolve(String.format("omega_%012d.bin", step));
+        Path file = dir.resolve(RunFiles.FRAMES).resolve(String.format("omega_%012d.bin", step));
         BinaryRecord.Content c = BinaryRecord.read(file, MAGIC);
         FrameHeader h = frameHeader(c, step);
         long cells = (long) h.n() * h.n();
@@ -85,7 +88,7 @@ public final class SnapshotStore {
 
     /** Steps of the frames in a run directory, in order. */
     public static List<Long> frameSteps(Path dir) throws IOException {
-        Path frames = dir.resolve(FRAMES);
+        Path frames = dir.resolve(RunFiles.FRAMES);
         List<Long> steps = new ArrayList<>();
         if (!Files.isDirectory(frames)) {
             return steps;
@@ -145,7 +148,7 @@ public final class SnapshotStore {
         }
         List<DiagnosticSample> diag = diagnostics.stream().filter(d -> d.step() <= upToStep).toList();
 
-        Path target = dir.resolve(H5);
+        Path target = dir.resolve(RunFiles.SNAPSHOTS);
         Path tmp = AtomicFiles.temporaryBeside(target);
         try {
             try (WritableHdfFile h5 = HdfFile.write(tmp)) {

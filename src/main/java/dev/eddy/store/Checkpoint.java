@@ -1,8 +1,11 @@
-package dev.eddy.io;
+package dev.eddy.store;
 
+import dev.eddy.io.Json;
+import dev.eddy.io.CorruptFileException;
+import dev.eddy.io.BinaryRecord;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.eddy.config.RunConfig;
-import dev.eddy.run.DiagnosticSample;
+import dev.eddy.sim.DiagnosticSample;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,7 +15,6 @@ import java.util.List;
  * and the diagnostics so far. {@code eddy run --restart DIR} continues from it bit for bit.
  */
 public record Checkpoint(RunConfig config, long step, double time, List<DiagnosticSample> diagnostics, double[] state) {
-    public static final String FILE = "checkpoint.bin";
     static final String MAGIC = "EDDYCKPT";
 
     /** The JSON header (everything but the state). */
@@ -21,11 +23,11 @@ public record Checkpoint(RunConfig config, long step, double time, List<Diagnost
 
     public void write(Path dir) throws IOException {
         String header = Json.write(new Header(config, step, time, diagnostics));
-        BinaryRecord.write(dir.resolve(FILE), MAGIC, header, config.precision().bytes(), state);
+        BinaryRecord.write(dir.resolve(RunFiles.CHECKPOINT), MAGIC, header, config.precision().bytes(), state);
     }
 
     public static Checkpoint read(Path dir) throws IOException {
-        Path file = dir.resolve(FILE);
+        Path file = dir.resolve(RunFiles.CHECKPOINT);
         BinaryRecord.Content c = BinaryRecord.read(file, MAGIC);
         Header h;
         try {

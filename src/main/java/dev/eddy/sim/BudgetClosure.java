@@ -1,4 +1,4 @@
-package dev.eddy.run;
+package dev.eddy.sim;
 
 import dev.eddy.sim.FlowDiagnostics.Budget;
 import java.util.LinkedHashMap;

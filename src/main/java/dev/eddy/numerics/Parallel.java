@@ -1,4 +1,4 @@
-package dev.eddy.sim.cpu;
+package dev.eddy.numerics;
 
 import java.util.ArrayList;
 import java.util.List;

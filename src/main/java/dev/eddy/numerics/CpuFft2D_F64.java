@@ -1,10 +1,10 @@
-package dev.eddy.sim.cpu;
+package dev.eddy.numerics;
 
 import org.jtransforms.fft.DoubleFFT_1D;
 
 /**
  * Batched 2D real-to-complex FFT on the CPU (JTransforms 1D transforms, rows then columns), in place
- * in the padded layout of {@link dev.eddy.sim.Grid}, which is also VkFFT's: each field holds ny rows
+ * in the padded layout of {@link dev.eddy.numerics.Grid}, which is also VkFFT's: each field holds ny rows
  * of nx/2+1 complex values, and in physical space ny rows of nx reals with row stride 2·(nx/2+1).
  * Both directions are unnormalised, as in VkFFT and FFTW: inverse(forward(x)) = nx·ny·x.
  */

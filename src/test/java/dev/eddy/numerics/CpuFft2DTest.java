@@ -1,4 +1,4 @@
-package dev.eddy.sim.cpu;
+package dev.eddy.numerics;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

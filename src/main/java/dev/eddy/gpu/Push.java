@@ -1,13 +1,13 @@
-package dev.eddy.sim.gpu;
+package dev.eddy.gpu;
 
-import dev.eddy.sim.Precision;
+import dev.eddy.numerics.Precision;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
  * Push-constant blocks in std430 order as the LES shaders declare them: the REAL members first (4 or
  * 8 bytes each, so every member stays naturally aligned), then the ints. Public because the codec's
- * shaders (dev.eddy.codec.GpuCodec) declare their blocks the same way.
+ * shaders (the codec's, the proxy's) declare their blocks the same way.
  */
 public final class Push {
     private final Precision precision;

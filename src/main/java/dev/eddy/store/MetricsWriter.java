@@ -1,5 +1,8 @@
-package dev.eddy.io;
+package dev.eddy.store;
 
+import dev.eddy.io.Json;
+import dev.eddy.io.AtomicFiles;
+import dev.eddy.io.Versions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;

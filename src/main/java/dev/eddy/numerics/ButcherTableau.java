@@ -1,4 +1,4 @@
-package dev.eddy.sim;
+package dev.eddy.numerics;
 
 import java.util.Arrays;
 

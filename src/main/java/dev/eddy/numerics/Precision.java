@@ -1,4 +1,4 @@
-package dev.eddy.sim;
+package dev.eddy.numerics;
 
 /** Floating-point precision of a run's fields; every backend offers both. */
 public enum Precision {

@@ -1,0 +1,32 @@
+package dev.eddy.store;
+
+/**
+ * The names of the files in a run directory ({@code eddy run} and {@code eddy pipeline}), in one place:
+ * the writers, the readers (restart, {@code eddy report}) and the tests resolve them from here.
+ */
+public final class RunFiles {
+    /** The settings of an LES run, enough to re-run it ({@code eddy run --config}). */
+    public static final String CONFIG = "config.json";
+    /** The restart point: the exact state, step, time and diagnostics. */
+    public static final String CHECKPOINT = "checkpoint.bin";
+    /** The snapshots, spectra and diagnostics for h5py and xarray. */
+    public static final String SNAPSHOTS = "snapshots.h5";
+    /** The checksummed raw snapshots, one file each, written as they are taken. */
+    public static final String FRAMES = "frames";
+    /** The metrics JSON of {@code --log-metrics}. */
+    public static final String METRICS = "metrics.json";
+    /** The latent + ternary codes of {@code eddy run --encode}. */
+    public static final String CODES = "codes.eddyc";
+    /** The settings of a pipeline. */
+    public static final String PIPELINE_SETTINGS = "pipeline.json";
+    /** The pipeline's proxy against the LES, one row per compared proxy step. */
+    public static final String HORIZON_CSV = "horizon.csv";
+    /** The report page and its markdown twin. */
+    public static final String REPORT_HTML = "report.html";
+    public static final String REPORT_MD = "report.md";
+    /** The report's pictures. */
+    public static final String PICTURES = "pictures";
+
+    private RunFiles() {
+    }
+}
