@@ -74,10 +74,11 @@ public final class HealthCheck {
 
     /** The message for a state past the bounds: what crossed, and what to do. */
     public String describe(long step, double time, double band, double ratio) {
-        return String.format(Locale.ROOT, "grid-scale noise at step %d (t = %.4g): %.1f%% of the kept enstrophy lies in the"
-                        + " outer band of the dealiased box (bound %.1f%%) and E(k_c)/E(k_c/2) = %.3g (bound %.3g); the fields"
-                        + " near the cutoff are not to be trusted. Lower --cfl, use --stepper ssprk3 or rk4 (heun needs"
-                        + " dissipation at k_max), or raise --cs, --nu or N", step, time, 100 * band,
+        return String.format(Locale.ROOT, "unhealthy small scales at step %d (t = %.4g): %.1f%% of the kept enstrophy lies in"
+                        + " the outer band of the dealiased box (bound %.1f%%) and E(k_c)/E(k_c/2) = %.3g (bound %.3g):"
+                        + " grid-scale noise, or a flow the grid does not resolve; the fields near the cutoff are not to be"
+                        + " trusted. Lower --cfl, use --stepper rk4 or ssprk3 (heun needs dissipation at k_max), raise --cs,"
+                        + " --nu or N, or start from a lower --kp", step, time, 100 * band,
                 100 * bounds.maxBandFraction(), ratio, bounds.maxCutoffRatio());
     }
 
