@@ -15,7 +15,7 @@ public final class TestConfigs {
 
     /** A decaying LES at N with fixed dt. */
     public static RunConfig les(int n, Precision p, double nu, double cs, double dt, String stepper) {
-        return new RunConfig(n, p, "cpu", new Physics(nu, 0, cs), Forcing.NONE,
+        return new RunConfig(n, p, dev.eddy.config.BackendKind.CPU, new Physics(nu, 0, cs), Forcing.NONE,
                 new InitialSpectrum(Math.min(6, n / 3 - 1), 0.5, 7), new TimeControl(10, 0, dt, 0, stepper),
                 new OutputSchedule(0, 10, 0), 2, dev.eddy.config.HealthBounds.DEFAULTS);
     }
@@ -42,7 +42,12 @@ public final class TestConfigs {
     }
 
     public static RunConfig withBackend(RunConfig c, String backend) {
-        return new RunConfig(c.n(), c.precision(), backend, c.physics(), c.forcing(), c.initial(), c.time(), c.output(), c.threads(), c.health());
+        return new RunConfig(c.n(), c.precision(), dev.eddy.config.BackendKind.parse(backend), c.physics(), c.forcing(), c.initial(), c.time(), c.output(), c.threads(), c.health());
+    }
+
+    /** A CPU codec with one latent column (the file codec of eddy encode/decode). */
+    public static dev.eddy.codec.SnapshotCodec cpuCodec(dev.eddy.codec.CodecSettings s, int threads) {
+        return dev.eddy.codec.Codecs.create(s, new dev.eddy.backend.Backend.Cpu(threads), 1);
     }
 
     /** Relative L2 distance ‖a − b‖/‖b‖. */

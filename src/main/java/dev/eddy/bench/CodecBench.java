@@ -9,10 +9,10 @@ import dev.eddy.codec.SnapshotCodec;
 import dev.eddy.config.InitialSpectrum;
 import dev.eddy.gpu.DeviceBuffer;
 import dev.eddy.gpu.VulkanContext;
-import dev.eddy.numerics.Grid;
-import dev.eddy.sim.InitialCondition;
 import dev.eddy.numerics.CpuFft2D_F64;
+import dev.eddy.numerics.Grid;
 import dev.eddy.numerics.Parallel;
+import dev.eddy.sim.InitialCondition;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -105,7 +105,7 @@ public final class CodecBench {
     public static Map<String, Object> time(VulkanContext ctx, CodecSettings s, int warmup, int repeats, boolean withCpu, int threads) {
         int n = s.n();
         Grid grid = new Grid(n);
-        InitialSpectrum spectrum = CpuLesBench.caseFor(n, s.precision(), "vulkan", dev.eddy.config.Physics.DEFAULT_CS,
+        InitialSpectrum spectrum = CpuLesBench.caseFor(n, s.precision(), dev.eddy.config.BackendKind.VULKAN, dev.eddy.config.Physics.DEFAULT_CS,
                 dev.eddy.config.TimeControl.DEFAULT_STEPPER, dev.eddy.config.TimeControl.DEFAULT_CFL, threads).initial();
         double[] omegaHat = InitialCondition.vorticity(grid, spectrum);
         double[] omega = physical(grid, omegaHat);
@@ -123,10 +123,10 @@ public final class CodecBench {
              GpuCodec codec = new GpuCodec(ctx, s, 1)) {
             ctx.staging().uploadReals(state, omegaHat, s.precision(), "bench.init");
             Timing encode = time(() -> codec.encodeSpectral(state, 0), codec::lastDeviceMillis, warmup, repeats);
-            Timing readCode = time(() -> codec.readCode(0), () -> Double.NaN, warmup, repeats);
+            Timing readCode = time(() -> codec.code(0), () -> Double.NaN, warmup, repeats);
             double[][] out = new double[2][];
-            Timing latent = time(() -> out[0] = codec.decodeColumn(codec.latents(), 0, false), codec::lastDeviceMillis, warmup, repeats);
-            Timing full = time(() -> out[1] = codec.decodeColumn(codec.latents(), 0, true), codec::lastDeviceMillis, warmup, repeats);
+            Timing latent = time(() -> out[0] = codec.decodeColumn(codec.latentBuffer(), 0, false), codec::lastDeviceMillis, warmup, repeats);
+            Timing full = time(() -> out[1] = codec.decodeColumn(codec.latentBuffer(), 0, true), codec::lastDeviceMillis, warmup, repeats);
             gpuFull = out[1];
             Map<String, Object> g = new LinkedHashMap<>();
             g.put("encode_spectral", withBandwidth(encode.toMap(), encodeBytes(s)));
@@ -138,7 +138,7 @@ public final class CodecBench {
             r.put("gpu", g);
         }
         if (withCpu) {
-            try (SnapshotCodec cpu = Codecs.create(s, threads)) {
+            try (SnapshotCodec cpu = Codecs.create(s, new dev.eddy.backend.Backend.Cpu(threads), 1)) {
                 SnapshotCodec.Code[] code = new SnapshotCodec.Code[1];
                 double[][] out = new double[2][];
                 Timing encode = time(() -> code[0] = cpu.encode(omega), () -> Double.NaN, warmup, repeats);

@@ -1,13 +1,14 @@
 package dev.eddy.bench;
 
+import dev.eddy.backend.Backend;
 import dev.eddy.config.RunConfig;
 import dev.eddy.config.TimeControl;
+import dev.eddy.numerics.Precision;
 import dev.eddy.run.LesRun;
 import dev.eddy.run.SnapshotWriter;
 import dev.eddy.run.StageTimes;
 import dev.eddy.sim.Diagnostics;
 import dev.eddy.sim.PendingSnapshot;
-import dev.eddy.numerics.Precision;
 import dev.eddy.sim.Simulation;
 import dev.eddy.sim.Simulations;
 import dev.eddy.sim.Snapshot;
@@ -27,7 +28,7 @@ public final class CpuLesBench {
     }
 
     /** The benchmark case: decaying LES with the default physics and a CFL-adaptive dt. */
-    public static RunConfig caseFor(int n, Precision precision, String backend, double cs, String stepper, double cfl,
+    public static RunConfig caseFor(int n, Precision precision, dev.eddy.config.BackendKind backend, double cs, String stepper, double cfl,
                                     int threads) {
         RunConfig d = RunConfig.defaults();
         return new RunConfig(n, precision, backend,
@@ -39,8 +40,8 @@ public final class CpuLesBench {
                 new TimeControl(1, 0, 1.0, cfl, stepper), d.output(), threads, d.health());
     }
 
-    public static Map<String, Object> time(RunConfig config, int warmup, int steps, int repeats) {
-        try (Simulation sim = Simulations.create(config)) {
+    public static Map<String, Object> time(RunConfig config, Backend backend, int warmup, int steps, int repeats) {
+        try (Simulation sim = Simulations.create(config, backend)) {
             long t0 = System.nanoTime();
             sim.step(Double.POSITIVE_INFINITY);
             double first = (System.nanoTime() - t0) * 1e-6;
@@ -107,12 +108,12 @@ public final class CpuLesBench {
      * {@code rounds} rounds each time every mode over {@code steps} steps, in turn, so any drift of the
      * state or the clocks affects all modes alike. The medians over the rounds are reported.
      */
-    public static Map<String, Object> timeSnapshots(RunConfig config, int warmup, int steps, int every, int rounds)
+    public static Map<String, Object> timeSnapshots(RunConfig config, Backend backend, int warmup, int steps, int every, int rounds)
             throws IOException {
         if (every < 1 || steps < every || rounds < 1) {
             throw new IllegalArgumentException("need 1 ≤ snapshot interval (" + every + ") ≤ steps (" + steps + ") and rounds ≥ 1");
         }
-        try (Simulation sim = Simulations.create(config)) {
+        try (Simulation sim = Simulations.create(config, backend)) {
             sim.step(Double.POSITIVE_INFINITY);
             if (warmup > 0) {
                 advance(sim, warmup);

@@ -1,16 +1,17 @@
 package dev.eddy.bench;
 
-import dev.eddy.store.RunFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.codec.CodecSettings;
+import dev.eddy.config.BackendKind;
 import dev.eddy.config.ConfigLoader;
 import dev.eddy.config.RunConfig;
 import dev.eddy.io.Json;
+import dev.eddy.numerics.Precision;
 import dev.eddy.pipeline.Backends;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.pipeline.PipelineSettings;
 import dev.eddy.proxy.ProxySettings;
-import dev.eddy.numerics.Precision;
+import dev.eddy.store.RunFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,12 +75,12 @@ public final class PipelineBench {
         for (int n : sizes) {
             Case c = base.withN(n);
             if (n <= cpuMaxN) {
-                rows.add(Map.entry("table", c.with(Backends.all("cpu"))));
-                rows.add(Map.entry("table", c.with(new Backends("cpu", "cpu", "vulkan"))));
+                rows.add(Map.entry("table", c.with(Backends.all(BackendKind.CPU))));
+                rows.add(Map.entry("table", c.with(new Backends(BackendKind.CPU, BackendKind.CPU, BackendKind.VULKAN))));
             }
-            rows.add(Map.entry("table", c.with(Backends.all("vulkan"))));
+            rows.add(Map.entry("table", c.with(Backends.all(BackendKind.VULKAN))));
         }
-        Case sweep = base.withN(sweepN).with(Backends.all("vulkan"));
+        Case sweep = base.withN(sweepN).with(Backends.all(BackendKind.VULKAN));
         for (int s : strides) {
             if (s != base.stride()) {
                 rows.add(Map.entry("stride", sweep.withStride(s)));
@@ -99,7 +100,7 @@ public final class PipelineBench {
     }
 
     /** Runs one case into {@code dir} and returns its summary row (the run's whole metrics JSON stays in dir). */
-    public static Map<String, Object> run(String group, Case c, Path dir, Consumer<String> log) throws IOException {
+    public static Map<String, Object> run(String group, Case c, Path dir, String device, Consumer<String> log) throws IOException {
         PipelineSettings s = c.settings();
         Path metrics = dir.resolve(RunFiles.METRICS);
         Map<String, Object> row = new LinkedHashMap<>();
@@ -114,7 +115,9 @@ public final class PipelineBench {
         row.put("training_snapshots", s.trainingSnapshots());
         row.put("horizon_proxy_steps", s.horizon());
         try {
-            new Pipeline(s, new Pipeline.Options(dir, metrics, log, false)).run();
+            try (Backends.Running on = c.backends().open(device, c.threads())) {
+                new Pipeline(s, on, new Pipeline.Options(dir, metrics, log, false)).run();
+            }
         } catch (RuntimeException e) {
             row.put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
             log.accept("FAILED " + row + ": " + e);

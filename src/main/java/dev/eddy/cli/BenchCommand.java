@@ -1,12 +1,14 @@
 package dev.eddy.cli;
 
+import dev.eddy.backend.Backend;
 import dev.eddy.bench.CodecBench;
 import dev.eddy.bench.CpuLesBench;
 import dev.eddy.bench.GpuFftBench;
+import dev.eddy.config.BackendKind;
+import dev.eddy.config.ConfigException;
 import dev.eddy.gpu.ContextOptions;
 import dev.eddy.gpu.FftPlans;
 import dev.eddy.gpu.VulkanContext;
-import dev.eddy.config.ConfigException;
 import dev.eddy.io.AtomicFiles;
 import dev.eddy.io.Versions;
 import dev.eddy.numerics.FftSizes;
@@ -38,7 +40,8 @@ public final class BenchCommand implements Callable<Integer> {
     List<Integer> sizes;
     @Option(names = "--precisions", split = ",", defaultValue = "fp32,fp64", description = "default ${DEFAULT-VALUE}")
     List<String> precisions;
-    @Option(names = "--backend", defaultValue = "cpu", description = "default ${DEFAULT-VALUE}") String backend;
+    @Mixin
+    BackendFlags where;
     @Option(names = "--cs", defaultValue = "" + dev.eddy.config.Physics.DEFAULT_CS, description = "Smagorinsky constant; 0 times the DNS step (default ${DEFAULT-VALUE})")
     double cs;
     @Option(names = "--stepper", defaultValue = dev.eddy.config.TimeControl.DEFAULT_STEPPER,
@@ -48,13 +51,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "3", description = "untimed steps after the first (default ${DEFAULT-VALUE})")
     int warmup;
     @Option(names = "--steps", defaultValue = "10", description = "timed steps (default ${DEFAULT-VALUE})") int steps;
-    @Option(names = "--threads", defaultValue = "0", description = "CPU threads (0 = all cores)") int threads;
     @Option(names = "--out", defaultValue = "planning/benchmarks", paramLabel = "DIR", description = "default ${DEFAULT-VALUE}")
     Path out;
     @Option(names = "--label", defaultValue = "", description = "a note stored with the results") String label;
     @Option(names = "--fft", description = "benchmark the GPU FFT (R2C+C2R round trips) instead of the LES step") boolean fft;
-    @Option(names = "--device", paramLabel = "INDEX|NAME", description = "Vulkan device for --fft (default: first discrete GPU)")
-    String device;
     @Option(names = "--batches", split = ",", defaultValue = "1,6", description = "fields per FFT for --fft (default ${DEFAULT-VALUE})")
     List<Integer> batches;
     @Option(names = "--round-trips", defaultValue = "100", description = "round trips recorded per submit for --fft (default ${DEFAULT-VALUE})")
@@ -100,23 +100,25 @@ public final class BenchCommand implements Callable<Integer> {
         if (codec) {
             return benchCodec(ps);
         }
-        if (device != null) {
-            System.setProperty(dev.eddy.sim.Simulations.DEVICE_PROPERTY, device);
-        }
+        BackendKind kind = where.kind(BackendKind.CPU);
+        int threads = where.threads(0);
+        String backend = kind.label();
         // the LES timing splits --steps into --repeats batches, each one advance() (one host sync on a GPU)
         int lesRepeats = repeats;
         List<Map<String, Object>> results = new ArrayList<>();
+        Map<String, Object> ranOn = null;
+        try (Backend on = where.backend(kind, threads)) {
         for (int n : sizes) {
             for (Precision p : ps) {
-                var c = CpuLesBench.caseFor(n, p, backend, cs, stepper, cfl, threads);
-                var r = CpuLesBench.time(c, warmup, steps, lesRepeats);
+                var c = CpuLesBench.caseFor(n, p, kind, cs, stepper, cfl, threads);
+                var r = CpuLesBench.time(c, on, warmup, steps, lesRepeats);
                 results.add(r);
                 System.out.printf(Locale.ROOT, "%-10s N=%-5d %s %s C=%.2f  first %.1f ms  mean %.3f ms/step, %.3f ms/RHS,"
                                 + " %.4g ms per unit time  (min %.3f, max %.3f)%n", r.get("backend"), n, p.label(), stepper, cfl,
                         r.get("first_step_ms"), r.get("mean_ms"), r.get("ms_per_rhs"), r.get("ms_per_unit_time"), r.get("min_ms"),
                         r.get("max_ms"));
                 if (snapshotEvery > 0) {
-                    var sr = CpuLesBench.timeSnapshots(c, warmup, steps, snapshotEvery, repeats);
+                    var sr = CpuLesBench.timeSnapshots(c, on, warmup, steps, snapshotEvery, repeats);
                     r.putAll(sr); // same case, a fresh instance
                     System.out.printf(Locale.ROOT, "%-10s N=%-5d %s  snapshot every %d: plain %.3f, sync %.3f, overlapped %.3f ms/step;"
                                     + " hidden %.2f ms per snapshot (writer %.2f ms each)%n",
@@ -125,11 +127,15 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+            // the device the GPU LES ran on, as the FFT and codec files name theirs: the benchmark report
+            // tells two GPUs behind the same kind of host apart
+            ranOn = on.deviceInfo();
+        }
         BenchRecord record = new BenchRecord("les-step", label, "milliseconds per LES step (" + stepper + " at C = " + cfl + ": "
                 + dev.eddy.numerics.ButcherTableau.named(stepper).stages() + " right-hand-side evaluations per step, each 1 batched"
                 + " inverse + 1 batched forward FFT), per evaluation and per unit of simulated time");
-        if (!backend.equals("cpu")) {
-            record.put("device", lesDevice());
+        if (ranOn != null) {
+            record.put("device", ranOn);
         }
         String stamp = record.stamp();
         Path json = record.write(out, backend, null, results);
@@ -146,17 +152,6 @@ public final class BenchCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /**
-     * The device the GPU LES ran on, as the FFT and codec files name theirs, so that the benchmark report
-     * tells two GPUs behind the same kind of host apart (the simulation keeps its context to itself: the
-     * same --device picks the same device again).
-     */
-    private Map<String, Object> lesDevice() {
-        try (VulkanContext ctx = VulkanContext.open(ContextOptions.withDevice(device))) {
-            return ctx.info().toMap();
-        }
-    }
-
     /** --fft: batched R2C+C2R round trips on the Vulkan device. */
     private Integer benchFft(List<Precision> ps) throws Exception {
         if (roundTrips < 1 || repeats < 1 || batches.stream().anyMatch(b -> b < 1)) {
@@ -165,7 +160,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<Map<String, Object>> results = new ArrayList<>();
         Map<String, Object> deviceInfo;
         List<Map<String, Object>> ledger;
-        try (VulkanContext ctx = VulkanContext.open(ContextOptions.withDevice(device));
+        try (VulkanContext ctx = VulkanContext.open(ContextOptions.withDevice(where.device.device));
              FftPlans plans = FftPlans.withDefaultCache(ctx)) {
             deviceInfo = ctx.info().toMap();
             System.out.println("device: " + ctx.info().name() + " (driver " + ctx.info().driverVersionText() + ")");
@@ -221,7 +216,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<Map<String, Object>> results = new ArrayList<>();
         Map<String, Object> deviceInfo;
         List<Map<String, Object>> ledger;
-        try (VulkanContext ctx = VulkanContext.open(ContextOptions.withDevice(device))) {
+        try (VulkanContext ctx = VulkanContext.open(ContextOptions.withDevice(where.device.device))) {
             deviceInfo = ctx.info().toMap();
             System.out.println("device: " + ctx.info().name() + " (driver " + ctx.info().driverVersionText() + ")");
             for (var s : settings) {
@@ -229,7 +224,7 @@ public final class BenchCommand implements Callable<Integer> {
                     System.out.println("skip " + s.precision().label() + ": the device has no shaderFloat64");
                     continue;
                 }
-                var r = CodecBench.time(ctx, s, warmup, repeats, s.n() <= cpuMaxN, threads);
+                var r = CodecBench.time(ctx, s, warmup, repeats, s.n() <= cpuMaxN, where.threads(0));
                 results.add(r);
                 @SuppressWarnings("unchecked") var g = (Map<String, Object>) r.get("gpu");
                 @SuppressWarnings("unchecked") var enc = (Map<String, Object>) g.get("encode_spectral");

@@ -1,9 +1,10 @@
 package dev.eddy.cli;
 
 import dev.eddy.bench.PipelineBench;
+import dev.eddy.config.BackendKind;
 import dev.eddy.config.ConfigException;
-import dev.eddy.pipeline.Backends;
 import dev.eddy.numerics.Precision;
+import dev.eddy.pipeline.Backends;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,8 +45,8 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     @Option(names = "--tile", defaultValue = "8", description = "default ${DEFAULT-VALUE}") int tile;
     @Option(names = "--theta", defaultValue = "0.7", description = "default ${DEFAULT-VALUE}") double theta;
     @Option(names = "--compare-every", defaultValue = "5", description = "default ${DEFAULT-VALUE}") int compareEvery;
-    @Option(names = "--threads", defaultValue = "0", description = "CPU threads (0 = all cores)") int threads;
-    @Option(names = "--device", paramLabel = "INDEX|NAME", description = "Vulkan device (default: first discrete GPU)") String device;
+    @Mixin
+    DeviceFlags where;
     @Option(names = "--out", defaultValue = "planning/benchmarks", paramLabel = "DIR", description = "default ${DEFAULT-VALUE}")
     Path out;
     @Option(names = "--runs", paramLabel = "DIR", description = "where each run's folder goes (default: a temporary folder)")
@@ -56,11 +57,8 @@ public final class BenchPipelineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (device != null) {
-            System.setProperty(dev.eddy.sim.Simulations.DEVICE_PROPERTY, device);
-        }
-        PipelineBench.Case base = new PipelineBench.Case(sizes.getFirst(), Precision.parse(precision), Backends.all("cpu"), spinup,
-                window, stride, horizon, k, tile, theta, compareEvery, preset, threads);
+        PipelineBench.Case base = new PipelineBench.Case(sizes.getFirst(), Precision.parse(precision), Backends.all(BackendKind.CPU),
+                spinup, window, stride, horizon, k, tile, theta, compareEvery, preset, where.threads(0));
         List<Map.Entry<String, PipelineBench.Case>> plan = PipelineBench.plan(base, sizes, cpuMaxN, sweepN, strides, ks,
                 precisions.stream().map(Precision::parse).toList());
         for (var e : plan) {
@@ -80,7 +78,7 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             PipelineBench.Case c = e.getValue();
             System.out.printf(Locale.ROOT, "[%d/%d] %s: %s N=%d %s stride %d K %d%n", ++i, plan.size(), e.getKey(),
                     c.backends().label(), c.n(), c.precision().label(), c.stride(), c.k());
-            Map<String, Object> row = PipelineBench.run(e.getKey(), c, PipelineBench.rowDir(root, i, c), s -> { });
+            Map<String, Object> row = PipelineBench.run(e.getKey(), c, PipelineBench.rowDir(root, i, c), where.device, s -> { });
             rows.add(row);
             if (row.containsKey("error")) {
                 System.out.println("  FAILED: " + row.get("error"));

@@ -32,14 +32,12 @@ public final class LesFlags {
     @Option(names = "--energy", description = "initial kinetic energy") Double energy;
     @Option(names = "--seed", description = "seed of the initial phases") Long seed;
     @Option(names = "--precision", description = "fp32 or fp64") String precision;
-    @Option(names = "--threads", description = "CPU threads (0 = all cores)") Integer threads;
 
     /** The flags given, as ConfigLoader keys. */
     Map<String, Object> values() {
         Map<String, Object> m = new LinkedHashMap<>();
         put(m, "n", n);
         put(m, "precision", precision);
-        put(m, "threads", threads);
         put(m, "physics.nu", nu);
         put(m, "physics.mu", mu);
         put(m, "physics.cs", cs);

@@ -1,7 +1,7 @@
 package dev.eddy.cli;
 
-import dev.eddy.store.RunFiles;
 import dev.eddy.codec.CodecSettings;
+import dev.eddy.config.BackendKind;
 import dev.eddy.config.ConfigException;
 import dev.eddy.config.ConfigLoader;
 import dev.eddy.config.RunConfig;
@@ -9,6 +9,7 @@ import dev.eddy.pipeline.Backends;
 import dev.eddy.pipeline.Pipeline;
 import dev.eddy.pipeline.PipelineSettings;
 import dev.eddy.proxy.ProxySettings;
+import dev.eddy.store.RunFiles;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -68,11 +69,11 @@ public final class PipelineCommand implements Callable<Integer> {
             description = "fraction of the training pairs held out to choose λ (default ${DEFAULT-VALUE})")
     double validation;
 
-    @Option(names = "--backend", description = "cpu or vulkan for every stage (default cpu)") String backend;
+    @Mixin
+    BackendFlags where;
     @Option(names = "--sim", description = "backend of the LES: cpu or vulkan") String simBackend;
     @Option(names = "--codec", description = "backend of the codec: cpu or vulkan") String codecBackend;
     @Option(names = "--proxy", description = "backend of the proxy: cpu or vulkan") String proxyBackend;
-    @Option(names = "--device", paramLabel = "INDEX|NAME", description = "Vulkan device (default: first discrete GPU)") String device;
 
     @Option(names = "--log-metrics", arity = "0..1", paramLabel = "FILE", fallbackValue = "",
             description = "write the metrics JSON (default DIR/metrics.json)")
@@ -82,21 +83,20 @@ public final class PipelineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (device != null) {
-            System.setProperty(dev.eddy.sim.Simulations.DEVICE_PROPERTY, device);
-        }
         PipelineSettings settings = settings();
         Pipeline.checkOutputDirectory(out);
         Path metrics = logMetrics == null ? null : logMetrics.isEmpty() ? out.resolve(RunFiles.METRICS) : Path.of(logMetrics);
         var log = quiet ? (java.util.function.Consumer<String>) s -> { } : (java.util.function.Consumer<String>) System.err::println;
-        new Pipeline(settings, new Pipeline.Options(out, metrics, log, !noReport)).run();
+        try (Backends.Running backends = settings.backends().open(where.device.device, settings.les().threads())) {
+            new Pipeline(settings, backends, new Pipeline.Options(out, metrics, log, !noReport)).run();
+        }
         return ExitCodes.OK;
     }
 
     PipelineSettings settings() {
-        String all = backend != null ? backend : "cpu";
-        Backends b = new Backends(simBackend != null ? simBackend : all, codecBackend != null ? codecBackend : all,
-                proxyBackend != null ? proxyBackend : all);
+        BackendKind all = where.kind(BackendKind.CPU);
+        Backends b = new Backends(simBackend != null ? BackendKind.parse("--sim", simBackend) : all,
+                codecBackend != null ? BackendKind.parse("--codec", codecBackend) : all, proxyBackend != null ? BackendKind.parse("--proxy", proxyBackend) : all);
         ConfigLoader loader = new ConfigLoader();
         loader.preset(preset);
         if (configFile != null) {
@@ -106,7 +106,7 @@ public final class PipelineCommand implements Callable<Integer> {
             loader.set("n", DEFAULT_N);
         }
         loader.setAll(les.values());
-        loader.set("backend", b.sim());
+        loader.set("backend", b.sim()).set("threads", where.threads());
         RunConfig config = loader.build();
         double l;
         if (lambda.equalsIgnoreCase("auto")) {

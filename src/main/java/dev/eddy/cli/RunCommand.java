@@ -1,23 +1,24 @@
 package dev.eddy.cli;
 
-import dev.eddy.store.RunFiles;
+import dev.eddy.backend.Backend;
 import dev.eddy.config.ConfigException;
 import dev.eddy.config.ConfigLoader;
 import dev.eddy.config.RunConfig;
-import dev.eddy.store.Checkpoint;
 import dev.eddy.io.AtomicFiles;
 import dev.eddy.io.Json;
 import dev.eddy.run.LesRun;
 import dev.eddy.run.Progress;
 import dev.eddy.run.RunExplanation;
 import dev.eddy.run.SnapshotEncoding;
+import dev.eddy.store.Checkpoint;
+import dev.eddy.store.RunFiles;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -41,9 +42,8 @@ public final class RunCommand implements Callable<Integer> {
     LesFlags les;
     @Option(names = "--steps", description = "number of steps") Long steps;
     @Option(names = "--end-time", paramLabel = "T", description = "simulate until time T (instead of --steps)") Double endTime;
-    @Option(names = "--backend", description = "cpu or vulkan (see 'eddy devices')") String backend;
-    @Option(names = "--device", paramLabel = "INDEX|NAME", description = "Vulkan device for --backend vulkan (default: first discrete GPU)")
-    String device;
+    @Mixin
+    BackendFlags where;
     @Option(names = "--snapshot-every", paramLabel = "STEPS", description = "snapshot interval (0 = none)") Long snapshotEvery;
     @Option(names = "--diag-every", paramLabel = "STEPS", description = "diagnostics interval") Long diagEvery;
     @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "checkpoint interval (0 = only at the end)")
@@ -71,9 +71,6 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (device != null) {
-            System.setProperty(dev.eddy.sim.Simulations.DEVICE_PROPERTY, device);
-        }
         if (explainJson != null && !explain) {
             throw new ConfigException("--explain-json goes with --explain");
         }
@@ -95,7 +92,7 @@ public final class RunCommand implements Callable<Integer> {
             resumed = Checkpoint.read(dir);
             ConfigLoader loader = new ConfigLoader(resumed.config());
             timeFlags(loader);
-            loader.set("threads", les.threads);
+            loader.set("threads", where.threads());
             config = loader.build();
         } else {
             if (out == null && !explain) {
@@ -126,7 +123,10 @@ public final class RunCommand implements Callable<Integer> {
         Path metrics = logMetrics == null ? null : logMetrics.isEmpty() ? dir.resolve(RunFiles.METRICS) : Path.of(logMetrics);
         var log = quiet ? (java.util.function.Consumer<String>) s -> { } : (java.util.function.Consumer<String>) System.err::println;
         SnapshotEncoding encoding = snapshotEncoding(config, dir, log); // validated here, before the run starts
-        new LesRun(config, new LesRun.Options(dir, restart != null, metrics, log, !noReport, Progress.detect(quiet)), encoding).run();
+        try (Backend backend = where.backend(config.backend(), config.threads())) {
+            new LesRun(config, backend, new LesRun.Options(dir, restart != null, metrics, log, !noReport, Progress.detect(quiet)),
+                    encoding).run();
+        }
         return ExitCodes.OK;
     }
 
@@ -139,12 +139,13 @@ public final class RunCommand implements Callable<Integer> {
             return null;
         }
         return new SnapshotEncoding(dir, SnapshotEncoding.settings(encode, encodeSmooth == null ? 0 : encodeSmooth, encodeMajority,
-                config), config.threads(), log);
+                config), log);
     }
 
     private Map<String, Object> physicsFlags() {
         Map<String, Object> m = new LinkedHashMap<>(les.values());
-        put(m, "backend", backend);
+        put(m, "backend", where.backend);
+        put(m, "threads", where.threads());
         put(m, "output.snapshotEvery", snapshotEvery);
         put(m, "output.diagnosticsEvery", diagEvery);
         put(m, "output.checkpointEvery", checkpointEvery);

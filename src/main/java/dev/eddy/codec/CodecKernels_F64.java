@@ -97,10 +97,9 @@ public final class CodecKernels_F64 {
     /**
      * The residual in spectral space on rows [j0, j1): r̂ = ω̂·scale − L̂(Z), with L̂(Z) exactly what
      * {@link #scatterLatent} writes and z = one latent vector. The inverse FFT is linear, so the inverse
-     * transform of r̂ is r = ω − L(Z) ({@link #residual}) up to rounding: the GPU encode
-     * (src/main/glsl/codec/spectral_residual.comp) forms r with one inverse transform of one field,
-     * where {@code scatterLatent → inverse FFT → residual} would transform L̂(Z) and ω apart (twice the
-     * FFT traffic, and a copy of ω). {@code spectrum} and {@code out} may be the same array.
+     * transform of r̂ is r = ω − L(Z) up to rounding: the encode ({@link CodecSteps}) forms r with one
+     * inverse transform of one field, where scattering L̂(Z), transforming it and subtracting it from ω
+     * would transform L̂(Z) and ω apart (twice the FFT traffic, and a copy of ω). {@code spectrum} and {@code out} may be the same array.
      */
     public static void spectralResidual(Grid g, int k, double[] spectrum, double scale, double[] z, double sigma, double[] out,
                                         int j0, int j1) {
@@ -121,18 +120,6 @@ public final class CodecKernels_F64 {
                 }
                 out[p] = re;
                 out[p + 1] = im;
-            }
-        }
-    }
-
-    /** Residual r = ω − L(Z) on physical rows [j0, j1) (all three padded). */
-    public static void residual(Grid g, double[] omega, double[] low, double[] r, int j0, int j1) {
-        int n = g.n();
-        int stride = g.rowStride();
-        for (int j = j0; j < j1; j++) {
-            for (int x = 0; x < n; x++) {
-                int p = j * stride + x;
-                r[p] = omega[p] - low[p];
             }
         }
     }

@@ -1,41 +1,51 @@
 package dev.eddy.codec;
 
-import dev.eddy.numerics.Grid;
+import dev.eddy.backend.Latents;
 import dev.eddy.numerics.CpuFft2D_F64;
+import dev.eddy.numerics.Grid;
 import dev.eddy.numerics.Parallel;
+import dev.eddy.sim.Simulation;
 
 /**
- * The CPU codec: orchestration of {@link CodecKernels_F64} and {@link TernaryKernels} around the batched
- * FFT, in the order a GPU command buffer will record them:
- * encode = load → FFT → gatherLatent → scatterLatent → inverse FFT → residual → tileMeanAbs → tileMask
- * → [majority3x3] → ternaryScale → pack; decode = scatterLatent → inverse FFT → [synthesize].
+ * The CPU codec: runs the operations of {@link CodecSteps} (the order the GPU codec records too) with
+ * the kernels of {@link CodecKernels_F64} and {@link TernaryKernels} around the batched FFT. Its latent
+ * matrix lives on the host. The float32 twin {@code CpuCodec_F32} is generated from this file.
  */
 public final class CpuCodec_F64 implements SnapshotCodec {
     private final CodecSettings settings;
     private final Grid grid;
     private final Parallel parallel;
     private final CpuFft2D_F64 fft;
-    private final double[] omega;
-    private final double[] low;
-    private final double[] r;
+    private final Latents.Host latents;
+    private final Ops ops = new Ops();
+    /** The work field: ω → ω̂ → r̂ → r when encoding, L̂(Z) → L(Z) (+ α·t) when decoding. */
+    private final double[] field;
     private final double[] meanAbs;
     private final byte[] mask;
     private final byte[] smoothed;
     private final byte[] t;
+    private final double[] alpha;
+    private final byte[] packed;
+    /** The latent being encoded or decoded. */
+    private double[] z;
+    /** The column whose encode left α and t here, or −1. */
+    private int residualOf = -1;
 
-    public CpuCodec_F64(CodecSettings settings, int threads) {
+    /** A codec with a host latent matrix of {@code columns} columns, on {@code threads} threads (0 = one per core). */
+    public CpuCodec_F64(CodecSettings settings, int columns, int threads) {
         this.settings = settings;
         this.grid = new Grid(settings.n());
         this.parallel = new Parallel(threads);
         this.fft = new CpuFft2D_F64(grid.n(), grid.n(), parallel);
+        this.latents = new Latents.Host(settings.latentDimension(), columns, settings.precision());
         int n = grid.n();
-        this.omega = new double[grid.fieldLength()];
-        this.low = new double[grid.fieldLength()];
-        this.r = new double[grid.fieldLength()];
+        this.field = new double[grid.fieldLength()];
         this.meanAbs = new double[settings.tiles()];
         this.mask = new byte[n * n];
         this.smoothed = settings.majority() ? new byte[n * n] : null;
         this.t = new byte[n * n];
+        this.alpha = new double[settings.tiles()];
+        this.packed = new byte[(int) settings.packedBytes()];
     }
 
     @Override
@@ -44,55 +54,129 @@ public final class CpuCodec_F64 implements SnapshotCodec {
     }
 
     @Override
-    public Code encode(double[] field) { // neutral
-        int n = grid.n();
-        int k = settings.k();
-        int tile = settings.tile();
-        int tilesPerSide = settings.tilesPerSide();
-        load(field, omega);
-        System.arraycopy(omega, 0, low, 0, omega.length);
-        fft.forward(low, 1);
-        double scale = (double) 1 / ((double) n * (double) n);
-        double[] z = new double[settings.latentDimension()];
-        parallel.forRange(2 * k + 1, (r0, r1) -> CodecKernels_F64.gatherLatent(grid, k, low, scale, z, r0, r1));
-        lowPass(z);
-        parallel.forRange(n, (j0, j1) -> CodecKernels_F64.residual(grid, omega, low, r, j0, j1));
-        parallel.forRange(tilesPerSide, (t0, t1) -> CodecKernels_F64.tileMeanAbs(grid, tile, r, meanAbs, t0, t1));
-        double theta = (double) settings.theta();
-        parallel.forRange(n, (j0, j1) -> CodecKernels_F64.tileMask(grid, tile, theta, r, meanAbs, mask, j0, j1));
-        byte[] m = mask;
-        if (settings.majority()) {
-            parallel.forRange(n, (j0, j1) -> TernaryKernels.majority3x3(n, mask, smoothed, j0, j1));
-            m = smoothed;
+    public Latents latents() {
+        return latents;
+    }
+
+    @Override
+    public void encode(double[] omega, int column) { // neutral
+        load(omega, field);
+        z = new double[settings.latentDimension()];
+        CodecSteps.encode(settings, true, column, ops);
+        latents.set(column, widen(z));
+        residualOf = column;
+    }
+
+    @Override
+    public void encode(Simulation sim, int column) {
+        encode(sim.vorticity(), column);
+    }
+
+    @Override
+    public Code code(int column) {
+        if (residualOf != column) {
+            throw new IllegalStateException(residualOf < 0 ? "no snapshot has been encoded yet"
+                    : "α and t belong to the encode into column " + residualOf + ", not to column " + column);
         }
-        byte[] finalMask = m;
-        double[] alpha = new double[settings.tiles()];
-        parallel.forRange(tilesPerSide, (t0, t1) -> CodecKernels_F64.ternaryScale(grid, tile, r, finalMask, t, alpha, t0, t1));
-        byte[] packed = new byte[(int) settings.packedBytes()];
-        parallel.forRange(packed.length, (b0, b1) -> TernaryKernels.pack(t, packed, b0, b1));
-        return new Code(widen(z), widen(alpha), packed);
+        return new Code(latents.column(column), widen(alpha), packed.clone());
+    }
+
+    @Override
+    public double[] decode(Latents source, int column, Code residual) { // neutral
+        double[] zs = source.column(column); // neutral
+        if (residual == null) {
+            return decode(new Code(zs, new double[settings.tiles()], new byte[(int) settings.packedBytes()]), false); // neutral
+        }
+        return decode(new Code(zs, residual.alpha(), residual.packed()), true);
     }
 
     @Override
     public double[] decode(Code code, boolean withResidual) { // neutral
         checkCode(code);
-        double[] z = narrow(code.z());
-        lowPass(z);
+        z = narrow(code.z());
         if (withResidual) {
-            double[] alpha = narrow(code.alpha());
-            byte[] packed = code.packed();
-            int tile = settings.tile();
-            parallel.forRange(grid.n(), (j0, j1) -> CodecKernels_F64.synthesize(grid, tile, alpha, packed, low, j0, j1));
+            System.arraycopy(narrow(code.alpha()), 0, alpha, 0, alpha.length);
+            System.arraycopy(code.packed(), 0, packed, 0, packed.length);
+            residualOf = -1; // α and t are no longer an encode's
         }
-        return unload(low);
+        CodecSteps.decode(withResidual, 0, ops);
+        return unload(field);
     }
 
-    /** low = L(Z) in padded physical values. */
-    private void lowPass(double[] z) {
-        int k = settings.k();
-        double sigma = (double) settings.sigma();
-        parallel.forRange(grid.n(), (j0, j1) -> CodecKernels_F64.scatterLatent(grid, k, z, sigma, low, j0, j1));
-        fft.inverse(low, 1);
+    /** The operations of {@link CodecSteps}, run as they come on this codec's host buffers. */
+    private final class Ops implements CodecSteps.Ops {
+        /** 1/N²: Z holds the normalised Fourier coefficients. */
+        private double scale() {
+            return (double) 1 / ((double) grid.n() * (double) grid.n());
+        }
+
+        @Override
+        public void forwardFft() {
+            fft.forward(field, 1);
+        }
+
+        @Override
+        public void gatherLatent(int column) {
+            double[] out = z;
+            parallel.forRange(2 * settings.k() + 1, (r0, r1) -> CodecKernels_F64.gatherLatent(grid, settings.k(), field, scale(), out,
+                    r0, r1));
+        }
+
+        @Override
+        public void spectralResidual(int column) {
+            double[] in = z;
+            double sigma = (double) settings.sigma();
+            double scale = scale();
+            parallel.forRange(grid.n(), (j0, j1) -> CodecKernels_F64.spectralResidual(grid, settings.k(), field, scale, in, sigma,
+                    field, j0, j1));
+        }
+
+        @Override
+        public void inverseFft() {
+            fft.inverse(field, 1);
+        }
+
+        @Override
+        public void tileMeanAbs() {
+            parallel.forRange(settings.tilesPerSide(), (t0, t1) -> CodecKernels_F64.tileMeanAbs(grid, settings.tile(), field, meanAbs,
+                    t0, t1));
+        }
+
+        @Override
+        public void tileMask() {
+            double theta = (double) settings.theta();
+            parallel.forRange(grid.n(), (j0, j1) -> CodecKernels_F64.tileMask(grid, settings.tile(), theta, field, meanAbs, mask,
+                    j0, j1));
+        }
+
+        @Override
+        public void majority3x3() {
+            parallel.forRange(grid.n(), (j0, j1) -> TernaryKernels.majority3x3(grid.n(), mask, smoothed, j0, j1));
+        }
+
+        @Override
+        public void ternaryScale() {
+            byte[] m = settings.majority() ? smoothed : mask;
+            parallel.forRange(settings.tilesPerSide(), (t0, t1) -> CodecKernels_F64.ternaryScale(grid, settings.tile(), field, m, t,
+                    alpha, t0, t1));
+        }
+
+        @Override
+        public void pack() {
+            parallel.forRange(packed.length, (b0, b1) -> TernaryKernels.pack(t, packed, b0, b1));
+        }
+
+        @Override
+        public void scatterLatent(int column) {
+            double[] in = z;
+            double sigma = (double) settings.sigma();
+            parallel.forRange(grid.n(), (j0, j1) -> CodecKernels_F64.scatterLatent(grid, settings.k(), in, sigma, field, j0, j1));
+        }
+
+        @Override
+        public void synthesize() {
+            parallel.forRange(grid.n(), (j0, j1) -> CodecKernels_F64.synthesize(grid, settings.tile(), alpha, packed, field, j0, j1));
+        }
     }
 
     private void checkCode(Code code) {
@@ -104,17 +188,17 @@ public final class CpuCodec_F64 implements SnapshotCodec {
     }
 
     /** Copies a compact N×N field (float64 at the interface) into the padded layout, narrowing it. */
-    private void load(double[] field, // neutral
+    private void load(double[] compact, // neutral
                       double[] padded) {
         int n = grid.n();
-        if (field.length != n * n) {
-            throw new IllegalArgumentException("field has " + field.length + " values, expected N² = " + (n * n));
+        if (compact.length != n * n) {
+            throw new IllegalArgumentException("field has " + compact.length + " values, expected N² = " + (n * n));
         }
         int stride = grid.rowStride();
         java.util.Arrays.fill(padded, (double) 0);
         for (int j = 0; j < n; j++) {
             for (int x = 0; x < n; x++) {
-                padded[j * stride + x] = (double) field[j * n + x];
+                padded[j * stride + x] = (double) compact[j * n + x];
             }
         }
     }

@@ -1,37 +1,33 @@
 package dev.eddy.codec;
 
+import dev.eddy.backend.Latents;
 import dev.eddy.gpu.ComputeKernel;
 import dev.eddy.gpu.ContextOptions;
 import dev.eddy.gpu.DeviceBuffer;
 import dev.eddy.gpu.FftPlans;
 import dev.eddy.gpu.GpuUnavailableException;
+import dev.eddy.gpu.Push;
 import dev.eddy.gpu.RealBuffers;
 import dev.eddy.gpu.StepProgram;
-import dev.eddy.gpu.VkFftPlan;
 import dev.eddy.gpu.VulkanContext;
 import dev.eddy.numerics.Grid;
 import dev.eddy.numerics.Precision;
-import dev.eddy.gpu.Push;
+import dev.eddy.sim.Simulation;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The codec on the Vulkan engine: the kernels of {@link CpuCodec_F64} as GLSL twins
- * ({@code src/main/glsl/codec}, one per Java loop) around one VkFFT plan, recorded into
- * {@link StepProgram}s and replayed. Z, α, the mask and the packed code stay on the device; the host
- * sees only what it asks for: a code ({@link #readCode}, stage "encode") or a decoded field
- * ({@link #decodeColumn}, stage "decode"), each a declared read-back counted in the transfer ledger.
- *
- * <p>Encode of a spectrum already on the device (the LES state ω̂), in the order recorded:
- * gather_latent (Z into its column) → spectral_residual (r̂ = ω̂/N² − L̂(Z), linearity of the FFT
- * replacing scatter + inverse FFT of L̂ + residual) → inverse FFT of r̂ → tile_mean_abs → tile_mask →
- * [majority3x3] → ternary_scale (α) and pack (t fused into the packing). Decode: scatter_latent →
- * inverse FFT → [synthesize] → read-back. {@code planning/gpu-codec.md} has the bytes each moves.
+ * The codec on the Vulkan engine: the operations of {@link CodecSteps}, recorded by a
+ * {@link GpuCodecRecorder} with the GLSL twins of the CPU codec's kernels ({@code src/main/glsl/codec})
+ * into {@link StepProgram}s and replayed. Z, α, the mask and the packed code stay on the device; the host
+ * sees only what it asks for: a code ({@link #code}, stage "encode") or a decoded field ({@link #decode},
+ * stage "decode"), each a declared read-back counted in the transfer ledger. A simulation's state on the
+ * same context is encoded in place; latents on the same context (a rollout's trajectory) are decoded in
+ * place. {@code planning/gpu-codec.md} has the bytes each operation moves.
  *
  * <p>Programs are recorded per (source buffer, column) because the column offset is a push constant
  * (StepProgram freezes push constants); the last {@value #PROGRAMS_KEPT} are kept, least recently used
@@ -44,7 +40,6 @@ public final class GpuCodec implements SnapshotCodec {
     public static final String DECODE_STAGE = "decode";
     /** Recorded programs kept (each a command buffer and a fence; read-back programs also hold their staging). */
     static final int PROGRAMS_KEPT = 8;
-    private static final int WORD_GROUP = 256;
     /** No residual on the device yet. */
     private static final int NO_RESIDUAL = -1;
     /** The residual came from {@link #setResidual}, not from an encode. */
@@ -61,7 +56,6 @@ public final class GpuCodec implements SnapshotCodec {
     private final List<AutoCloseable> owned = new ArrayList<>();
     private final boolean timestamps;
     private final FftPlans plans;
-    private final VkFftPlan fft;
     private final DeviceBuffer latents;
     private final DeviceBuffer filter;
     private final DeviceBuffer field;
@@ -71,21 +65,14 @@ public final class GpuCodec implements SnapshotCodec {
     private final DeviceBuffer alpha;
     private final DeviceBuffer packed;
     private final DeviceBuffer codeZ;
-    private final ComputeKernel gatherLatent;
-    private final ComputeKernel spectralResidual;
-    private final ComputeKernel scatterLatent;
-    private final ComputeKernel tileMeanAbs;
-    private final ComputeKernel tileMask;
-    private final ComputeKernel majority3x3;
-    private final ComputeKernel ternaryScale;
-    private final ComputeKernel pack;
-    private final ComputeKernel synthesize;
-    private final Map<List<Object>, ComputeKernel.Binding> bindings = new HashMap<>();
+    private final GpuCodecRecorder recorder;
     private final Map<List<Object>, StepProgram> programs = new LinkedHashMap<>(16, 0.75f, true);
     private final StepProgram fieldReadBack;
     private StepProgram lastRun;
     /** The column of the last encode (whose α and t are on the device), or NO_RESIDUAL / UPLOADED_RESIDUAL. */
     private int residualOf = NO_RESIDUAL;
+    /** The code whose α and t are on the device (as read by {@link #code}, or set), so decoding with it uploads nothing. */
+    private Code residualOnDevice;
     private boolean closed;
 
     /** On a shared context (close() does not close it); the device latent matrix has latentColumns columns. */
@@ -144,16 +131,17 @@ public final class GpuCodec implements SnapshotCodec {
             // last: the one buffer whose size the caller chooses, and so the likeliest to fail
             latents = buffer("codec.latents", Math.multiplyExact(columnBytes, (long) latentColumns),
                     "codec: latent matrix Z, " + latentColumns + " column(s) of d = " + d, DeviceBuffer.Movement.ON_DEMAND);
-            gatherLatent = kernel("gather_latent", 2, Push.size(precision, 1, 3));
-            spectralResidual = kernel("spectral_residual", 4, Push.size(precision, 1, 3));
-            scatterLatent = kernel("scatter_latent", 3, Push.size(precision, 0, 3));
-            tileMeanAbs = kernel("tile_mean_abs", 2, Push.size(precision, 0, 2));
-            tileMask = kernel("tile_mask", 3, Push.size(precision, 1, 2));
-            majority3x3 = settings.majority() ? kernel("majority3x3", 2, Push.size(precision, 0, 1)) : null;
-            ternaryScale = kernel("ternary_scale", 3, Push.size(precision, 0, 2));
-            pack = kernel("pack", 3, Push.size(precision, 0, 1));
-            synthesize = kernel("synthesize", 3, Push.size(precision, 0, 2));
-            fft = plans.plan(field, n, n, 1, precision);
+            recorder = new GpuCodecRecorder(settings, new GpuCodecRecorder.Parts(
+                    kernel("gather_latent", 2, Push.size(precision, 1, 3)),
+                    kernel("spectral_residual", 4, Push.size(precision, 1, 3)),
+                    kernel("scatter_latent", 3, Push.size(precision, 0, 3)),
+                    kernel("tile_mean_abs", 2, Push.size(precision, 0, 2)),
+                    kernel("tile_mask", 3, Push.size(precision, 1, 2)),
+                    settings.majority() ? kernel("majority3x3", 2, Push.size(precision, 0, 1)) : null,
+                    kernel("ternary_scale", 3, Push.size(precision, 0, 2)),
+                    kernel("pack", 3, Push.size(precision, 0, 1)),
+                    kernel("synthesize", 3, Push.size(precision, 0, 2)),
+                    plans.plan(field, n, n, 1, precision), filter, field, meanAbs, mask, smoothed, alpha, packed));
             fieldReadBack = own(StepProgram.builder(ctx, "codec-field-read-back")
                     .readBack(field, 0, field.bytes(), DECODE_STAGE).freeze());
             ctx.staging().uploadReals(filter, filterTable(settings), precision, "codec setup");
@@ -194,14 +182,6 @@ public final class GpuCodec implements SnapshotCodec {
         return own(new ComputeKernel(ctx, name, precision, storageBuffers, pushBytes));
     }
 
-    /** A descriptor set per (kernel, buffers), made once: a kernel's pool holds 32 sets. */
-    private ComputeKernel.Binding bind(ComputeKernel kernel, DeviceBuffer... buffers) {
-        List<Object> key = new ArrayList<>(buffers.length + 1);
-        key.add(kernel);
-        key.addAll(List.of(buffers));
-        return bindings.computeIfAbsent(key, k -> kernel.bind(buffers));
-    }
-
     @Override
     public CodecSettings settings() {
         return settings;
@@ -223,7 +203,13 @@ public final class GpuCodec implements SnapshotCodec {
     }
 
     /** The latent matrix on the device: latentColumns columns of d = settings.latentDimension() reals (settings precision), column c at byte offset c·d·bytes. */
-    public DeviceBuffer latents() {
+    @Override
+    public Latents latents() {
+        return new Latents.Device(latents, d, latentColumns, precision, ctx, ENCODE_STAGE);
+    }
+
+    /** The device buffer of {@link #latents()}. */
+    public DeviceBuffer latentBuffer() {
         return latents;
     }
 
@@ -232,6 +218,7 @@ public final class GpuCodec implements SnapshotCodec {
     }
 
     /** The codec's device buffers (its part of the memory map). */
+    @Override
     public List<Map<String, Object>> memoryMap() {
         List<Map<String, Object>> out = new ArrayList<>();
         for (AutoCloseable o : owned) {
@@ -258,44 +245,32 @@ public final class GpuCodec implements SnapshotCodec {
                     + grid.n() + "×" + grid.n() + " " + precision.label() + " spectrum of " + field.bytes() + " bytes (Grid layout)."
                     + " A buffer of the other precision has twice or half that: the codec's precision must be the simulation's");
         }
-        run(program(List.of("encode", omegaHat, column), b -> recordEncode(b, omegaHat, column)));
+        run(program(List.of("encode", omegaHat, column), b -> recorder.encode(b, omegaHat, latents, column, false)));
+        encoded(column);
+    }
+
+    /** α and t on the device are now the encode's of {@code column}. */
+    private void encoded(int column) {
         residualOf = column;
+        residualOnDevice = null;
     }
 
-    /** Records the encode of the spectrum in {@code source} with Z into latent column {@code column}. */
-    private void recordEncode(StepProgram.Builder b, DeviceBuffer source, int column) {
-        int n = grid.n();
-        int k = settings.k();
-        int tile = settings.tile();
-        int tps = settings.tilesPerSide();
-        int z = zOffset(column);
-        double scale = 1.0 / ((double) n * n);
-        b.dispatch(bind(gatherLatent, source, latents), Push.of(precision).real(scale).i(n).i(k).i(z).build(),
-                groups(k + 1, 16), groups(2 * k + 1, 16), 1);
-        b.barrier();
-        b.dispatch(bind(spectralResidual, source, latents, filter, field), Push.of(precision).real(scale).i(n).i(k).i(z).build(),
-                groups(grid.halfX(), 16), groups(n, 16), 1);
-        b.fft(fft, VkFftPlan.INVERSE);
-        b.dispatch(bind(tileMeanAbs, field, meanAbs), Push.of(precision).i(n).i(tile).build(), tps, tps, 1);
-        b.barrier();
-        long maskWords = (long) n * n / 4;
-        wordDispatch(b, bind(tileMask, field, meanAbs, mask), Push.of(precision).real(settings.theta()).i(n).i(tile).build(), maskWords);
-        b.barrier();
-        DeviceBuffer finalMask = mask;
-        if (settings.majority()) {
-            wordDispatch(b, bind(majority3x3, mask, smoothed), Push.of(precision).i(n).build(), maskWords);
-            b.barrier();
-            finalMask = smoothed;
-        }
-        // α and the packed code both only read r and the mask: no barrier between them
-        b.dispatch(bind(ternaryScale, field, finalMask, alpha), Push.of(precision).i(n).i(tile).build(), tps, tps, 1);
-        wordDispatch(b, bind(pack, field, finalMask, packed), Push.of(precision).i(n).build(), ((long) n * n + 15) / 16);
-    }
-
-    /** Uploads the field and forward-transforms it on the device, then encodes it into latent column 0 and reads the code back. */
+    /** Encodes the state in place when it lives on this codec's context, else its host vorticity (uploaded). */
     @Override
-    public Code encode(double[] omega) {
+    public void encode(Simulation sim, int column) {
+        DeviceBuffer state = sim.deviceState(ctx);
+        if (state != null) {
+            encodeSpectral(state, column);
+        } else {
+            encode(sim.vorticity(), column);
+        }
+    }
+
+    /** Uploads the field and forward-transforms it on the device, then encodes it into latent column {@code column}. */
+    @Override
+    public void encode(double[] omega, int column) {
         checkOpen();
+        checkColumn(column, latentColumns, latents);
         int n = grid.n();
         if (omega.length != n * n) {
             throw new IllegalArgumentException("field has " + omega.length + " values, expected N² = " + (n * n));
@@ -305,16 +280,13 @@ public final class GpuCodec implements SnapshotCodec {
             System.arraycopy(omega, j * n, padded, j * grid.rowStride(), n);
         }
         ctx.staging().uploadReals(field, padded, precision, ENCODE_STAGE);
-        run(program(List.of("encode-host", field, 0), b -> {
-            b.fft(fft, VkFftPlan.FORWARD);
-            recordEncode(b, field, 0);
-        }));
-        residualOf = 0;
-        return readCode(0);
+        run(program(List.of("encode-host", field, column), b -> recorder.encode(b, field, latents, column, true)));
+        encoded(column);
     }
 
     /** Reads back the code of the last encode (Z from {@code column}, α, packed t): a declared read-back counted under stage "encode". */
-    public Code readCode(int column) {
+    @Override
+    public Code code(int column) {
         checkOpen();
         checkColumn(column, latentColumns, latents);
         if (residualOf != column) {
@@ -335,7 +307,9 @@ public final class GpuCodec implements SnapshotCodec {
         RealBuffers.decode(p.readBack(alpha, 0), a, precision);
         byte[] t = new byte[(int) settings.packedBytes()];
         p.readBack(packed, 0).get(t);
-        return new Code(z, a, t);
+        Code code = new Code(z, a, t);
+        residualOnDevice = code; // decoding with this code needs no upload of α and t
+        return code;
     }
 
     /** Uploads a host latent into column {@code column} (the mixed pipeline: CPU codec, GPU proxy). */
@@ -348,6 +322,7 @@ public final class GpuCodec implements SnapshotCodec {
         ctx.staging().upload(latents, (long) column * columnBytes, RealBuffers.encode(z, precision), ENCODE_STAGE);
         if (residualOf == column) {
             residualOf = UPLOADED_RESIDUAL; // Z of that column is no longer the encode's
+            residualOnDevice = null;
         }
     }
 
@@ -358,6 +333,28 @@ public final class GpuCodec implements SnapshotCodec {
         ctx.staging().upload(alpha, 0, RealBuffers.encode(code.alpha(), precision), DECODE_STAGE);
         ctx.staging().upload(packed, 0, ByteBuffer.wrap(code.packed()), DECODE_STAGE);
         residualOf = UPLOADED_RESIDUAL;
+        residualOnDevice = code;
+    }
+
+    /**
+     * Decodes column {@code column} of {@code source}: in place when it lives on this codec's context,
+     * else from a host copy of the column uploaded to a scratch column. A residual other than the one on
+     * the device is uploaded first.
+     */
+    @Override
+    public double[] decode(Latents source, int column, Code residual) {
+        checkOpen();
+        DeviceBuffer buffer = source.bufferOn(ctx);
+        int at = column;
+        if (buffer == null) {
+            ctx.staging().upload(codeZ, 0, RealBuffers.encode(source.column(column), precision), DECODE_STAGE);
+            buffer = codeZ;
+            at = 0;
+        }
+        if (residual != null && residual != residualOnDevice) {
+            setResidual(residual);
+        }
+        return decodeColumn(buffer, at, residual != null);
     }
 
     // ---- decode ----
@@ -379,15 +376,8 @@ public final class GpuCodec implements SnapshotCodec {
         if (withResidual && residualOf == NO_RESIDUAL) {
             throw new IllegalStateException("no residual on the device: encode a snapshot or setResidual(code) first");
         }
-        run(program(List.of("decode", source, column, withResidual), b -> {
-            b.dispatch(bind(scatterLatent, source, filter, field), Push.of(precision).i(grid.n()).i(settings.k()).i(zOffset(column))
-                    .build(), groups(grid.halfX(), 16), groups(grid.n(), 16), 1);
-            b.fft(fft, VkFftPlan.INVERSE);
-            if (withResidual) {
-                b.dispatch(bind(synthesize, alpha, packed, field), Push.of(precision).i(grid.n()).i(settings.tile()).build(),
-                        groups(grid.n(), 16), groups(grid.n(), 16), 1);
-            }
-        }));
+        recorder.zOffset(column); // refuses a column the shaders cannot address
+        run(program(List.of("decode", source, column, withResidual), b -> recorder.decode(b, source, column, withResidual)));
         fieldReadBack.run();
         return compact(fieldReadBack.readBack(field, 0));
     }
@@ -401,7 +391,7 @@ public final class GpuCodec implements SnapshotCodec {
         checkOpen();
         checkCode(code);
         ctx.staging().upload(codeZ, 0, RealBuffers.encode(code.z(), precision), DECODE_STAGE);
-        if (withResidual) {
+        if (withResidual && code != residualOnDevice) {
             setResidual(code);
         }
         return decodeColumn(codeZ, 0, withResidual);
@@ -484,27 +474,6 @@ public final class GpuCodec implements SnapshotCodec {
         }
         double[] ns = lastRun.timestampsNanos();
         return ns[ns.length - 1] * 1e-6;
-    }
-
-    private int zOffset(int column) {
-        // push constants carry the offset as a uint (in reals): 2³² reals is 16 GiB of fp32 latents
-        long offset = (long) column * d;
-        if (offset + d > 0xFFFF_FFFFL) {
-            throw new IllegalArgumentException("latent column " + column + " starts past real 2³² of its matrix: the shaders index"
-                    + " it with 32-bit offsets");
-        }
-        return (int) offset;
-    }
-
-    private static int groups(long count, int size) {
-        return Math.toIntExact((count + size - 1) / size);
-    }
-
-    /** One invocation per word, as a 2D grid of workgroups (a 1D grid stops at 65535 groups). */
-    private static void wordDispatch(StepProgram.Builder b, ComputeKernel.Binding binding, ByteBuffer push, long words) {
-        long total = (words + WORD_GROUP - 1) / WORD_GROUP;
-        int gx = (int) Math.min(total, 32768);
-        b.dispatch(binding, push, gx, groups(total, gx), 1);
     }
 
     private void checkColumn(int column, int columns, DeviceBuffer of) {

@@ -1,9 +1,17 @@
 package dev.eddy.codec;
 
+import dev.eddy.backend.Latents;
+import dev.eddy.sim.Simulation;
+import java.util.List;
+import java.util.Map;
+
 /**
- * Encodes and decodes one vorticity snapshot (DESIGN.md §3). Fields cross this interface as compact
- * N×N float64 arrays, row-major (y, x), whatever the codec's precision (float32 values widen exactly).
- * Built by {@link Codecs#create}; not thread-safe (one work buffer per codec).
+ * The codec of DESIGN.md §3 on one backend: it encodes vorticity fields — a host field, or a running
+ * simulation's state, read in place where it lives on the codec's device — into the columns of its
+ * latent matrix plus the residual code (α, t) of the last encode, and decodes latents back to fields:
+ * its own, or any other stage's (a proxy's rollout), read in place where they share its device.
+ * Fields cross as compact N×N float64 arrays, row-major (y, x), whatever the codec's precision. Built by
+ * {@link Codecs#create}; not thread-safe (one set of work buffers).
  */
 public interface SnapshotCodec extends AutoCloseable {
     /** The code of one snapshot: Z (d reals), α ((N/T)² reals) and the packed ternary code (N²/4 bytes). */
@@ -12,19 +20,46 @@ public interface SnapshotCodec extends AutoCloseable {
 
     CodecSettings settings();
 
-    Code encode(double[] omega);
+    /** The latent matrix this codec encodes into (its number of columns is chosen at creation). */
+    Latents latents();
 
-    /** L(Z), or with {@code withResidual} L(Z) + α·t. */
+    /** Encodes a host field into latent column {@code column}; its α and t become the codec's residual. */
+    void encode(double[] omega, int column);
+
+    /** Encodes the current state of {@code sim} into latent column {@code column}, in place where the state lives on this codec's device. */
+    void encode(Simulation sim, int column);
+
+    /** The code of latent column {@code column}: its Z and the residual of the last encode, which must have been into that column. */
+    Code code(int column);
+
+    /**
+     * Decodes column {@code column} of {@code source} (this codec's {@link #latents()}, a rollout's
+     * trajectory, …): L(Z), or with {@code residual} L(Z) + α·t of that code.
+     */
+    double[] decode(Latents source, int column, Code residual);
+
+    /** Encodes a host field (into latent column 0) and returns its code. */
+    default Code encode(double[] omega) {
+        encode(omega, 0);
+        return code(0);
+    }
+
+    /** Decodes a code: L(Z), or with {@code withResidual} L(Z) + α·t. */
     double[] decode(Code code, boolean withResidual);
 
-    /** Where it runs, for reports: "cpu", or "vulkan" and the device. */
+    /** Where it runs, for reports: "cpu", or "vulkan (device)". */
     default String backend() {
         return "cpu";
     }
 
     /** The host↔device copies so far (the transfer ledger; empty on the CPU). */
-    default java.util.List<java.util.Map<String, Object>> transfers() {
-        return java.util.List.of();
+    default List<Map<String, Object>> transfers() {
+        return List.of();
+    }
+
+    /** The codec's device buffers (empty on the CPU). */
+    default List<Map<String, Object>> memoryMap() {
+        return List.of();
     }
 
     @Override

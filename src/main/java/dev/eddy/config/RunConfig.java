@@ -11,7 +11,7 @@ import dev.eddy.numerics.Precision;
  * @param threads CPU threads for the cpu backend (0 = all cores); does not change the bits
  * @param health  the bounds of the health check (settings saved before it existed read as the defaults)
  */
-public record RunConfig(int n, Precision precision, String backend, Physics physics, Forcing forcing,
+public record RunConfig(int n, Precision precision, BackendKind backend, Physics physics, Forcing forcing,
                         InitialSpectrum initial, TimeControl time, OutputSchedule output, int threads,
                         HealthBounds health) {
 
@@ -22,8 +22,7 @@ public record RunConfig(int n, Precision precision, String backend, Physics phys
         String why = FftSizes.whyNot(n);
         ConfigException.require(why == null, why);
         ConfigException.require(precision != null, "precision must be fp32 or fp64");
-        ConfigException.require(backend != null && (backend.equals("cpu") || backend.equals("vulkan")),
-                "backend must be cpu or vulkan, got " + backend);
+        ConfigException.require(backend != null, "backend must be " + BackendKind.choices());
         ConfigException.require(physics != null && forcing != null && initial != null && time != null && output != null,
                 "physics, forcing, initial, time and output settings are all required");
         int cutoff = dev.eddy.numerics.Grid.dealiasCutoff(n);
@@ -38,7 +37,7 @@ public record RunConfig(int n, Precision precision, String backend, Physics phys
 
     /** The small default case: decaying LES at 128², fp64, CFL-adaptive with the default stepper. */
     public static RunConfig defaults() {
-        return new RunConfig(128, Precision.FP64, "cpu",
+        return new RunConfig(128, Precision.FP64, BackendKind.CPU,
                 new Physics(1e-4, 0.0, Physics.DEFAULT_CS),
                 Forcing.NONE,
                 new InitialSpectrum(6, 0.5, 1),

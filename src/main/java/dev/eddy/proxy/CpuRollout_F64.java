@@ -9,7 +9,7 @@ import dev.eddy.numerics.Parallel;
  * CpuRollout_F32 is generated; both take and return float64 arrays (the float32 one rounds A and z0 to
  * float32 first, as the upload to a float32 device buffer does).
  */
-public final class CpuRollout_F64 implements Rollout {
+public final class CpuRollout_F64 implements AutoCloseable {
     private final int d;
     private final int batch;
     private final Parallel parallel;
@@ -31,12 +31,10 @@ public final class CpuRollout_F64 implements Rollout {
         this(d, batch, 0);
     }
 
-    @Override
     public int dimension() {
         return d;
     }
 
-    @Override
     public int batch() {
         return batch;
     }

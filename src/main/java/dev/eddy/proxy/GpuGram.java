@@ -1,5 +1,6 @@
 package dev.eddy.proxy;
 
+import dev.eddy.backend.Latents;
 import dev.eddy.gpu.ComputeKernel;
 import dev.eddy.gpu.DeviceBuffer;
 import dev.eddy.gpu.RealBuffers;
@@ -126,6 +127,17 @@ public final class GpuGram implements GramAccumulator {
     /** Precision of the Gram sums on the device. */
     public Precision accumulatePrecision() {
         return accumulate;
+    }
+
+    /** Column {@code column} of {@code latents}: in place when they live on this device in the latents' precision. */
+    @Override
+    public void add(Latents latents, int column) {
+        DeviceBuffer buffer = latents.bufferOn(ctx);
+        if (buffer != null && latents.precision() == latent) {
+            addColumns(buffer, column, 1);
+        } else {
+            add(latents.column(column));
+        }
     }
 
     /**

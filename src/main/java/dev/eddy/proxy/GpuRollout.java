@@ -1,5 +1,6 @@
 package dev.eddy.proxy;
 
+import dev.eddy.backend.Latents;
 import dev.eddy.gpu.ComputeKernel;
 import dev.eddy.gpu.DeviceBuffer;
 import dev.eddy.gpu.RealBuffers;
@@ -125,6 +126,7 @@ public final class GpuRollout implements Rollout {
     }
 
     /** Uploads A, in the run's precision (ledger stage "learn"); once per learned operator. */
+    @Override
     public void setOperator(LinearProxy proxy) {
         if (proxy.d() != d) {
             throw new IllegalArgumentException("the proxy's A is " + proxy.d() + "×" + proxy.d() + " but this rollout has d = " + d);
@@ -156,6 +158,21 @@ public final class GpuRollout implements Rollout {
         started = true;
     }
 
+    /** From latents on this context in place (a codec's latent matrix), else from host copies of their columns. */
+    @Override
+    public void start(Latents source, int column) {
+        DeviceBuffer buffer = source.bufferOn(ctx);
+        if (buffer != null && source.precision() == precision) {
+            start(buffer, column);
+            return;
+        }
+        double[] z0 = new double[d * batch];
+        for (int k = 0; k < batch; k++) {
+            System.arraycopy(source.column(column + k), 0, z0, k * d, d);
+        }
+        start(z0);
+    }
+
     /** Uploads the initial states: batch columns of d, column-major (ledger stage "rollout"). */
     public void start(double[] z0) {
         if (z0.length != (long) d * batch) {
@@ -173,6 +190,7 @@ public final class GpuRollout implements Rollout {
      * with one dispatch per step (re-recorded only when the step count changes), GPU timestamps around
      * the steps when the queue has them. Running again recomputes the same columns from the same start.
      */
+    @Override
     public void run(int steps) {
         if (steps < 1 || steps > maxSteps) {
             throw new IllegalArgumentException("steps must be in 1..maxSteps = " + maxSteps + ", got " + steps);
@@ -227,8 +245,19 @@ public final class GpuRollout implements Rollout {
     }
 
     /** The trajectory buffer: d·(maxSteps+1)·batch reals, layout of {@link Rollout}. */
-    public DeviceBuffer trajectory() {
+    public DeviceBuffer trajectoryBuffer() {
         return trajectory;
+    }
+
+    /** The trajectories on the device, as latents a codec on this context decodes in place. */
+    @Override
+    public Latents trajectory() {
+        return new Latents.Device(trajectory, d, (maxSteps + 1) * batch, precision, ctx, STAGE_ROLLOUT);
+    }
+
+    @Override
+    public double deviceMillis() {
+        return lastRunDeviceMillis().orElse(Double.NaN);
     }
 
     /** One trajectory column, read back (declared, stage "rollout"). */

@@ -1,5 +1,6 @@
 package dev.eddy.proxy;
 
+import dev.eddy.backend.Latents;
 import java.util.List;
 
 /**
@@ -17,6 +18,11 @@ public interface GramAccumulator extends AutoCloseable {
 
     /** Appends the next latent of the sequence (d values). */
     void add(double[] z);
+
+    /** Appends column {@code column} of {@code latents}: read in place where they live on this accumulator's device, else a host copy. */
+    default void add(Latents latents, int column) {
+        add(latents.column(column));
+    }
 
     /** Starts a new block (see the class comment). */
     void split();

@@ -1,7 +1,7 @@
 package dev.eddy.run;
 
-import dev.eddy.sim.DiagnosticSample;
 import dev.eddy.config.HealthBounds;
+import dev.eddy.sim.DiagnosticSample;
 import dev.eddy.sim.UnhealthyRunException;
 import java.util.LinkedHashMap;
 import java.util.Locale;

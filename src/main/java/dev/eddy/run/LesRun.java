@@ -1,18 +1,15 @@
 package dev.eddy.run;
 
-import dev.eddy.store.RunFiles;
-import dev.eddy.sim.BudgetClosure;
-import dev.eddy.sim.DiagnosticSample;
+import dev.eddy.backend.Backend;
 import dev.eddy.config.ConfigException;
 import dev.eddy.config.RunConfig;
 import dev.eddy.io.AtomicFiles;
-import dev.eddy.store.Checkpoint;
 import dev.eddy.io.Json;
-import dev.eddy.store.MetricsWriter;
-import dev.eddy.store.SnapshotStore;
 import dev.eddy.report.ReportWriter;
 import dev.eddy.report.RunPictures;
 import dev.eddy.report.RunRecord;
+import dev.eddy.sim.BudgetClosure;
+import dev.eddy.sim.DiagnosticSample;
 import dev.eddy.sim.Diagnostics;
 import dev.eddy.sim.PendingSnapshot;
 import dev.eddy.sim.Simulation;
@@ -21,6 +18,10 @@ import dev.eddy.sim.Simulations;
 import dev.eddy.sim.Snapshot;
 import dev.eddy.sim.StepInfo;
 import dev.eddy.sim.UnhealthyRunException;
+import dev.eddy.store.Checkpoint;
+import dev.eddy.store.MetricsWriter;
+import dev.eddy.store.RunFiles;
+import dev.eddy.store.SnapshotStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +63,8 @@ public final class LesRun {
     }
 
     private final RunConfig config;
+    /** The caller's backend, or null: the run makes its own from the settings and closes it. */
+    private final Backend backend;
     private final Options options;
     private final StageTimes times = new StageTimes();
     private final List<DiagnosticSample> diagnostics = new ArrayList<>();
@@ -88,13 +91,18 @@ public final class LesRun {
     private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
     private volatile RunInterruptedException interruption;
 
+    /** A run on a backend of its own, made from the settings (the default device) and closed at the end. */
     public LesRun(RunConfig config, Options options) {
-        this(config, options, null);
+        this(config, null, options, null);
     }
 
-    /** A run whose snapshots a {@link SnapshotListener} also sees (null: none); the run closes it. */
-    public LesRun(RunConfig config, Options options, SnapshotListener listener) {
+    /**
+     * A run on {@code backend} (the caller's, who closes it; null: one made from the settings and closed
+     * at the end) whose snapshots a {@link SnapshotListener} also sees (null: none); the run closes the listener.
+     */
+    public LesRun(RunConfig config, Backend backend, Options options, SnapshotListener listener) {
         this.config = config;
+        this.backend = backend;
         this.options = options;
         this.snapshots = new SnapshotStore(options.dir(), config);
         this.listener = listener;
@@ -138,9 +146,10 @@ public final class LesRun {
         String status = "running";
         Thread hook = new Thread(this::onSignal, "eddy-checkpoint-on-signal");
         Runtime.getRuntime().addShutdownHook(hook);
-        // closed in reverse: the writer first (waiting for its frames), the listener, then the simulation
-        try (Simulation sim = times.time("setup", () -> Simulations.create(config));
-             SnapshotListener hooked = startListener(sim);
+        // closed in reverse: the writer first (waiting for its frames), the listener, the simulation, then the run's own backend
+        try (Backend own = backend == null ? Backend.of(config.backend(), null, config.threads()) : null;
+             Simulation sim = times.time("setup", () -> Simulations.create(config, backend != null ? backend : own));
+             SnapshotListener hooked = startListener(sim, backend != null ? backend : own);
              SnapshotWriter _ = (writer = new SnapshotWriter(overlapSnapshots, SNAPSHOTS_IN_FLIGHT, times))) {
             // written once the backend is up: a run refused at set-up (no device, no fp64) leaves no
             // config.json behind that would make its directory look like a run to --restart
@@ -202,9 +211,9 @@ public final class LesRun {
     }
 
     /** Starts the listener on the new simulation; the try-with-resources of run() closes it before the simulation. */
-    private SnapshotListener startListener(Simulation sim) throws IOException {
+    private SnapshotListener startListener(Simulation sim, Backend on) throws IOException {
         if (listener != null) {
-            listener.start(sim, times);
+            listener.start(sim, on, times);
         }
         return listener;
     }

@@ -165,7 +165,7 @@ public final class RunExplanation {
     public Map<String, Object> json() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("schema", "eddy-explain/1");
-        m.put("backend", config.backend());
+        m.put("backend", config.backend().label());
         m.put("precision", config.precision().label());
         m.put("n", config.n());
         m.put("start_step", startStep);

@@ -1,15 +1,15 @@
 package dev.eddy.run;
 
-import dev.eddy.store.RunFiles;
+import dev.eddy.backend.Backend;
 import dev.eddy.codec.CodecFile;
 import dev.eddy.codec.CodecSettings;
 import dev.eddy.codec.Codecs;
 import dev.eddy.codec.FieldErrors;
 import dev.eddy.codec.SnapshotCodec;
-import dev.eddy.codec.StateEncoder;
 import dev.eddy.config.ConfigException;
 import dev.eddy.config.RunConfig;
 import dev.eddy.sim.Simulation;
+import dev.eddy.store.RunFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +22,8 @@ import java.util.function.Consumer;
 
 /**
  * {@code eddy run --encode K,T,θ}: every snapshot of the run is also encoded, on the simulation's
- * backend ({@link Codecs#forSimulation}: on the device from the GPU LES's ω̂, else on the CPU from the
- * host vorticity), into {@code codes.eddyc} in the run directory, written atomically wherever the run
+ * backend (on the device from the GPU LES's ω̂ in place, else on the CPU from the host vorticity), into
+ * {@code codes.eddyc} in the run directory, written atomically wherever the run
  * assembles its snapshots (so a restart finds the codes of the steps its checkpoint holds). Each
  * snapshot gets a codec report in the metrics JSON under "codec": ratio and the {@link FieldErrors} of
  * the latent-only and latent+residual decodes. Stages: "encode" (encode and code read-back),
@@ -33,19 +33,17 @@ public final class SnapshotEncoding implements SnapshotListener {
 
     private final Path dir;
     private final CodecSettings settings;
-    private final int threads;
     private final Consumer<String> log;
     private final List<CodecFile.Snapshot> codes = new ArrayList<>();
     private final List<Map<String, Object>> rows = new ArrayList<>();
-    private StateEncoder encoder;
+    private SnapshotCodec codec;
     private StageTimes times;
     private String backend = "not started";
     private List<Map<String, Object>> memoryMap = List.of();
 
-    public SnapshotEncoding(Path dir, CodecSettings settings, int threads, Consumer<String> log) {
+    public SnapshotEncoding(Path dir, CodecSettings settings, Consumer<String> log) {
         this.dir = dir;
         this.settings = settings;
-        this.threads = threads;
         this.log = log;
     }
 
@@ -79,11 +77,15 @@ public final class SnapshotEncoding implements SnapshotListener {
     }
 
     @Override
-    public void start(Simulation sim, StageTimes stageTimes) {
+    public void start(Simulation sim, Backend simBackend, StageTimes stageTimes) {
+        if (settings.n() != sim.grid().n() || settings.precision() != sim.config().precision()) {
+            throw new ConfigException("the codec settings (N = " + settings.n() + ", " + settings.precision().label()
+                    + ") must match the simulation's (N = " + sim.grid().n() + ", " + sim.config().precision().label() + ")");
+        }
         this.times = stageTimes;
-        this.encoder = times.time("setup", () -> Codecs.forSimulation(settings, sim, threads));
-        this.backend = encoder.backend();
-        this.memoryMap = encoder.memoryMap();
+        this.codec = times.time("setup", () -> Codecs.create(settings, simBackend, 1));
+        this.backend = codec.backend();
+        this.memoryMap = codec.memoryMap();
     }
 
     @Override
@@ -110,15 +112,18 @@ public final class SnapshotEncoding implements SnapshotListener {
     @Override
     public void snapshot(Simulation sim, double[] omega) {
         long t0 = System.nanoTime();
-        SnapshotCodec.Code code = times.time("encode", () -> encoder.encode(sim, omega));
+        SnapshotCodec.Code code = times.time("encode", () -> {
+            codec.encode(sim, 0);
+            return codec.code(0);
+        });
         long t1 = System.nanoTime();
         codes.add(new CodecFile.Snapshot(sim.stepCount(), sim.time(), code));
         Map<String, Object> row = times.time("codec-report", () -> {
             int n = settings.n();
             long d0 = System.nanoTime();
-            double[] latent = encoder.decodeLast(false);
+            double[] latent = codec.decode(codec.latents(), 0, null);
             long d1 = System.nanoTime();
-            double[] full = encoder.decodeLast(true);
+            double[] full = codec.decode(codec.latents(), 0, code);
             long d2 = System.nanoTime();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("step", sim.stepCount());
@@ -168,9 +173,9 @@ public final class SnapshotEncoding implements SnapshotListener {
 
     @Override
     public void close() {
-        if (encoder != null) {
-            encoder.close();
-            encoder = null;
+        if (codec != null) {
+            codec.close();
+            codec = null;
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.eddy.run;
 
+import dev.eddy.backend.Backend;
 import dev.eddy.sim.Simulation;
 import java.io.IOException;
 
@@ -15,8 +16,11 @@ public interface SnapshotListener extends AutoCloseable {
     /** The key of its section in the metrics JSON. */
     String name();
 
-    /** The simulation exists; {@code times} is the run's stage clock (charge work to stages of its own). */
-    void start(Simulation sim, StageTimes times) throws IOException;
+    /**
+     * The simulation exists on {@code backend} (a stage on the same backend reads its state in place);
+     * {@code times} is the run's stage clock (charge work to stages of its own).
+     */
+    void start(Simulation sim, Backend backend, StageTimes times) throws IOException;
 
     /** The run continues from the checkpoint of {@code step}: drop what came after it. */
     void resume(long step) throws IOException;

@@ -1,7 +1,7 @@
 package dev.eddy.sim;
 
-import dev.eddy.numerics.Grid;
 import dev.eddy.config.RunConfig;
+import dev.eddy.numerics.Grid;
 
 /**
  * A running LES on one backend and precision. Exchanges with the rest of Eddy are precision-neutral
@@ -74,6 +74,16 @@ public interface Simulation extends AutoCloseable {
      * GPU backend reduces them on the device and reads back only the results.
      */
     FlowDiagnostics diagnostics();
+
+    /**
+     * The device buffer holding ω̂ (the unnormalised forward transform of ω, in the {@link dev.eddy.numerics.Grid}
+     * layout and the run's precision) where it can be read in place on {@code context}, at rest between
+     * {@link #advance} calls; null when the state does not live on that context (a CPU simulation, another
+     * device). A GPU codec on the same context encodes it without a host copy.
+     */
+    default dev.eddy.gpu.DeviceBuffer deviceState(dev.eddy.gpu.VulkanContext context) {
+        return null;
+    }
 
     /**
      * Every host↔device copy so far (stage, direction, buffer, bytes, count): the transfer ledger. A

@@ -1,12 +1,12 @@
 package dev.eddy.store;
 
-import dev.eddy.io.Json;
-import dev.eddy.io.CorruptFileException;
-import dev.eddy.io.BinaryRecord;
-import dev.eddy.io.AtomicFiles;
-import dev.eddy.io.Versions;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.eddy.config.RunConfig;
+import dev.eddy.io.AtomicFiles;
+import dev.eddy.io.BinaryRecord;
+import dev.eddy.io.CorruptFileException;
+import dev.eddy.io.Json;
+import dev.eddy.io.Versions;
 import dev.eddy.sim.DiagnosticSample;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
@@ -179,7 +179,7 @@ public final class SnapshotStore {
         h5.putAttribute("config_json", Json.write(config));
         h5.putAttribute("n", config.n());
         h5.putAttribute("precision", config.precision().label());
-        h5.putAttribute("backend", config.backend());
+        h5.putAttribute("backend", config.backend().label());
         h5.putAttribute("nu", config.physics().nu());
         h5.putAttribute("mu", config.physics().mu());
         h5.putAttribute("cs", config.physics().cs());

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.eddy.store.RunFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.codec.CodecFile;
 import dev.eddy.codec.CodecSettings;
@@ -13,6 +12,7 @@ import dev.eddy.codec.SnapshotCodec;
 import dev.eddy.codec.SnapshotSeries;
 import dev.eddy.io.Json;
 import dev.eddy.run.SnapshotEncoding;
+import dev.eddy.store.RunFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -70,7 +70,7 @@ class RunEncodeTest {
             assertEquals(s, r.header().settings());
         }
         SnapshotSeries frames = SnapshotSeries.read(a.resolve("snapshots.h5"));
-        try (SnapshotCodec cpu = Codecs.create(s, 1)) {
+        try (SnapshotCodec cpu = dev.eddy.TestConfigs.cpuCodec(s, 1)) {
             for (int i = 0; i < frames.size(); i++) {
                 SnapshotCodec.Code want = cpu.encode(frames.fields().get(i));
                 assertEquals(0, java.util.Arrays.compare(want.packed(), codes.get(i).code().packed()), "t of snapshot " + i);
@@ -112,7 +112,7 @@ class RunEncodeTest {
         List<CodecFile.Snapshot> codes = CodecFile.readAll(g.resolve(RunFiles.CODES));
         assertEquals(3, codes.size());
         SnapshotSeries frames = SnapshotSeries.read(g.resolve("snapshots.h5"));
-        try (SnapshotCodec cpu = Codecs.create(s, 1)) {
+        try (SnapshotCodec cpu = dev.eddy.TestConfigs.cpuCodec(s, 1)) {
             for (int i = 0; i < frames.size(); i++) {
                 double[] want = cpu.encode(frames.fields().get(i)).z();
                 double[] got = codes.get(i).code().z();

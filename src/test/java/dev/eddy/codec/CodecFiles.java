@@ -23,7 +23,7 @@ public final class CodecFiles {
     /** A valid file of two snapshots of a field with content beyond K. */
     public static byte[] small(Path dir) throws IOException {
         List<CodecFile.Snapshot> snaps = new ArrayList<>();
-        try (SnapshotCodec c = Codecs.create(SMALL, 1)) {
+        try (SnapshotCodec c = dev.eddy.TestConfigs.cpuCodec(SMALL, 1)) {
             for (int s = 0; s < 2; s++) {
                 double[] w = new double[16 * 16];
                 java.util.Random rnd = new java.util.Random(s);

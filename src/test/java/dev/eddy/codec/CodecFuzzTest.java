@@ -67,7 +67,7 @@ class CodecFuzzTest {
         try (CodecFile.Reader r = CodecFile.open(f)) {
             s = r.header().settings();
         }
-        try (SnapshotCodec codec = Codecs.create(s, 1)) {
+        try (SnapshotCodec codec = dev.eddy.TestConfigs.cpuCodec(s, 1)) {
             for (CodecFile.Snapshot snap : read) {
                 codec.decode(snap.code(), true);
             }

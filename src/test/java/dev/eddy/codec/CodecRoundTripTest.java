@@ -30,7 +30,7 @@ class CodecRoundTripTest {
     void aPureLowModeIsReproducedByTheLatentAlone(Precision p) {
         int n = 32;
         double tol = p == Precision.FP64 ? 1e-12 : 2e-5;
-        try (SnapshotCodec c = Codecs.create(new CodecSettings(n, 4, 8, 0.7, 0, false, p), 1)) {
+        try (SnapshotCodec c = dev.eddy.TestConfigs.cpuCodec(new CodecSettings(n, 4, 8, 0.7, 0, false, p), 1)) {
             double[] w = lowMode(n);
             SnapshotCodec.Code code = c.encode(w);
             double[] latent = c.decode(code, false);
@@ -58,7 +58,7 @@ class CodecRoundTripTest {
         }
         double[] w = sim.vorticity();
         for (boolean majority : new boolean[] {false, true}) {
-            try (SnapshotCodec c = Codecs.create(new CodecSettings(n, 6, 8, 0.7, 0, majority, p), 1)) {
+            try (SnapshotCodec c = dev.eddy.TestConfigs.cpuCodec(new CodecSettings(n, 6, 8, 0.7, 0, majority, p), 1)) {
                 SnapshotCodec.Code code = c.encode(w);
                 FieldErrors latent = FieldErrors.compare(n, w, c.decode(code, false));
                 FieldErrors full = FieldErrors.compare(n, w, c.decode(code, true));
@@ -73,7 +73,7 @@ class CodecRoundTripTest {
     @EnumSource(Precision.class)
     void gaussianSmoothingDampsOnlyTheHigherModes(Precision p) {
         int n = 32;
-        try (SnapshotCodec c = Codecs.create(new CodecSettings(n, 4, 8, 0.7, 0.1, false, p), 1)) {
+        try (SnapshotCodec c = dev.eddy.TestConfigs.cpuCodec(new CodecSettings(n, 4, 8, 0.7, 0.1, false, p), 1)) {
             double[] w = lowMode(n);
             double[] latent = c.decode(c.encode(w), false);
             double mean = 0;

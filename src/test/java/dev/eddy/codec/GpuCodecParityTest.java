@@ -11,11 +11,11 @@ import dev.eddy.config.RunConfig;
 import dev.eddy.gpu.DeviceBuffer;
 import dev.eddy.gpu.GpuContextTest;
 import dev.eddy.gpu.TransferLedger;
-import dev.eddy.numerics.Grid;
-import dev.eddy.sim.InitialCondition;
-import dev.eddy.numerics.Precision;
 import dev.eddy.numerics.CpuFft2D_F64;
+import dev.eddy.numerics.Grid;
 import dev.eddy.numerics.Parallel;
+import dev.eddy.numerics.Precision;
+import dev.eddy.sim.InitialCondition;
 import dev.eddy.sim.gpu.GpuLes;
 import java.util.List;
 import java.util.Map;
@@ -158,7 +158,7 @@ class GpuCodecParityTest extends GpuContextTest {
     void encodeAndDecodeMatchTheCpuCodec(Precision p, int n, int k, int tile, boolean majority, double sigma) {
         CodecSettings s = new CodecSettings(n, k, tile, 0.7, sigma, majority, p);
         double[] omega = field(n, 5);
-        try (SnapshotCodec cpu = Codecs.create(s, 1); GpuCodec gpu = new GpuCodec(ctx, s, 1)) {
+        try (SnapshotCodec cpu = dev.eddy.TestConfigs.cpuCodec(s, 1); GpuCodec gpu = new GpuCodec(ctx, s, 1)) {
             SnapshotCodec.Code want = cpu.encode(omega);
             SnapshotCodec.Code got = gpu.encode(omega);
             assertCodesAgree(s, omega, want, cpu.decode(want, false), got);
@@ -167,7 +167,7 @@ class GpuCodecParityTest extends GpuContextTest {
                 assertClose(cpu.decode(got, residual), gpu.decode(got, residual), tol(p), "decode, residual " + residual);
             }
             // and the decode of the GPU's own latent column is the decode of its code, bit for bit
-            assertArrayEquals(gpu.decode(got, true), gpu.decodeColumn(gpu.latents(), 0, true), 0.0);
+            assertArrayEquals(gpu.decode(got, true), gpu.decodeColumn(gpu.latentBuffer(), 0, true), 0.0);
             FieldErrors latent = FieldErrors.compare(n, omega, gpu.decode(got, false));
             FieldErrors full = FieldErrors.compare(n, omega, gpu.decode(got, true));
             assertTrue(latent.relL2() > 0.05 && full.relL2() < latent.relL2(), "the residual must help: " + latent + " → " + full);
@@ -176,7 +176,7 @@ class GpuCodecParityTest extends GpuContextTest {
 
     static GpuLes les(Precision p, int n) {
         RunConfig c = TestConfigs.withBackend(TestConfigs.les(n, p), "vulkan");
-        return new GpuLes(c, ctx);
+        return new GpuLes(c, dev.eddy.backend.Backend.Vulkan.on(ctx, 1));
     }
 
     @ParameterizedTest
@@ -184,7 +184,7 @@ class GpuCodecParityTest extends GpuContextTest {
     void encodeSpectralOfAGpuLesIsTheCpuCodecOfItsVorticityAndMovesNoField(Precision p) {
         int n = 32;
         CodecSettings s = new CodecSettings(n, 6, 8, 0.7, 0, false, p);
-        try (GpuLes sim = les(p, n); GpuCodec gpu = new GpuCodec(ctx, s, 3); SnapshotCodec cpu = Codecs.create(s, 1)) {
+        try (GpuLes sim = les(p, n); GpuCodec gpu = new GpuCodec(ctx, s, 3); SnapshotCodec cpu = dev.eddy.TestConfigs.cpuCodec(s, 1)) {
             sim.advance(20, Double.POSITIVE_INFINITY);
             double[] before = sim.spectralState();
             TransferLedger ledger = ctx.ledger();
@@ -192,9 +192,9 @@ class GpuCodecParityTest extends GpuContextTest {
             long up = ledger.totalBytes(TransferLedger.Direction.HOST_TO_DEVICE);
             long down = ledger.totalBytes(TransferLedger.Direction.DEVICE_TO_HOST);
             long encodeStage = stageBytes(ledger, GpuCodec.ENCODE_STAGE, "device_to_host");
-            gpu.encodeSpectral(sim.omegaBuffer(), 1);
+            gpu.encode(sim, 1);
             assertEquals(copies, ledger.totalCopies(), "the encode itself moves nothing: " + ledger.snapshot());
-            SnapshotCodec.Code got = gpu.readCode(1);
+            SnapshotCodec.Code got = gpu.code(1);
             long codeBytes = (long) s.latentDimension() * p.bytes() + (long) s.tiles() * p.bytes() + s.packedBytes();
             assertEquals(up, ledger.totalBytes(TransferLedger.Direction.HOST_TO_DEVICE));
             assertEquals(down + codeBytes, ledger.totalBytes(TransferLedger.Direction.DEVICE_TO_HOST),
@@ -207,12 +207,12 @@ class GpuCodecParityTest extends GpuContextTest {
             assertCodesAgree(s, omega, want, cpu.decode(want, false), got);
 
             long decodeBefore = stageBytes(ledger, GpuCodec.DECODE_STAGE, "device_to_host");
-            double[] fromColumn = gpu.decodeColumn(gpu.latents(), 1, true);
+            double[] fromColumn = gpu.decodeColumn(gpu.latentBuffer(), 1, true);
             assertEquals((long) new Grid(n).fieldLength() * p.bytes(), stageBytes(ledger, GpuCodec.DECODE_STAGE, "device_to_host")
                     - decodeBefore, "a decode reads back one (padded) field");
-            double[] fromCode = gpu.decode(gpu.readCode(1), true);
+            double[] fromCode = gpu.decode(gpu.code(1), true);
             assertArrayEquals(fromCode, fromColumn, 0.0, "decodeColumn(latents(), c) = decode(readCode(c))");
-            assertArrayEquals(gpu.decode(got, false), gpu.decodeColumn(gpu.latents(), 1, false), 0.0);
+            assertArrayEquals(gpu.decode(got, false), gpu.decodeColumn(gpu.latentBuffer(), 1, false), 0.0);
             assertClose(cpu.decode(want, true), fromColumn, p == Precision.FP64 ? 1e-10 : 1e-4, "GPU vs CPU reconstruction");
         }
     }
@@ -227,7 +227,7 @@ class GpuCodecParityTest extends GpuContextTest {
         int n = 32;
         int columns = GpuCodec.PROGRAMS_KEPT + 3;
         CodecSettings s = new CodecSettings(n, 5, 8, 0.7, 0, true, Precision.FP64);
-        try (SnapshotCodec cpu = Codecs.create(s, 1); GpuCodec gpu = new GpuCodec(ctx, s, columns)) {
+        try (SnapshotCodec cpu = dev.eddy.TestConfigs.cpuCodec(s, 1); GpuCodec gpu = new GpuCodec(ctx, s, columns)) {
             double[][] fields = new double[columns][];
             SnapshotCodec.Code[] codes = new SnapshotCodec.Code[columns];
             for (int c = 0; c < columns; c++) {
@@ -238,12 +238,12 @@ class GpuCodecParityTest extends GpuContextTest {
             // every column, twice round (more programs than are kept: evicted ones are closed and re-recorded)
             for (int round = 0; round < 2; round++) {
                 for (int c = 0; c < columns; c++) {
-                    assertClose(cpu.decode(codes[c], false), gpu.decodeColumn(gpu.latents(), c, false), 1e-12, "latent column " + c);
+                    assertClose(cpu.decode(codes[c], false), gpu.decodeColumn(gpu.latentBuffer(), c, false), 1e-12, "latent column " + c);
                 }
             }
             gpu.setResidual(codes[3]);
-            assertClose(cpu.decode(codes[3], true), gpu.decodeColumn(gpu.latents(), 3, true), 1e-12, "with an uploaded residual");
-            assertThrows(IllegalStateException.class, () -> gpu.readCode(3), "α and t of setResidual are not an encode's");
+            assertClose(cpu.decode(codes[3], true), gpu.decodeColumn(gpu.latentBuffer(), 3, true), 1e-12, "with an uploaded residual");
+            assertThrows(IllegalStateException.class, () -> gpu.code(3), "α and t of setResidual are not an encode's");
         }
     }
 
@@ -254,21 +254,19 @@ class GpuCodecParityTest extends GpuContextTest {
         try (GpuCodec gpu = new GpuCodec(ctx, s, 2);
              GpuLes fp32 = les(Precision.FP32, n);
              DeviceBuffer odd = new DeviceBuffer(ctx, "odd", 3L * s.latentDimension() * 8 + 8, "test", DeviceBuffer.Movement.NEVER)) {
-            var wrongPrecision = assertThrows(IllegalArgumentException.class, () -> gpu.encodeSpectral(fp32.omegaBuffer(), 0));
+            var wrongPrecision = assertThrows(IllegalArgumentException.class, () -> gpu.encode(fp32, 0));
             assertTrue(wrongPrecision.getMessage().contains("precision"), wrongPrecision.getMessage());
-            assertThrows(IndexOutOfBoundsException.class, () -> gpu.encodeSpectral(fp32.omegaBuffer(), 2));
-            var noCode = assertThrows(IllegalStateException.class, () -> gpu.readCode(0));
+            assertThrows(IndexOutOfBoundsException.class, () -> gpu.encode(fp32, 2));
+            var noCode = assertThrows(IllegalStateException.class, () -> gpu.code(0));
             assertTrue(noCode.getMessage().contains("no snapshot"), noCode.getMessage());
-            assertThrows(IllegalStateException.class, () -> gpu.decodeColumn(gpu.latents(), 0, true));
+            assertThrows(IllegalStateException.class, () -> gpu.decodeColumn(gpu.latentBuffer(), 0, true));
             var notColumns = assertThrows(IllegalArgumentException.class, () -> gpu.decodeColumn(odd, 0, false));
             assertTrue(notColumns.getMessage().contains("whole number of latent columns"), notColumns.getMessage());
-            assertThrows(IndexOutOfBoundsException.class, () -> gpu.decodeColumn(gpu.latents(), 2, false));
+            assertThrows(IndexOutOfBoundsException.class, () -> gpu.decodeColumn(gpu.latentBuffer(), 2, false));
             assertThrows(IllegalArgumentException.class, () -> gpu.uploadLatent(new double[3], 0));
             assertThrows(IllegalArgumentException.class,
                     () -> gpu.setResidual(new SnapshotCodec.Code(new double[s.latentDimension()], new double[1], new byte[1])));
             assertThrows(IllegalArgumentException.class, () -> gpu.encode(new double[7]));
-            var mismatch = assertThrows(ConfigException.class, () -> Codecs.forSimulation(s, fp32, 1));
-            assertTrue(mismatch.getMessage().contains("must match the simulation"), mismatch.getMessage());
         }
     }
 
@@ -313,7 +311,7 @@ class GpuCodecParityTest extends GpuContextTest {
         for (int i = 0; i < 25; i++) {
             try (GpuCodec gpu = new GpuCodec(ctx, s, 2)) {
                 SnapshotCodec.Code code = gpu.encode(omega);
-                gpu.decodeColumn(gpu.latents(), 0, true);
+                gpu.decodeColumn(gpu.latentBuffer(), 0, true);
                 gpu.decode(code, false);
                 List<Map<String, Object>> map = gpu.memoryMap();
                 assertEquals(map.size() + before, ctx.memoryMap().size());

@@ -3,14 +3,15 @@ package dev.eddy.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.eddy.store.RunFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.codec.CodecSettings;
+import dev.eddy.config.BackendKind;
 import dev.eddy.config.ConfigLoader;
 import dev.eddy.config.RunConfig;
 import dev.eddy.io.Json;
-import dev.eddy.proxy.ProxySettings;
 import dev.eddy.numerics.Precision;
+import dev.eddy.proxy.ProxySettings;
+import dev.eddy.store.RunFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PipelineTest {
 
-    static RunConfig les(int n, Precision p, String backend) {
+    static RunConfig les(int n, Precision p, dev.eddy.config.BackendKind backend) {
         return new ConfigLoader().preset("kolmogorov-256").set("n", n).set("precision", p.label()).set("backend", backend)
                 .set("threads", 2).build();
     }
@@ -41,7 +42,7 @@ class PipelineTest {
     @Test
     void cpuPipelineWritesItsOutputsAndTheProxyBeatsNothingButTheCodecFloor(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("p");
-        Pipeline.Result r = run(settings(32, Precision.FP64, Backends.all("cpu"), Double.NaN), dir, true, true);
+        Pipeline.Result r = run(settings(32, Precision.FP64, Backends.all(BackendKind.CPU), Double.NaN), dir, true, true);
         for (String f : List.of(RunFiles.PIPELINE_SETTINGS, RunFiles.HORIZON_CSV, "metrics.json", "report.html", "report.md",
                 "pictures/error_vs_horizon.png", "pictures/compare_0004.png")) {
             assertTrue(Files.isRegularFile(dir.resolve(f)), f + " missing");
@@ -69,9 +70,9 @@ class PipelineTest {
     void gpuAndMixedPipelinesLearnTheSameOperatorAndMakeTheSameErrorsAsTheCpuPipeline(@TempDir Path tmp) throws Exception {
         dev.eddy.gpu.GpuTests.contextOrSkip().close();
         int n = 64;
-        Pipeline.Result cpu = run(settings(n, Precision.FP32, Backends.all("cpu"), 1e-6), tmp.resolve("cpu"), false, false);
-        Pipeline.Result gpu = run(settings(n, Precision.FP32, Backends.all("vulkan"), 1e-6), tmp.resolve("gpu"), true, false);
-        Pipeline.Result mixed = run(settings(n, Precision.FP32, new Backends("cpu", "cpu", "vulkan"), 1e-6), tmp.resolve("mixed"),
+        Pipeline.Result cpu = run(settings(n, Precision.FP32, Backends.all(BackendKind.CPU), 1e-6), tmp.resolve("cpu"), false, false);
+        Pipeline.Result gpu = run(settings(n, Precision.FP32, Backends.all(BackendKind.VULKAN), 1e-6), tmp.resolve("gpu"), true, false);
+        Pipeline.Result mixed = run(settings(n, Precision.FP32, new Backends(BackendKind.CPU, BackendKind.CPU, BackendKind.VULKAN), 1e-6), tmp.resolve("mixed"),
                 true, false);
         for (Pipeline.Result other : List.of(gpu, mixed)) {
             double dA = dev.eddy.TestConfigs.relL2(other.proxy().a(), cpu.proxy().a());

@@ -73,7 +73,7 @@ class GramPrecisionMeasurement extends GpuContextTest {
             CodecSettings cs = new CodecSettings(n, k, 4, CodecSettings.DEFAULT_THETA, 0, false, Precision.FP32);
             int d = cs.latentDimension();
             double[] matrix = new double[d * snapshots];
-            try (SnapshotCodec codec = Codecs.create(cs, 0)) {
+            try (SnapshotCodec codec = dev.eddy.TestConfigs.cpuCodec(cs, 0)) {
                 for (int s = 0; s < snapshots; s++) {
                     System.arraycopy(codec.encode(fields.get(s)).z(), 0, matrix, s * d, d);
                 }

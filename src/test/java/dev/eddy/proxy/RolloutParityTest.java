@@ -44,8 +44,13 @@ class RolloutParityTest extends GpuContextTest {
 
     /** The expected trajectories in the rollout's layout with S = MAX_STEPS + 1 columns (the last ones unused). */
     static double[] expected(Precision p, double[] a, double[] z0, int d, int batch) {
-        try (Rollout r = p == Precision.FP64 ? new CpuRollout_F64(d, batch, 2) : new CpuRollout_F32(d, batch, 2)) {
-            return r instanceof CpuRollout_F64 r64 ? r64.run(a, z0, STEPS) : ((CpuRollout_F32) r).run(a, z0, STEPS);
+        if (p == Precision.FP64) {
+            try (CpuRollout_F64 r = new CpuRollout_F64(d, batch, 2)) {
+                return r.run(a, z0, STEPS);
+            }
+        }
+        try (CpuRollout_F32 r = new CpuRollout_F32(d, batch, 2)) {
+            return r.run(a, z0, STEPS);
         }
     }
 

@@ -1,21 +1,23 @@
 package dev.eddy.sim.cpu;
 
-import dev.eddy.numerics.CpuFft2D_F64;
-import dev.eddy.numerics.Parallel;
+import dev.eddy.backend.Backend;
 import dev.eddy.config.RunConfig;
 import dev.eddy.numerics.ButcherTableau;
+import dev.eddy.numerics.CpuFft2D_F64;
+import dev.eddy.numerics.Grid;
+import dev.eddy.numerics.Parallel;
 import dev.eddy.sim.Courant;
 import dev.eddy.sim.FlowDiagnostics;
-import dev.eddy.numerics.Grid;
 import dev.eddy.sim.InitialCondition;
+import dev.eddy.sim.LesStep;
 import dev.eddy.sim.Simulation;
 import dev.eddy.sim.SimulationDivergedException;
 import dev.eddy.sim.StepInfo;
 
 /**
- * The CPU LES: orchestrates the kernels of {@link LesKernels_F64} and the batched FFT of
- * {@link CpuFft2D_F64} into a Lawson Runge–Kutta step (see {@link ButcherTableau}). The float32 twin
- * {@code CpuLes_F32} is generated from this file.
+ * The CPU LES: runs the operations of {@link LesStep} (the step order the GPU records too) with the
+ * kernels of {@link LesKernels_F64} and the batched FFT of {@link CpuFft2D_F64}: a Lawson Runge–Kutta step
+ * (see {@link ButcherTableau}). The float32 twin {@code CpuLes_F32} is generated from this file.
  */
 public final class CpuLes_F64 implements Simulation {
     private final RunConfig config;
@@ -23,7 +25,6 @@ public final class CpuLes_F64 implements Simulation {
     private final Parallel parallel;
     private final CpuFft2D_F64 fft;
     private final ButcherTableau tableau;
-    private final ButcherTableau.Combination[] combinations;
     private final boolean sgs;
     private final int spectralFields;
     private final int productFields;
@@ -44,13 +45,22 @@ public final class CpuLes_F64 implements Simulation {
     private final double[][] decayTables;
     private double tablesDt = Double.NaN; // neutral
 
+    private final Ops ops = new Ops();
+    /** The maxima {max|u|, max|v|, max(u² + v²)} of the last products, and of the current step's first stage. */
+    private double[] lastMaxima; // neutral
+    private double[] stepMaxima; // neutral
+    private double[] diagnosticTotals; // neutral
+    private double dtLimit; // neutral
+    private double dt; // neutral
+
     private long step;
     private double time; // neutral
 
-    public CpuLes_F64(RunConfig config) {
+    /** The LES of {@code config} on the CPU backend's threads. */
+    public CpuLes_F64(RunConfig config, Backend.Cpu backend) {
         this.config = config;
         this.grid = new Grid(config.n());
-        this.parallel = new Parallel(config.threads());
+        this.parallel = new Parallel(backend.threads());
         this.fft = new CpuFft2D_F64(grid.n(), grid.n(), parallel);
         this.tableau = config.time().tableau();
         this.sgs = config.physics().hasSgs();
@@ -70,7 +80,7 @@ public final class CpuLes_F64 implements Simulation {
         this.work = new double[spectralFields * len];
         this.rowMax = new double[LesKernels_F64.ROW_MAXIMA * grid.n()];
         this.diagnosticRows = new double[LesKernels_F64.DIAGNOSTIC_SUMS * grid.n()];
-        this.combinations = new ButcherTableau.Combination[s];
+        ButcherTableau.Combination[] combinations = new ButcherTableau.Combination[s];
         java.util.TreeSet<Double> distinct = new java.util.TreeSet<>(); // neutral
         for (int t = 1; t <= s; t++) {
             combinations[t - 1] = tableau.combination(t);
@@ -105,54 +115,11 @@ public final class CpuLes_F64 implements Simulation {
 
     @Override
     public StepInfo step(double maxDt) { // neutral
-        int s = tableau.stages();
-        double[] maxima = explicitTerm(omega, k[0]); // neutral
-        double maxSpeed = Math.sqrt(maxima[2]); // neutral
-        if (!Double.isFinite(maxSpeed) || !Double.isFinite(maxima[0] + maxima[1])) { // neutral
-            throw new SimulationDivergedException(step, time, "max|u| = " + maxSpeed);
-        }
-        double dt = Math.min(Courant.step(config.time(), grid, maxima[0], maxima[1]), maxDt); // neutral
-        updateDecayTables(dt);
-        for (int t = 1; t <= s; t++) {
-            double[] target = t == s ? omega : stageInput;
-            combine(combinations[t - 1], target, dt);
-            if (t < s) {
-                explicitTerm(stageInput, k[t]);
-            }
-        }
+        dtLimit = maxDt;
+        LesStep.step(tableau, ops);
         step++;
         time += dt;
-        return new StepInfo(dt, maxSpeed, Courant.number(grid, dt, maxima[0], maxima[1]));
-    }
-
-    /**
-     * The products of a state, forward-transformed, in {@link #work}: spectral fields, inverse FFT,
-     * physical products, forward FFT. Returns the grid maxima {max|u|, max|v|, max(u² + v²)} (neutral).
-     */
-    private double[] products( // neutral
-            double[] in) {
-        int n = grid.n();
-        parallel.forRange(n, (j0, j1) -> LesKernels_F64.spectralFields(grid, in, work, sgs, scale, j0, j1));
-        fft.inverse(work, spectralFields);
-        parallel.forRange(n, (j0, j1) -> LesKernels_F64.physicalProducts(grid, work, sgs, csDelta2, rowMax, j0, j1));
-        fft.forward(work, productFields);
-        return LesKernels_F64.gridMaxima(rowMax, n);
-    }
-
-    /** k = N(ω̂) through two batched FFT calls; returns the grid maxima of {@link #products} (neutral). */
-    private double[] explicitTerm( // neutral
-            double[] in, double[] out) {
-        double[] maxima = products(in); // neutral
-        parallel.forRange(grid.n(), (j0, j1) -> LesKernels_F64.explicitTerm(grid, work, sgs, forcing, out, j0, j1));
-        return maxima;
-    }
-
-    /** Diagnostics of the current state: the products of ω̂ and the sums of {@link LesKernels_F64#diagnosticSums}. */
-    @Override
-    public FlowDiagnostics diagnostics() {
-        double[] maxima = products(omega); // neutral
-        parallel.forRange(grid.n(), (j0, j1) -> LesKernels_F64.diagnosticSums(grid, omega, work, sgs, forcing, diagnosticRows, j0, j1));
-        return FlowDiagnostics.of(grid, config.physics(), LesKernels_F64.diagnosticTotals(diagnosticRows, grid.n()), maxima);
+        return new StepInfo(dt, Math.sqrt(stepMaxima[2]), Courant.number(grid, dt, stepMaxima[0], stepMaxima[1]));
     }
 
     /**
@@ -160,14 +127,75 @@ public final class CpuLes_F64 implements Simulation {
      * SGS and forcing terms do to it, for diagnostics and for conservation tests.
      */
     public double[] tendency(double[] state) { // neutral
-        double[] in = narrow(state);
-        double[] out = new double[in.length];
-        explicitTerm(in, out);
-        double[] wide = new double[out.length]; // neutral
-        for (int p = 0; p < out.length; p++) {
-            wide[p] = out[p];
+        System.arraycopy(narrow(state), 0, stageInput, 0, stageInput.length);
+        LesStep.products(LesStep.Field.STAGE_INPUT, ops);
+        ops.explicitTerm(0);
+        return LesKernels_F64.widen(k[0]);
+    }
+
+    /** Diagnostics of the current state: the products of ω̂ and the sums of {@link LesKernels_F64#diagnosticSums}. */
+    @Override
+    public FlowDiagnostics diagnostics() {
+        LesStep.diagnostics(ops);
+        return FlowDiagnostics.of(grid, config.physics(), diagnosticTotals, lastMaxima);
+    }
+
+    /** The operations of {@link LesStep}, run as they come with the kernels of {@link LesKernels_F64}. */
+    private final class Ops implements LesStep.Ops {
+        private double[] source;
+
+        @Override
+        public void spectralFields(LesStep.Field field) {
+            source = field == LesStep.Field.OMEGA ? omega : stageInput;
+            double[] in = source;
+            parallel.forRange(grid.n(), (j0, j1) -> LesKernels_F64.spectralFields(grid, in, work, sgs, scale, j0, j1));
         }
-        return wide;
+
+        @Override
+        public void inverseFft() {
+            fft.inverse(work, spectralFields);
+        }
+
+        @Override
+        public void physicalProducts() {
+            parallel.forRange(grid.n(), (j0, j1) -> LesKernels_F64.physicalProducts(grid, work, sgs, csDelta2, rowMax, j0, j1));
+            lastMaxima = LesKernels_F64.gridMaxima(rowMax, grid.n());
+        }
+
+        @Override
+        public void forwardFft() {
+            fft.forward(work, productFields);
+        }
+
+        @Override
+        public void explicitTerm(int stage) {
+            double[] out = k[stage];
+            parallel.forRange(grid.n(), (j0, j1) -> LesKernels_F64.explicitTerm(grid, work, sgs, forcing, out, j0, j1));
+        }
+
+        /** dt from the first stage's maxima; a state whose speed is not finite stops here, before it is overwritten. */
+        @Override
+        public void courantStep() {
+            stepMaxima = lastMaxima;
+            double maxSpeed = Math.sqrt(stepMaxima[2]); // neutral
+            if (!Double.isFinite(maxSpeed) || !Double.isFinite(stepMaxima[0] + stepMaxima[1])) { // neutral
+                throw new SimulationDivergedException(step, time, "max|u| = " + maxSpeed);
+            }
+            dt = Math.min(Courant.step(config.time(), grid, stepMaxima[0], stepMaxima[1]), dtLimit);
+            updateDecayTables(dt);
+        }
+
+        @Override
+        public void combine(ButcherTableau.Combination c, LesStep.Field target) {
+            CpuLes_F64.this.combine(c, target == LesStep.Field.OMEGA ? omega : stageInput, dt);
+        }
+
+        @Override
+        public void diagnosticSums() {
+            parallel.forRange(grid.n(), (j0, j1) -> LesKernels_F64.diagnosticSums(grid, omega, work, sgs, forcing, diagnosticRows,
+                    j0, j1));
+            diagnosticTotals = LesKernels_F64.diagnosticTotals(diagnosticRows, grid.n());
+        }
     }
 
     private void combine(ButcherTableau.Combination c, double[] target,

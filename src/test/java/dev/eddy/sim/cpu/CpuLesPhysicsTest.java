@@ -9,9 +9,9 @@ import dev.eddy.config.Forcing;
 import dev.eddy.config.Physics;
 import dev.eddy.config.RunConfig;
 import dev.eddy.numerics.ButcherTableau;
-import dev.eddy.sim.Diagnostics;
 import dev.eddy.numerics.Grid;
 import dev.eddy.numerics.Precision;
+import dev.eddy.sim.Diagnostics;
 import dev.eddy.sim.Simulation;
 import dev.eddy.sim.Simulations;
 import java.util.stream.Stream;
@@ -192,7 +192,7 @@ class CpuLesPhysicsTest {
         RunConfig c = TestConfigs.les(n, Precision.FP64, 0, 0, 0.01, "heun");
         double[] w = dev.eddy.sim.InitialCondition.vorticity(g, c.initial());
         double[] nHat;
-        try (CpuLes_F64 sim = new CpuLes_F64(c)) {
+        try (CpuLes_F64 sim = new CpuLes_F64(c, new dev.eddy.backend.Backend.Cpu(c.threads()))) {
             nHat = sim.tendency(w);
         }
         double dE = 0;

@@ -58,7 +58,7 @@ class GpuResourceTest {
                 ctx.drain();
                 long drain = counter.allocations() - before;
                 before = counter.allocations();
-                var e = assertThrows(GpuUnavailableException.class, () -> new GpuLes(c, ctx));
+                var e = assertThrows(GpuUnavailableException.class, () -> new GpuLes(c, dev.eddy.backend.Backend.Vulkan.on(ctx, 1)));
                 assertEquals(before + drain, counter.allocations(), "Vulkan allocations made before the refusal");
                 assertTrue(e.getMessage().contains("cannot run fp64 (float64 is masked"), e.getMessage());
                 assertTrue(ctx.memoryMap().isEmpty() && ctx.ledger().snapshot().isEmpty(), "no buffer, no transfer");

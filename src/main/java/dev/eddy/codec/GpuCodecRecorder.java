@@ -1,0 +1,180 @@
+package dev.eddy.codec;
+
+import dev.eddy.gpu.ComputeKernel;
+import dev.eddy.gpu.DeviceBuffer;
+import dev.eddy.gpu.Push;
+import dev.eddy.gpu.StepProgram;
+import dev.eddy.gpu.VkFftPlan;
+import dev.eddy.numerics.Grid;
+import dev.eddy.numerics.Precision;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The GPU side of {@link CodecSteps}: records its operations into a {@link StepProgram} with the GLSL
+ * twins of {@link CodecKernels_F64} and {@link TernaryKernels} around one VkFFT plan. Records, never
+ * submits; {@link GpuCodec} freezes and replays the programs. Before recording, the codec names the
+ * spectrum being encoded ({@link #source}) and the latent matrix read or written ({@link #latents}).
+ */
+final class GpuCodecRecorder implements CodecSteps.Ops {
+    private static final int WORD_GROUP = 256;
+
+    /** The kernels, the plan and the codec's own buffers. */
+    record Parts(ComputeKernel gatherLatent, ComputeKernel spectralResidual, ComputeKernel scatterLatent,
+                 ComputeKernel tileMeanAbs, ComputeKernel tileMask, ComputeKernel majority3x3, ComputeKernel ternaryScale,
+                 ComputeKernel pack, ComputeKernel synthesize, VkFftPlan fft, DeviceBuffer filter, DeviceBuffer field,
+                 DeviceBuffer meanAbs, DeviceBuffer mask, DeviceBuffer smoothed, DeviceBuffer alpha, DeviceBuffer packed) {
+    }
+
+    private final CodecSettings settings;
+    private final Grid grid;
+    private final Precision precision;
+    private final int d;
+    private final Parts p;
+    private final Map<List<Object>, ComputeKernel.Binding> bindings = new HashMap<>();
+    private StepProgram.Builder b;
+    private DeviceBuffer source;
+    private DeviceBuffer latents;
+
+    GpuCodecRecorder(CodecSettings settings, Parts parts) {
+        this.settings = settings;
+        this.grid = new Grid(settings.n());
+        this.precision = settings.precision();
+        this.d = settings.latentDimension();
+        this.p = parts;
+    }
+
+    /** Records the encode of the spectrum in {@code spectrum} (or, {@code fromHost}, of the field uploaded into the work field) into column {@code column} of {@code into}. */
+    void encode(StepProgram.Builder builder, DeviceBuffer spectrum, DeviceBuffer into, int column, boolean fromHost) {
+        this.b = builder;
+        this.source = spectrum;
+        this.latents = into;
+        CodecSteps.encode(settings, fromHost, column, this);
+    }
+
+    /** Records the decode of column {@code column} of {@code from} into the work field. */
+    void decode(StepProgram.Builder builder, DeviceBuffer from, int column, boolean withResidual) {
+        this.b = builder;
+        this.latents = from;
+        CodecSteps.decode(withResidual, column, this);
+    }
+
+    @Override
+    public void forwardFft() {
+        b.fft(p.fft(), VkFftPlan.FORWARD);
+    }
+
+    @Override
+    public void gatherLatent(int column) {
+        int n = grid.n();
+        int k = settings.k();
+        b.dispatch(bind(p.gatherLatent(), source, latents), Push.of(precision).real(scale()).i(n).i(k).i(zOffset(column)).build(),
+                groups(k + 1, 16), groups(2 * k + 1, 16), 1);
+        b.barrier();
+    }
+
+    @Override
+    public void spectralResidual(int column) {
+        int n = grid.n();
+        b.dispatch(bind(p.spectralResidual(), source, latents, p.filter(), p.field()),
+                Push.of(precision).real(scale()).i(n).i(settings.k()).i(zOffset(column)).build(), groups(grid.halfX(), 16),
+                groups(n, 16), 1);
+    }
+
+    @Override
+    public void inverseFft() {
+        b.fft(p.fft(), VkFftPlan.INVERSE);
+    }
+
+    @Override
+    public void tileMeanAbs() {
+        int tps = settings.tilesPerSide();
+        b.dispatch(bind(p.tileMeanAbs(), p.field(), p.meanAbs()), Push.of(precision).i(grid.n()).i(settings.tile()).build(), tps, tps, 1);
+        b.barrier();
+    }
+
+    @Override
+    public void tileMask() {
+        wordDispatch(bind(p.tileMask(), p.field(), p.meanAbs(), p.mask()),
+                Push.of(precision).real(settings.theta()).i(grid.n()).i(settings.tile()).build(), maskWords());
+        b.barrier();
+    }
+
+    @Override
+    public void majority3x3() {
+        wordDispatch(bind(p.majority3x3(), p.mask(), p.smoothed()), Push.of(precision).i(grid.n()).build(), maskWords());
+        b.barrier();
+    }
+
+    /** α, reading r and the final mask; the packed code reads the same two, so no barrier between them. */
+    @Override
+    public void ternaryScale() {
+        int tps = settings.tilesPerSide();
+        b.dispatch(bind(p.ternaryScale(), p.field(), finalMask(), p.alpha()), Push.of(precision).i(grid.n()).i(settings.tile()).build(),
+                tps, tps, 1);
+    }
+
+    /** t fused into the packing: pack.comp forms sign(r)·m from r and the mask as it packs. */
+    @Override
+    public void pack() {
+        long n = grid.n();
+        wordDispatch(bind(p.pack(), p.field(), finalMask(), p.packed()), Push.of(precision).i(grid.n()).build(), (n * n + 15) / 16);
+    }
+
+    @Override
+    public void scatterLatent(int column) {
+        b.dispatch(bind(p.scatterLatent(), latents, p.filter(), p.field()),
+                Push.of(precision).i(grid.n()).i(settings.k()).i(zOffset(column)).build(), groups(grid.halfX(), 16),
+                groups(grid.n(), 16), 1);
+    }
+
+    @Override
+    public void synthesize() {
+        b.dispatch(bind(p.synthesize(), p.alpha(), p.packed(), p.field()), Push.of(precision).i(grid.n()).i(settings.tile()).build(),
+                groups(grid.n(), 16), groups(grid.n(), 16), 1);
+    }
+
+    private DeviceBuffer finalMask() {
+        return settings.majority() ? p.smoothed() : p.mask();
+    }
+
+    private double scale() {
+        return 1.0 / ((double) grid.n() * grid.n());
+    }
+
+    private long maskWords() {
+        return (long) grid.n() * grid.n() / 4;
+    }
+
+    /** A descriptor set per (kernel, buffers), made once: a kernel's pool holds 32 sets. */
+    private ComputeKernel.Binding bind(ComputeKernel kernel, DeviceBuffer... buffers) {
+        List<Object> key = new ArrayList<>(buffers.length + 1);
+        key.add(kernel);
+        key.addAll(List.of(buffers));
+        return bindings.computeIfAbsent(key, k -> kernel.bind(buffers));
+    }
+
+    /** The offset of latent column {@code column} in reals, as the shaders' 32-bit push constant. */
+    int zOffset(int column) {
+        long offset = (long) column * d;
+        if (offset + d > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("latent column " + column + " starts past real 2³² of its matrix: the shaders index"
+                    + " it with 32-bit offsets");
+        }
+        return (int) offset;
+    }
+
+    private static int groups(long count, int size) {
+        return Math.toIntExact((count + size - 1) / size);
+    }
+
+    /** One invocation per word, as a 2D grid of workgroups (a 1D grid stops at 65535 groups). */
+    private void wordDispatch(ComputeKernel.Binding binding, ByteBuffer push, long words) {
+        long total = (words + WORD_GROUP - 1) / WORD_GROUP;
+        int gx = (int) Math.min(total, 32768);
+        b.dispatch(binding, push, gx, groups(total, gx), 1);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.eddy.proxy;
+
+import dev.eddy.backend.Backend;
+import dev.eddy.numerics.Precision;
+import java.util.List;
+
+/** The factory of the proxy's parts on a backend (the Gram accumulator, the rollout) and the learn step; callers never branch on the backend. */
+public final class Proxies {
+    private Proxies() {
+    }
+
+    /** Gram sums of latents of dimension {@code d}: float64 on the host, or on the Vulkan backend's device (float64 sums where it can). */
+    public static GramAccumulator gram(Backend backend, int d, Precision latents) {
+        return switch (backend) {
+            case Backend.Cpu cpu -> new CpuGram(d, cpu.threads());
+            case Backend.Vulkan vulkan -> new GpuGram(vulkan.context(), d, latents);
+        };
+    }
+
+    /** A rollout of one trajectory of up to {@code maxSteps} steps in the latents' precision. */
+    public static Rollout rollout(Backend backend, int d, int maxSteps, Precision precision) {
+        return switch (backend) {
+            case Backend.Cpu cpu -> new HostRollout(d, precision, cpu.threads());
+            case Backend.Vulkan vulkan -> new GpuRollout(vulkan.context(), d, 1, maxSteps, precision);
+        };
+    }
+
+    /**
+     * Solves for A on the host from the accumulated Grams (the small matrices cross once): the first
+     * block trains, the later blocks (the held-out pairs, GramAccumulator#split) choose λ.
+     */
+    public static LinearProxy learn(GramAccumulator gram, ProxySettings settings) {
+        List<Gram> blocks = gram.blocks();
+        Gram validation = null;
+        for (Gram g : blocks.subList(1, blocks.size())) {
+            validation = validation == null ? g : validation.plus(g);
+        }
+        return RidgeLearner.learn(blocks.getFirst(), validation, settings);
+    }
+}
