@@ -12,6 +12,7 @@ import dev.eddy.gpu.VulkanContext;
 import dev.eddy.numerics.CpuFft2D_F64;
 import dev.eddy.numerics.Grid;
 import dev.eddy.numerics.Parallel;
+import dev.eddy.numerics.Reductions;
 import dev.eddy.sim.InitialCondition;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -72,11 +73,11 @@ public final class CodecBench {
         Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("first_wall_ms", firstWall);
-            m.put("wall_median_ms", median(wall));
+            m.put("wall_median_ms", Reductions.median(wall));
             m.put("wall_min_ms", min(wall));
             m.put("wall_max_ms", max(wall));
             if (!Double.isNaN(gpu[0])) {
-                m.put("gpu_median_ms", median(gpu));
+                m.put("gpu_median_ms", Reductions.median(gpu));
                 m.put("gpu_min_ms", min(gpu));
                 m.put("gpu_max_ms", max(gpu));
             }
@@ -152,7 +153,7 @@ public final class CodecBench {
                 c.put("errors_latent_only", FieldErrors.compare(n, omega, out[0]));
                 c.put("errors_latent_residual", FieldErrors.compare(n, omega, out[1]));
                 // the GPU's reconstruction against the CPU's (each from its own encode)
-                c.put("gpu_vs_cpu_rel_l2", relL2(gpuFull, out[1]));
+                c.put("gpu_vs_cpu_rel_l2", Reductions.relL2(gpuFull, out[1]));
                 r.put("cpu", c);
             }
         }
@@ -182,22 +183,6 @@ public final class CodecBench {
             System.arraycopy(w, y * g.rowStride(), out, y * n, n);
         }
         return out;
-    }
-
-    private static double relL2(double[] a, double[] b) {
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < a.length; i++) {
-            num += (a[i] - b[i]) * (a[i] - b[i]);
-            den += b[i] * b[i];
-        }
-        return Math.sqrt(num / den);
-    }
-
-    private static double median(double[] x) {
-        double[] s = x.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
     }
 
     private static double min(double[] x) {

@@ -4,6 +4,7 @@ import dev.eddy.backend.Backend;
 import dev.eddy.config.RunConfig;
 import dev.eddy.config.TimeControl;
 import dev.eddy.numerics.Precision;
+import dev.eddy.numerics.Reductions;
 import dev.eddy.run.LesRun;
 import dev.eddy.run.SnapshotWriter;
 import dev.eddy.run.StageTimes;
@@ -155,9 +156,9 @@ public final class CpuLesBench {
                     ms.get(m)[r] = (System.nanoTime() - t0) * 1e-6 / (steps / every * every);
                 }
             }
-            double plain = median(ms.get(SnapshotMode.PLAIN));
-            double sync = median(ms.get(SnapshotMode.SYNC));
-            double overlapped = median(ms.get(SnapshotMode.OVERLAPPED));
+            double plain = Reductions.median(ms.get(SnapshotMode.PLAIN));
+            double sync = Reductions.median(ms.get(SnapshotMode.SYNC));
+            double overlapped = Reductions.median(ms.get(SnapshotMode.OVERLAPPED));
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("snapshot_every", every);
             r.put("snapshot_rounds", rounds);
@@ -186,11 +187,5 @@ public final class CpuLesBench {
             sim.advance(k, Double.POSITIVE_INFINITY);
             left -= k;
         }
-    }
-
-    private static double median(double[] x) {
-        double[] s = x.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
     }
 }

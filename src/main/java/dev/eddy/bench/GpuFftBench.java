@@ -6,6 +6,7 @@ import dev.eddy.gpu.StepProgram;
 import dev.eddy.gpu.VkFftPlan;
 import dev.eddy.gpu.VulkanContext;
 import dev.eddy.numerics.Precision;
+import dev.eddy.numerics.Reductions;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -73,17 +74,11 @@ public final class GpuFftBench {
                 m.put("gpu_median_ms", median);
                 m.put("gpu_min_ms", sorted[0]);
                 m.put("gpu_max_ms", sorted[repeats - 1]);
-                m.put("wall_median_ms", median(wall));
+                m.put("wall_median_ms", Reductions.median(wall));
                 m.put("bytes_per_round_trip", moved);
                 m.put("bandwidth_gb_s", moved / (median * 1e-3) / 1e9);
                 return m;
             }
         }
-    }
-
-    private static double median(double[] x) {
-        double[] s = x.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
     }
 }

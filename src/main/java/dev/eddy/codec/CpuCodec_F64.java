@@ -4,6 +4,7 @@ import dev.eddy.backend.Latents;
 import dev.eddy.numerics.CpuFft2D_F64;
 import dev.eddy.numerics.Grid;
 import dev.eddy.numerics.Parallel;
+import dev.eddy.numerics.Reals_F64;
 import dev.eddy.sim.Simulation;
 
 /**
@@ -63,7 +64,7 @@ public final class CpuCodec_F64 implements SnapshotCodec {
         load(omega, field);
         z = new double[settings.latentDimension()];
         CodecSteps.encode(settings, true, column, ops);
-        latents.set(column, widen(z));
+        latents.set(column, Reals_F64.widen(z));
         residualOf = column;
     }
 
@@ -78,7 +79,7 @@ public final class CpuCodec_F64 implements SnapshotCodec {
             throw new IllegalStateException(residualOf < 0 ? "no snapshot has been encoded yet"
                     : "α and t belong to the encode into column " + residualOf + ", not to column " + column);
         }
-        return new Code(latents.column(column), widen(alpha), packed.clone());
+        return new Code(latents.column(column), Reals_F64.widen(alpha), packed.clone());
     }
 
     @Override
@@ -93,9 +94,9 @@ public final class CpuCodec_F64 implements SnapshotCodec {
     @Override
     public double[] decode(Code code, boolean withResidual) { // neutral
         checkCode(code);
-        z = narrow(code.z());
+        z = Reals_F64.narrow(code.z());
         if (withResidual) {
-            System.arraycopy(narrow(code.alpha()), 0, alpha, 0, alpha.length);
+            System.arraycopy(Reals_F64.narrow(code.alpha()), 0, alpha, 0, alpha.length);
             System.arraycopy(code.packed(), 0, packed, 0, packed.length);
             residualOf = -1; // α and t are no longer an encode's
         }
@@ -212,24 +213,6 @@ public final class CpuCodec_F64 implements SnapshotCodec {
             for (int x = 0; x < n; x++) {
                 out[j * n + x] = padded[j * stride + x];
             }
-        }
-        return out;
-    }
-
-    private static double[] widen( // neutral
-                                  double[] v) {
-        double[] out = new double[v.length]; // neutral
-        for (int i = 0; i < v.length; i++) {
-            out[i] = v[i];
-        }
-        return out;
-    }
-
-    private static double[] narrow(
-            double[] wide) { // neutral
-        double[] out = new double[wide.length];
-        for (int i = 0; i < wide.length; i++) {
-            out[i] = (double) wide[i];
         }
         return out;
     }

@@ -6,6 +6,8 @@ import dev.eddy.gpu.ContextOptions;
 import dev.eddy.gpu.DeviceBuffer;
 import dev.eddy.gpu.FftPlans;
 import dev.eddy.gpu.GpuUnavailableException;
+import dev.eddy.gpu.Owned;
+import dev.eddy.gpu.ProgramCache;
 import dev.eddy.gpu.Push;
 import dev.eddy.gpu.RealBuffers;
 import dev.eddy.gpu.StepProgram;
@@ -53,8 +55,7 @@ public final class GpuCodec implements SnapshotCodec {
     private final int latentColumns;
     private final int d;
     private final long columnBytes;
-    private final List<AutoCloseable> owned = new ArrayList<>();
-    private final boolean timestamps;
+    private final Owned owned = new Owned();
     private final FftPlans plans;
     private final DeviceBuffer latents;
     private final DeviceBuffer filter;
@@ -66,9 +67,8 @@ public final class GpuCodec implements SnapshotCodec {
     private final DeviceBuffer packed;
     private final DeviceBuffer codeZ;
     private final GpuCodecRecorder recorder;
-    private final Map<List<Object>, StepProgram> programs = new LinkedHashMap<>(16, 0.75f, true);
+    private final ProgramCache programs;
     private final StepProgram fieldReadBack;
-    private StepProgram lastRun;
     /** The column of the last encode (whose α and t are on the device), or NO_RESIDUAL / UPLOADED_RESIDUAL. */
     private int residualOf = NO_RESIDUAL;
     /** The code whose α and t are on the device (as read by {@link #code}, or set), so decoding with it uploads nothing. */
@@ -107,7 +107,7 @@ public final class GpuCodec implements SnapshotCodec {
             throw new GpuUnavailableException("device '" + ctx.info().name() + "' has no shaderFloat64: the codec cannot run in "
                     + precision.label());
         }
-        this.timestamps = ctx.timestampValidBits() > 0;
+        this.programs = new ProgramCache(ctx, "codec", PROGRAMS_KEPT);
         try {
             int n = grid.n();
             long cells = (long) n * n;
@@ -144,34 +144,15 @@ public final class GpuCodec implements SnapshotCodec {
                     plans.plan(field, n, n, 1, precision), filter, field, meanAbs, mask, smoothed, alpha, packed));
             fieldReadBack = own(StepProgram.builder(ctx, "codec-field-read-back")
                     .readBack(field, 0, field.bytes(), DECODE_STAGE).freeze());
-            ctx.staging().uploadReals(filter, filterTable(settings), precision, "codec setup");
+            ctx.staging().uploadReals(filter, GpuCodecRecorder.filterTable(settings), precision, "codec setup");
         } catch (RuntimeException e) {
             release(); // not the context: open() closes its own, a shared one is the caller's
             throw e;
         }
     }
 
-    /**
-     * The Gaussian factor of every latent mode, index q/2 for latent index q, by the Java twin's own
-     * gaussian() in the codec's precision: GLSL's exp is float-only, and a table gives the fp64 shaders
-     * the CPU's exact factors.
-     */
-    static double[] filterTable(CodecSettings s) {
-        int k = s.k();
-        double[] f = new double[s.latentDimension() / 2];
-        for (int ky = -k; ky <= k; ky++) {
-            for (int kx = 0; kx <= k; kx++) {
-                f[CodecKernels_F64.latentIndex(k, kx, ky) / 2] = s.precision() == Precision.FP64
-                        ? CodecKernels_F64.gaussian(kx, ky, s.sigma())
-                        : CodecKernels_F32.gaussian(kx, ky, (float) s.sigma());
-            }
-        }
-        return f;
-    }
-
     private <T extends AutoCloseable> T own(T resource) {
-        owned.add(resource);
-        return resource;
+        return owned.add(resource);
     }
 
     private DeviceBuffer buffer(String name, long bytes, String lifetime, DeviceBuffer.Movement movement) {
@@ -221,7 +202,7 @@ public final class GpuCodec implements SnapshotCodec {
     @Override
     public List<Map<String, Object>> memoryMap() {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (AutoCloseable o : owned) {
+        for (AutoCloseable o : owned.all()) {
             if (o instanceof DeviceBuffer b) {
                 out.add(b.describe());
             }
@@ -245,7 +226,7 @@ public final class GpuCodec implements SnapshotCodec {
                     + grid.n() + "×" + grid.n() + " " + precision.label() + " spectrum of " + field.bytes() + " bytes (Grid layout)."
                     + " A buffer of the other precision has twice or half that: the codec's precision must be the simulation's");
         }
-        run(program(List.of("encode", omegaHat, column), b -> recorder.encode(b, omegaHat, latents, column, false)));
+        programs.run(programs.get(List.of("encode", omegaHat, column), true, b -> recorder.encode(b, omegaHat, latents, column, false)));
         encoded(column);
     }
 
@@ -280,7 +261,7 @@ public final class GpuCodec implements SnapshotCodec {
             System.arraycopy(omega, j * n, padded, j * grid.rowStride(), n);
         }
         ctx.staging().uploadReals(field, padded, precision, ENCODE_STAGE);
-        run(program(List.of("encode-host", field, column), b -> recorder.encode(b, field, latents, column, true)));
+        programs.run(programs.get(List.of("encode-host", field, column), true, b -> recorder.encode(b, field, latents, column, true)));
         encoded(column);
     }
 
@@ -296,7 +277,7 @@ public final class GpuCodec implements SnapshotCodec {
         }
         long zAt = (long) column * columnBytes;
         long alphaBytes = (long) settings.tiles() * precision.bytes();
-        StepProgram p = program(List.of("read-code", latents, column), b -> b
+        StepProgram p = programs.get(List.of("read-code", latents, column), false, b -> b
                 .readBack(latents, zAt, columnBytes, ENCODE_STAGE)
                 .readBack(alpha, 0, alphaBytes, ENCODE_STAGE)
                 .readBack(packed, 0, settings.packedBytes(), ENCODE_STAGE));
@@ -377,9 +358,9 @@ public final class GpuCodec implements SnapshotCodec {
             throw new IllegalStateException("no residual on the device: encode a snapshot or setResidual(code) first");
         }
         recorder.zOffset(column); // refuses a column the shaders cannot address
-        run(program(List.of("decode", source, column, withResidual), b -> recorder.decode(b, source, column, withResidual)));
+        programs.run(programs.get(List.of("decode", source, column, withResidual), true, b -> recorder.decode(b, source, column, withResidual)));
         fieldReadBack.run();
-        return compact(fieldReadBack.readBack(field, 0));
+        return RealBuffers.compactRows(fieldReadBack.readBack(field, 0), grid.n(), grid.rowStride(), precision);
     }
 
     /**
@@ -397,83 +378,9 @@ public final class GpuCodec implements SnapshotCodec {
         return decodeColumn(codeZ, 0, withResidual);
     }
 
-    /** The N×N field of a padded read-back: bulk row copies rather than a buffer call per cell. */
-    private double[] compact(ByteBuffer padded) {
-        int n = grid.n();
-        int stride = grid.rowStride();
-        ByteBuffer b = padded.duplicate().order(ByteOrder.nativeOrder());
-        double[] out = new double[n * n];
-        if (precision == Precision.FP64) {
-            var reals = b.asDoubleBuffer();
-            for (int j = 0; j < n; j++) {
-                reals.get(j * stride, out, j * n, n);
-            }
-        } else {
-            var reals = b.asFloatBuffer();
-            float[] row = new float[n];
-            for (int j = 0; j < n; j++) {
-                reals.get(j * stride, row, 0, n);
-                for (int x = 0; x < n; x++) {
-                    out[j * n + x] = row[x];
-                }
-            }
-        }
-        return out;
-    }
-
-    // ---- programs ----
-
-    @FunctionalInterface
-    private interface Recorder {
-        void record(StepProgram.Builder b);
-    }
-
-    /**
-     * The program recorded for {@code key}, made on first use; with GPU timestamps around the work
-     * where the queue has them ({@link #lastDeviceMillis}). Every run waits, so an evicted program is idle.
-     */
-    private StepProgram program(List<Object> key, Recorder recorder) {
-        StepProgram p = programs.get(key);
-        if (p == null) {
-            StepProgram.Builder b = StepProgram.builder(ctx, "codec-" + key.getFirst());
-            boolean timed = timestamps && !"read-code".equals(key.getFirst());
-            if (timed) {
-                b.timestamp();
-            }
-            recorder.record(b);
-            if (timed) {
-                b.timestamp();
-            }
-            p = b.freeze();
-            programs.put(key, p);
-            if (programs.size() > PROGRAMS_KEPT) {
-                var eldest = programs.entrySet().iterator().next();
-                if (eldest.getValue() == lastRun) {
-                    lastRun = null; // its timestamps go with it
-                }
-                eldest.getValue().close();
-                programs.remove(eldest.getKey());
-            }
-        }
-        return p;
-    }
-
-    private void run(StepProgram p) {
-        p.run();
-        lastRun = p;
-    }
-
-    /**
-     * GPU time of the device work of the last encode or decode (between timestamps around its
-     * dispatches and FFT, without the read-back of a decoded field), in ms; NaN where the queue has no
-     * timestamps.
-     */
+    /** GPU time of the device work of the last encode or decode (without the read-back of a decoded field), in ms; NaN without timestamps. */
     public double lastDeviceMillis() {
-        if (lastRun == null || !timestamps) {
-            return Double.NaN;
-        }
-        double[] ns = lastRun.timestampsNanos();
-        return ns[ns.length - 1] * 1e-6;
+        return programs.lastDeviceMillis();
     }
 
     private void checkColumn(int column, int columns, DeviceBuffer of) {
@@ -510,17 +417,7 @@ public final class GpuCodec implements SnapshotCodec {
     private void release() {
         closed = true;
         ctx.waitIdle();
-        for (StepProgram p : programs.values()) {
-            p.close();
-        }
-        programs.clear();
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            try {
-                owned.get(i).close();
-            } catch (Exception e) {
-                throw new IllegalStateException("closing " + owned.get(i), e);
-            }
-        }
-        owned.clear();
+        programs.close();
+        owned.close();
     }
 }

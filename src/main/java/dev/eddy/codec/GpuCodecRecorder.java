@@ -177,4 +177,22 @@ final class GpuCodecRecorder implements CodecSteps.Ops {
         int gx = (int) Math.min(total, 32768);
         b.dispatch(binding, push, gx, groups(total, gx), 1);
     }
+
+    /**
+     * The Gaussian factor of every latent mode, index q/2 for latent index q, by the Java twin's own
+     * gaussian() in the codec's precision: GLSL's exp is float-only, and a table gives the fp64 shaders
+     * the CPU's exact factors.
+     */
+    static double[] filterTable(CodecSettings s) {
+        int k = s.k();
+        double[] f = new double[s.latentDimension() / 2];
+        for (int ky = -k; ky <= k; ky++) {
+            for (int kx = 0; kx <= k; kx++) {
+                f[CodecKernels_F64.latentIndex(k, kx, ky) / 2] = s.precision() == Precision.FP64
+                        ? CodecKernels_F64.gaussian(kx, ky, s.sigma())
+                        : CodecKernels_F32.gaussian(kx, ky, (float) s.sigma());
+            }
+        }
+        return f;
+    }
 }

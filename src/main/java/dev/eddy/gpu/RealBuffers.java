@@ -36,4 +36,29 @@ public final class RealBuffers {
             }
         }
     }
+
+    /**
+     * The n×n values of n rows of {@code stride} reals each (a padded field read back from the device,
+     * the Grid layout's physical space): bulk row copies rather than a buffer call per value.
+     */
+    public static double[] compactRows(ByteBuffer padded, int n, int stride, Precision p) {
+        ByteBuffer b = padded.duplicate().order(ByteOrder.nativeOrder());
+        double[] out = new double[n * n];
+        if (p == Precision.FP64) {
+            var reals = b.asDoubleBuffer();
+            for (int j = 0; j < n; j++) {
+                reals.get(j * stride, out, j * n, n);
+            }
+        } else {
+            var reals = b.asFloatBuffer();
+            float[] row = new float[n];
+            for (int j = 0; j < n; j++) {
+                reals.get(j * stride, row, 0, n);
+                for (int x = 0; x < n; x++) {
+                    out[j * n + x] = row[x];
+                }
+            }
+        }
+        return out;
+    }
 }

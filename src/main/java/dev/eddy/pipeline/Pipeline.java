@@ -7,6 +7,7 @@ import dev.eddy.codec.SnapshotCodec;
 import dev.eddy.config.ConfigException;
 import dev.eddy.io.AtomicFiles;
 import dev.eddy.io.Json;
+import dev.eddy.numerics.Reductions;
 import dev.eddy.proxy.GramAccumulator;
 import dev.eddy.proxy.LinearProxy;
 import dev.eddy.proxy.Proxies;
@@ -287,7 +288,7 @@ public final class Pipeline {
                 SnapshotCodec.Code own = s.codec().code(truthColumn); // Z, α and t of the truth: one read-back on the GPU
                 double[] floor = s.codec().decode(s.codec().latents(), truthColumn, own);
                 double[] floorLatent = s.codec().decode(s.codec().latents(), truthColumn, null);
-                double latentError = PipelineOutputs.relativeError(s.rollout().trajectory().column(step), own.z());
+                double latentError = Reductions.relL2(s.rollout().trajectory().column(step), own.z());
                 return new HorizonPoint(step, s.sim().stepCount(), s.sim().time(), latentError, truth.compare(latentOnly),
                         truth.compare(withResidual), truth.compare(floor), truth.compare(floorLatent));
             });

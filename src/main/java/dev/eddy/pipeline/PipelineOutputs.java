@@ -2,6 +2,7 @@ package dev.eddy.pipeline;
 
 import dev.eddy.codec.FieldErrors;
 import dev.eddy.io.AtomicFiles;
+import dev.eddy.numerics.Reductions;
 import dev.eddy.pipeline.Pipeline.HorizonPoint;
 import dev.eddy.pipeline.Pipeline.Result;
 import java.io.IOException;
@@ -69,17 +70,5 @@ final class PipelineOutputs {
                 settings.backends().label(), (double) s.get("les_ms_per_step_horizon"), (double) s.get("proxy_ms_per_step_wall"),
                 settings.stride(), first.withResidual().relL2(), first.step(), last.withResidual().relL2(), last.step(),
                 last.codecFloor().relL2(), dir);
-    }
-
-    /** ‖z − truth‖/‖truth‖ of two latents. */
-    static double relativeError(double[] z, double[] truth) {
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < z.length; i++) {
-            double d = z[i] - truth[i];
-            num += d * d;
-            den += truth[i] * truth[i];
-        }
-        return Math.sqrt(num / den);
     }
 }

@@ -1,6 +1,7 @@
 package dev.eddy.proxy;
 
 import dev.eddy.numerics.Parallel;
+import dev.eddy.numerics.Reals_F64;
 
 /**
  * The rollout on the host: {@link RolloutKernels_F64#gemv} per step and trajectory, parallel over rows
@@ -58,7 +59,7 @@ public final class CpuRollout_F64 implements AutoCloseable {
         if ((long) batch * columns * d > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(batch + " trajectories of " + columns + " columns of d = " + d + " exceed one Java array");
         }
-        double[] op = narrow(a);
+        double[] op = Reals_F64.narrow(a);
         double[] z = new double[batch * columns * d];
         for (int b = 0; b < batch; b++) {
             for (int i = 0; i < d; i++) {
@@ -77,15 +78,6 @@ public final class CpuRollout_F64 implements AutoCloseable {
             wide[k] = z[k];
         }
         return wide;
-    }
-
-    private static double[] narrow(
-            double[] wide) { // neutral
-        double[] out = new double[wide.length];
-        for (int k = 0; k < wide.length; k++) {
-            out[k] = (double) wide[k];
-        }
-        return out;
     }
 
     @Override

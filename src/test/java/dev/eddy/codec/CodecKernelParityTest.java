@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.eddy.gpu.ComputeKernel;
 import dev.eddy.gpu.DeviceBuffer;
 import dev.eddy.gpu.GpuContextTest;
+import dev.eddy.gpu.Push;
 import dev.eddy.gpu.StepProgram;
 import dev.eddy.numerics.Grid;
 import dev.eddy.numerics.Precision;
-import dev.eddy.gpu.Push;
 import java.nio.ByteBuffer;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -170,7 +170,7 @@ class CodecKernelParityTest extends GpuContextTest {
             want = d(out);
         }
         try (DeviceBuffer sp = reals("spectrum", spectrum, p); DeviceBuffer lat = reals("latents", latents, p);
-             DeviceBuffer filter = reals("filter", GpuCodec.filterTable(s), p);
+             DeviceBuffer filter = reals("filter", GpuCodecRecorder.filterTable(s), p);
              DeviceBuffer out = reals("out", new double[g.fieldLength()], p);
              ComputeKernel kernel = new ComputeKernel(ctx, "spectral_residual", p, 4, Push.size(p, 1, 3))) {
             run(kernel.bind(sp, lat, filter, out), Push.of(p).real(scale).i(n).i(k).i(2 * dim).build(), groups(g.halfX()), groups(n));
@@ -195,7 +195,7 @@ class CodecKernelParityTest extends GpuContextTest {
             CodecKernels_F32.scatterLatent(g, k, f(z), (float) s.sigma(), out, 0, n);
             want = d(out);
         }
-        try (DeviceBuffer lat = reals("latents", latents, p); DeviceBuffer filter = reals("filter", GpuCodec.filterTable(s), p);
+        try (DeviceBuffer lat = reals("latents", latents, p); DeviceBuffer filter = reals("filter", GpuCodecRecorder.filterTable(s), p);
              DeviceBuffer out = reals("spectrum", random(g.fieldLength(), p), p);
              ComputeKernel kernel = new ComputeKernel(ctx, "scatter_latent", p, 3, Push.size(p, 0, 3))) {
             run(kernel.bind(lat, filter, out), Push.of(p).i(n).i(k).i(dim).build(), groups(g.halfX()), groups(n));

@@ -6,6 +6,7 @@ import dev.eddy.numerics.ButcherTableau;
 import dev.eddy.numerics.CpuFft2D_F64;
 import dev.eddy.numerics.Grid;
 import dev.eddy.numerics.Parallel;
+import dev.eddy.numerics.Reals_F64;
 import dev.eddy.sim.Courant;
 import dev.eddy.sim.FlowDiagnostics;
 import dev.eddy.sim.InitialCondition;
@@ -94,8 +95,8 @@ public final class CpuLes_F64 implements Simulation {
         this.decayTables = new double[delays.length][grid.modes()];
 
         double[] f = InitialCondition.forcing(grid, config.forcing()); // neutral
-        this.forcing = f == null ? null : narrow(f);
-        System.arraycopy(narrow(InitialCondition.vorticity(grid, config.initial())), 0, omega, 0, len);
+        this.forcing = f == null ? null : Reals_F64.narrow(f);
+        System.arraycopy(Reals_F64.narrow(InitialCondition.vorticity(grid, config.initial())), 0, omega, 0, len);
     }
 
     @Override
@@ -127,10 +128,10 @@ public final class CpuLes_F64 implements Simulation {
      * SGS and forcing terms do to it, for diagnostics and for conservation tests.
      */
     public double[] tendency(double[] state) { // neutral
-        System.arraycopy(narrow(state), 0, stageInput, 0, stageInput.length);
+        System.arraycopy(Reals_F64.narrow(state), 0, stageInput, 0, stageInput.length);
         LesStep.products(LesStep.Field.STAGE_INPUT, ops);
         ops.explicitTerm(0);
-        return LesKernels_F64.widen(k[0]);
+        return Reals_F64.widen(k[0]);
     }
 
     /** Diagnostics of the current state: the products of ω̂ and the sums of {@link LesKernels_F64#diagnosticSums}. */
@@ -258,7 +259,7 @@ public final class CpuLes_F64 implements Simulation {
         if (state.length != omega.length) {
             throw new IllegalArgumentException("state of " + state.length + " reals does not fit N = " + grid.n());
         }
-        System.arraycopy(narrow(state), 0, omega, 0, omega.length);
+        System.arraycopy(Reals_F64.narrow(state), 0, omega, 0, omega.length);
         this.step = step;
         this.time = time;
     }
@@ -277,16 +278,6 @@ public final class CpuLes_F64 implements Simulation {
             for (int x = 0; x < n; x++) {
                 out[y * n + x] = field[y * stride + x];
             }
-        }
-        return out;
-    }
-
-    /** Converts precision-neutral values to this class's precision (exact for values that came from it). */
-    private static double[] narrow(
-            double[] values) { // neutral
-        double[] out = new double[values.length];
-        for (int p = 0; p < values.length; p++) {
-            out[p] = (double) values[p];
         }
         return out;
     }

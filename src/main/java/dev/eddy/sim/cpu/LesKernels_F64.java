@@ -1,7 +1,8 @@
 package dev.eddy.sim.cpu;
 
-import dev.eddy.sim.DiagnosticSums;
 import dev.eddy.numerics.Grid;
+import dev.eddy.numerics.Reals_F64;
+import dev.eddy.sim.DiagnosticSums;
 
 /**
  * The LES kernels as plain data-parallel loops over rows [j0, j1): the specification that the GLSL
@@ -146,17 +147,7 @@ public final class LesKernels_F64 {
                 m[q] = maxNan(m[q], rowMax[ROW_MAXIMA * j + q]);
             }
         }
-        return widen(m);
-    }
-
-    /** The values as float64 (exact). */
-    public static double[] widen( // neutral
-            double[] values) {
-        double[] out = new double[values.length]; // neutral
-        for (int q = 0; q < values.length; q++) {
-            out[q] = values[q];
-        }
-        return out;
+        return Reals_F64.widen(m);
     }
 
     /**
@@ -319,6 +310,6 @@ public final class LesKernels_F64 {
                 t[q] += rows[DIAGNOSTIC_SUMS * j + q];
             }
         }
-        return widen(t);
+        return Reals_F64.widen(t);
     }
 }

@@ -7,6 +7,7 @@ import dev.eddy.gpu.ComputeKernel;
 import dev.eddy.gpu.ContextOptions;
 import dev.eddy.gpu.DeviceBuffer;
 import dev.eddy.gpu.FftPlans;
+import dev.eddy.gpu.Owned;
 import dev.eddy.gpu.Push;
 import dev.eddy.gpu.RealBuffers;
 import dev.eddy.gpu.StepProgram;
@@ -53,7 +54,7 @@ public final class GpuLes implements Simulation {
     /** Whether {@link #close} closes {@link #backend}: only a backend this LES opened for itself. */
     private final boolean ownsBackend;
     private final VulkanContext ctx;
-    private final List<AutoCloseable> owned = new ArrayList<>();
+    private final Owned owned = new Owned();
     private final Map<String, DeviceBuffer> buffers = new LinkedHashMap<>();
     private final DeviceBuffer omega;
     private final DeviceBuffer ring;
@@ -102,7 +103,7 @@ public final class GpuLes implements Simulation {
         this.ctx = context;
         try {
             ctx.requirePrecision(precision); // before anything is allocated or compiled
-            checkMemoryBudget();
+            layout.checkMemoryBudget(ctx.info());
             FftPlans plans = own(FftPlans.withDefaultCache(ctx));
             int n = grid.n();
             omega = buffer(layout.omega);
@@ -159,29 +160,8 @@ public final class GpuLes implements Simulation {
         }
     }
 
-    /**
-     * Refuses, before allocating anything, a run whose device buffers cannot fit: the message says
-     * how much is needed and how much the device has (the largest device-local heap, less 10% for
-     * VkFFT's own buffers and the driver).
-     */
-    private void checkMemoryBudget() {
-        long field = (long) grid.n() * grid.rowStride() * precision.bytes();
-        long fields = 1 + 1 + config.time().tableau().stages() + layout.spectralFields + 1; // omega, stage input, stages, work, forcing
-        long need = fields * field;
-        long heap = ctx.info().deviceLocalHeaps().stream().mapToLong(Long::longValue).max().orElse(0);
-        long budget = (long) (0.9 * heap);
-        if (need > budget) {
-            throw new dev.eddy.gpu.GpuException(String.format(java.util.Locale.ROOT,
-                    "N = %d in %s needs %.2f GiB of device memory (%d fields of %.2f GiB); '%s' has %.2f GiB usable"
-                            + " (90%% of its %.2f GiB heap): use a smaller N, fp32, or a larger GPU",
-                    grid.n(), precision.label(), need / 1073741824.0, fields, field / 1073741824.0, ctx.info().name(),
-                    budget / 1073741824.0, heap / 1073741824.0));
-        }
-    }
-
     private <T extends AutoCloseable> T own(T resource) {
-        owned.add(resource);
-        return resource;
+        return owned.add(resource);
     }
 
     private DeviceBuffer buffer(BufferSpec spec) {
@@ -419,16 +399,12 @@ public final class GpuLes implements Simulation {
         if (ctx != null) {
             ctx.drain(); // tolerates a lost device: what it holds is released all the same
         }
-        for (int i = owned.size() - 1; i >= 0; i--) {
-            try {
-                owned.get(i).close();
-            } catch (Exception e) {
-                throw new IllegalStateException("closing " + owned.get(i), e);
+        try {
+            owned.close();
+        } finally {
+            if (ownsBackend) {
+                backend.close();
             }
-        }
-        owned.clear();
-        if (ownsBackend) {
-            backend.close();
         }
     }
 }

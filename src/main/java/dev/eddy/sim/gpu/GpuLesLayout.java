@@ -6,8 +6,8 @@ import dev.eddy.gpu.DeviceBuffer.Movement;
 import dev.eddy.gpu.Staging;
 import dev.eddy.gpu.TransferLedger.Direction;
 import dev.eddy.gpu.TransferSpec;
-import dev.eddy.sim.DiagnosticSums;
 import dev.eddy.numerics.Grid;
+import dev.eddy.sim.DiagnosticSums;
 import dev.eddy.sim.ResourcePlan;
 import dev.eddy.sim.cpu.LesKernels_F64;
 import java.util.ArrayList;
@@ -38,6 +38,8 @@ public final class GpuLesLayout implements ResourcePlan {
     final int spectralFields;
     final int productFields;
     final long fieldBytes;
+    private final int n;
+    private final dev.eddy.numerics.Precision precision;
 
     final BufferSpec omega;
     final BufferSpec stageInput;
@@ -64,7 +66,8 @@ public final class GpuLesLayout implements ResourcePlan {
 
     public GpuLesLayout(RunConfig config) {
         Grid grid = new Grid(config.n());
-        int n = grid.n();
+        this.n = grid.n();
+        this.precision = config.precision();
         long real = config.precision().bytes();
         int s = config.time().tableau().stages();
         boolean sgs = config.physics().hasSgs();
@@ -191,5 +194,23 @@ public final class GpuLesLayout implements ResourcePlan {
     @Override
     public List<TransferSpec> onStateRead() {
         return List.of(stateReadBack);
+    }
+
+    /**
+     * Refuses, before anything is allocated, a run whose device buffers cannot fit: the message says how
+     * much is needed and how much the device has (the largest device-local heap, less 10% for VkFFT's own
+     * buffers and the driver).
+     */
+    public void checkMemoryBudget(dev.eddy.gpu.DeviceInfo device) {
+        long need = deviceBuffers().stream().mapToLong(BufferSpec::bytes).sum();
+        long heap = device.deviceLocalHeaps().stream().mapToLong(Long::longValue).max().orElse(0);
+        long budget = (long) (0.9 * heap);
+        if (need > budget) {
+            throw new dev.eddy.gpu.GpuException(String.format(java.util.Locale.ROOT,
+                    "N = %d in %s needs %.2f GiB of device memory (%.1f fields of %.2f GiB); '%s' has %.2f GiB usable"
+                            + " (90%% of its %.2f GiB heap): use a smaller N, fp32, or a larger GPU",
+                    n, precision.label(), need / 1073741824.0, (double) need / fieldBytes, fieldBytes / 1073741824.0, device.name(),
+                    budget / 1073741824.0, heap / 1073741824.0));
+        }
     }
 }
