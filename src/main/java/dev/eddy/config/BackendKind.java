@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
 
 /**
  * Which engine a stage runs on, as a setting (saved in config.json as "cpu" or "vulkan"). The running
- * engine itself, with its threads or its Vulkan context, is a {@code dev.eddy.backend.Backend} made from it.
+ * engine itself, with its threads or its Vulkan context, is a Backend value made from it (package backend).
  */
 public enum BackendKind {
     CPU("cpu"),
