@@ -36,7 +36,7 @@ public final class CodecKernels_F64 {
         return (double) Math.exp(-(double) 0.5 * sigma * sigma * (double) (kx * kx + ky * ky));
     }
 
-    /** The mask rule of DESIGN.md §3: a cell is coded when |r| exceeds θ·mean_tile|r| (strictly). */
+    /** The mask rule of design §3: a cell is coded when |r| exceeds θ·mean_tile|r| (strictly). */
     public static boolean masked(double r, double threshold) {
         return Math.abs(r) > threshold;
     }
@@ -162,7 +162,7 @@ public final class CodecKernels_F64 {
     /**
      * For tile rows [tj0, tj1): t = sign(r)·m into compact bytes and α = mean of |r| over the coded cells
      * of each tile (0 where none is coded). With this α, α·t is the least-squares best ternary fit of r
-     * on the mask only if the coded cells share one magnitude; it is the mean, as DESIGN.md §3 says.
+     * on the mask only if the coded cells share one magnitude; it is the mean, as design §3 says.
      */
     public static void ternaryScale(Grid g, int tile, double[] r, byte[] mask, byte[] t, double[] alpha, int tj0, int tj1) {
         int n = g.n();

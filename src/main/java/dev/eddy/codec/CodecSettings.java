@@ -5,14 +5,14 @@ import dev.eddy.numerics.FftSizes;
 import dev.eddy.numerics.Precision;
 
 /**
- * Settings of the snapshot codec (DESIGN.md §3), validated here so that no codec, file or shader ever
+ * Settings of the snapshot codec (design §3), validated here so that no codec, file or shader ever
  * sees an impossible combination.
  *
  * @param n         grid points per side of the fields it encodes
  * @param k         latent cutoff: the latent keeps the Fourier modes with |kx| ≤ K and |ky| ≤ K; 1 ≤ K &lt; N/3
  *                  (the LES keeps |k| ≤ ⌊(N−1)/3⌋ after dealiasing, so a larger K would store modes that are zero)
  * @param tile      side T of the square tiles of the residual code; T ≥ 2 and T divides N
- * @param theta     mask threshold θ: a cell is coded when |r| &gt; θ·mean_tile|r| (default 0.7, DESIGN.md §3)
+ * @param theta     mask threshold θ: a cell is coded when |r| &gt; θ·mean_tile|r| (default 0.7, design §3)
  * @param sigma     width σ (a length on the 2π-periodic domain) of the spectral Gaussian applied to the
  *                  low-pass reconstruction, multiplier exp(−σ²|k|²/2); 0 = off
  * @param majority  3×3 majority smoothing of the mask (periodic, like the domain)

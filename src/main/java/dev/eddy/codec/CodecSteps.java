@@ -1,7 +1,7 @@
 package dev.eddy.codec;
 
 /**
- * The codec's operations in their order (DESIGN.md §3), written once: the CPU codec runs them with the
+ * The codec's operations in their order (design §3), written once: the CPU codec runs them with the
  * Java loops of {@link CodecKernels_F64} and {@link TernaryKernels}, the GPU codec records them with
  * their GLSL twins ({@code src/main/glsl/codec}), so both backends compute the same things in the same
  * order.

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The codec of DESIGN.md §3 on one backend: it encodes vorticity fields — a host field, or a running
+ * The codec of design §3 on one backend: it encodes vorticity fields — a host field, or a running
  * simulation's state, read in place where it lives on the codec's device — into the columns of its
  * latent matrix plus the residual code (α, t) of the last encode, and decodes latents back to fields:
  * its own, or any other stage's (a proxy's rollout), read in place where they share its device.

@@ -14,7 +14,7 @@ import java.util.Map;
  * @param movement how it moves between host and device
  */
 public record BufferSpec(String name, long bytes, Memory memory, String lifetime, DeviceBuffer.Movement movement) {
-    /** The two kinds of memory Eddy allocates (DESIGN §1: working buffers device-local, transfers through staging). */
+    /** The two kinds of memory Eddy allocates (design §1: working buffers device-local, transfers through staging). */
     public enum Memory { DEVICE_LOCAL, HOST_VISIBLE }
 
     public BufferSpec {

@@ -14,7 +14,7 @@ import org.lwjgl.vulkan.VkBufferCreateInfo;
 /**
  * A named device-local working buffer (storage, transfer source and destination). Host data reaches
  * it only through {@link Staging}, so every copy is in the {@link TransferLedger}. Device-local
- * because host-visible memory ran a 4096² FFT 8× slower than its bandwidth bound on an H100 (DESIGN §1).
+ * because host-visible memory ran a 4096² FFT 8× slower than its bandwidth bound on an H100 (design §1).
  *
  * @param movement how the application moves it between host and device (the memory map lists it)
  */

@@ -9,7 +9,7 @@ import java.util.Locale;
  * <p>limit = floor + replays × {@value #MARGIN} × (the slowest seconds per replay seen on this context).
  * The floor (default {@value #DEFAULT_FLOOR_SECONDS} s, or the system property {@value #PROPERTY})
  * covers a context's first submissions, whose cost is not known yet: the largest Eddy makes on the
- * H100, 1024 steps of N = 4096 fp64, takes about 14 s (DESIGN §7: 13.8 ms a step for the peer). After
+ * H100, 1024 steps of N = 4096 fp64, takes about 14 s (design §7: 13.8 ms a step for the peer). After
  * that the limit follows what the device has shown it needs, so a slow device (lavapipe is about 1000×
  * slower than the H100) is not mistaken for a hung one, and a hang is still noticed within
  * minutes, not never. A limit of the first submission of a long batch on a very slow device can still

@@ -4,7 +4,7 @@ import dev.eddy.backend.Backend;
 import dev.eddy.config.BackendKind;
 
 /**
- * Where each stage of the pipeline runs (DESIGN.md §5), as settings: the simulation, the codec and the
+ * Where each stage of the pipeline runs (design §5), as settings: the simulation, the codec and the
  * proxy, each on the CPU or Vulkan. (cpu, cpu, cpu) is the CPU pipeline, (cpu, *, vulkan) the mixed
  * one, (vulkan, vulkan, vulkan) the full GPU pipeline; every combination runs, and the transfer ledger
  * shows what the host copies between stages cost. {@link #open} makes the running backends.

@@ -33,7 +33,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * {@code eddy pipeline} (DESIGN.md §4): LES → encode → learn → rollout → decode, compared against the
+ * {@code eddy pipeline} (design §4): LES → encode → learn → rollout → decode, compared against the
  * LES continued over the same horizon.
  *
  * <ol>

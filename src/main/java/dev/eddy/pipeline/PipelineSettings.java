@@ -6,7 +6,7 @@ import dev.eddy.config.RunConfig;
 import dev.eddy.proxy.ProxySettings;
 
 /**
- * Everything an {@code eddy pipeline} run does, validated here once (DESIGN.md §4): the LES, a
+ * Everything an {@code eddy pipeline} run does, validated here once (design §4): the LES, a
  * spin-up past its initial transient, a training window in which a snapshot is encoded every
  * {@code stride} steps, the proxy learnt from those latents, and a horizon over which the proxy rolls
  * out from the last training latent while the LES continues as the ground truth.

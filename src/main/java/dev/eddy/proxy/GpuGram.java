@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Gram accumulated on the device (DESIGN.md §4): the latents stay where the codec wrote them, and
+ * The Gram accumulated on the device (design §4): the latents stay where the codec wrote them, and
  * only the d×d matrices cross to the host, once, when {@link #gram()} or {@link #blocks()} reads them.
  *
  * <p>The update is the shader src/main/glsl/proxy/gram_update.glsl (twin {@link GramKernels_F64}). The

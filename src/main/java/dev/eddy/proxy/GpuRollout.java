@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
- * The rollout on the device (DESIGN.md §4): A is uploaded once ({@link #setOperator}, ledger stage
+ * The rollout on the device (design §4): A is uploaded once ({@link #setOperator}, ledger stage
  * "learn"), the initial states are copied from a device latent matrix ({@link #start(DeviceBuffer, int)},
  * no host copy) or uploaded ({@link #start(double[])}), and {@link #run} replays one step program that
  * holds `steps` dispatches of src/main/glsl/proxy/rollout_gemv.comp with a barrier between them: one

@@ -3,7 +3,7 @@ package dev.eddy.proxy;
 /**
  * The sufficient statistics of the ridge fit over a set of pairs (x, y) = (z_t, z_{t+1}) of latents of
  * dimension d: X Xᵀ and Y Xᵀ (row-major d×d, float64 on the host), Σ|y|² (= tr(Y Yᵀ), for residuals
- * computed from Grams alone) and the number of pairs. DESIGN.md §4: only these cross to the host.
+ * computed from Grams alone) and the number of pairs. design §4: only these cross to the host.
  * The arrays are not copied; do not change them after construction.
  */
 public record Gram(int d, double[] xx, double[] yx, double yy, long pairs) {

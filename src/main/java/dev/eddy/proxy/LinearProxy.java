@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The learned operator z_{t+1} = A z_t (DESIGN.md §4).
+ * The learned operator z_{t+1} = A z_t (design §4).
  *
  * @param d      latent dimension
  * @param a      A, row-major d×d, float64

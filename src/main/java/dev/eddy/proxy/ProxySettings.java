@@ -3,7 +3,7 @@ package dev.eddy.proxy;
 import dev.eddy.config.ConfigException;
 
 /**
- * Settings of the linear proxy's fit (DESIGN.md §4), validated here.
+ * Settings of the linear proxy's fit (design §4), validated here.
  *
  * @param lambda             ridge parameter relative to tr(X Xᵀ)/d, the mean eigenvalue of X Xᵀ, so that
  *                           one value means the same regularisation whatever the amplitude of the latents

@@ -19,7 +19,7 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.ejml.interfaces.linsol.LinearSolverDense;
 
 /**
- * Ridge least squares for the proxy operator (DESIGN.md §4): A = Y Xᵀ (X Xᵀ + λI)⁻¹, from the Grams
+ * Ridge least squares for the proxy operator (design §4): A = Y Xᵀ (X Xᵀ + λI)⁻¹, from the Grams
  * alone, with EJML on the host.
  *
  * <ul>

@@ -3,14 +3,14 @@ package dev.eddy.report.bench;
 import java.util.List;
 
 /**
- * The reference numbers of DESIGN.md §7, in one place: what a user would pick instead of Eddy, measured
+ * The reference numbers of design §7, in one place: what a user would pick instead of Eddy, measured
  * on the same NVIDIA H200 side by side (jax-cfd's spectral NS2D under jit, CN-RK2, cuFFT; a PyTorch
  * version of Eddy's scheme with torch.compile and a CUDA graph; LES with a local Smagorinsky term), the
  * H200's memory bandwidth the floor is drawn with, and the pipeline's speed-up targets. The report draws
  * them as reference lines and cites {@link #SOURCE} under every figure that shows them.
  */
 public final class DesignFigures {
-    public static final String SOURCE = "DESIGN.md §7: peers measured on an NVIDIA H200, side by side, 2026-12-01";
+    public static final String SOURCE = "design §7: peers measured on an NVIDIA H200, side by side, 2026-12-01";
 
     /** A peer's ms per LES step against N; N where the peer was not measured ("—" in the table) are left out. */
     public record PeerLine(String peer, String precision, int[] n, double[] msPerStep) {

@@ -11,7 +11,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Ensembles: throughput (member-steps per second = 1000 / ms per member-step) against the number of
- * members, one line per N and precision, with the peers' ensembles of DESIGN §7 as single points in the
+ * members, one line per N and precision, with the peers' ensembles of design §7 as single points in the
  * colour of their N.
  */
 final class EnsembleFigures {
@@ -63,7 +63,7 @@ final class EnsembleFigures {
         notes.add("peers: " + DesignFigures.SOURCE + "; the design's target is at least 2× the best peer's per-member throughput");
         out.add(new Figure("ensemble.png", TITLE, "Member-steps per second (1000 / ms per member-step) against the members stepped"
                 + " together, log–log, one colour per N; solid fp32, dashed fp64. Squares: jax-cfd vmap, triangles: PyTorch batched,"
-                + " fp32 on an NVIDIA H200 (DESIGN §7).", plot.image(), plot.points(), Measurement.sources(points), notes,
+                + " fp32 on an NVIDIA H200 (design §7).", plot.image(), plot.points(), Measurement.sources(points), notes,
                 new Section("ensemble", rows, null)));
     }
 }

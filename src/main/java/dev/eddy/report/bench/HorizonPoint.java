@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The proxy against the LES at one horizon step of a pipeline run: the decoded proxy (with the residual),
- * and the baselines the verdict puts it next to (DESIGN §4) where the file has them — the codec floor (the
+ * and the baselines the verdict puts it next to (design §4) where the file has them — the codec floor (the
  * LES field's own code), persistence (the last training field held still) and the span floor (the best a
  * linear operator fitted on the window can do). Files from before persistence and the span floor were
  * recorded simply lack them: those fields are then null.

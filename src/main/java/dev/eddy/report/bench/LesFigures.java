@@ -14,8 +14,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The LES step against N — Eddy on the CPU and the GPU, LES and DNS, fp32 and fp64 — with the peers of
- * DESIGN §7 and the bandwidth floor as reference lines; and, where the files record the mean dt, ms per
- * unit of simulated time for each stepper (what decides which stepper is cheapest, DESIGN §2).
+ * design §7 and the bandwidth floor as reference lines; and, where the files record the mean dt, ms per
+ * unit of simulated time for each stepper (what decides which stepper is cheapest, design §2).
  */
 final class LesFigures {
     static final String STEP_FILE = "les-ms-per-step.png";
@@ -106,10 +106,10 @@ final class LesFigures {
         notes.addAll(stepperNotes(points));
         notes.add("peers: " + DesignFigures.SOURCE + "; Eddy's rows ran on the machines named above, so the peers are a reference only"
                 + " where that machine is an H200");
-        notes.add("floor: " + floor.describe() + (floor.equals(MemoryFloor.H200) ? " (DESIGN §7's numbers for the H200)"
-                : " (set with --floor-bytes and --floor-bandwidth; DESIGN §7's H200 numbers are 460 and 4.26)"));
+        notes.add("floor: " + floor.describe() + (floor.equals(MemoryFloor.H200) ? " (design §7's numbers for the H200)"
+                : " (set with --floor-bytes and --floor-bandwidth; design §7's H200 numbers are 460 and 4.26)"));
         String caption = "Wall-clock ms per LES step after warm-up (eddy bench: the mean over the timed batches), log–log. Thick lines:"
-                + " Eddy; solid fp32, dashed fp64. Thin lines: the peers of DESIGN §7 (jax-cfd, PyTorch) on an NVIDIA H200. Dotted:"
+                + " Eddy; solid fp32, dashed fp64. Thin lines: the peers of design §7 (jax-cfd, PyTorch) on an NVIDIA H200. Dotted:"
                 + " the bandwidth floor, " + floor.describe() + "; dash-dot where a stepper's evaluations differ from two. Machines: "
                 + machines(points) + ".";
         return new Figure(STEP_FILE, STEP_TITLE, caption, plot.image(), plot.points(), Measurement.sources(points), notes,
@@ -150,7 +150,7 @@ final class LesFigures {
         }
         notes.addAll(stepperNotes(timed));
         out.add(new Figure("les-ms-per-unit-time.png", TIME_TITLE, "Wall-clock ms per unit of simulated time: ms per step / mean dt of"
-                + " the timed steps, log–log; the fair comparison of steppers whose stable steps differ (DESIGN §2). Solid fp32,"
+                + " the timed steps, log–log; the fair comparison of steppers whose stable steps differ (design §2). Solid fp32,"
                 + " dashed fp64.", plot.image(), plot.points(), Measurement.sources(timed), notes, new Section("ms per unit time", rows, null)));
     }
 

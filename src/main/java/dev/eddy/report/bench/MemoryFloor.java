@@ -6,7 +6,7 @@ import java.util.Locale;
  * The bandwidth floor of an LES step: the bytes a step must move over the device's bandwidth. A step of
  * the batched-FFT algorithm moves about {@code bytesPerPointFp32}·N² bytes per two right-hand-side
  * evaluations (RK2) in fp32; fp64 moves twice the bytes, and a stepper with s evaluations s/2 times as
- * many. The defaults are DESIGN §7's: 460·N² bytes at the H200's 4.26 TB/s (0.113 ms at 1024²).
+ * many. The defaults are design §7's: 460·N² bytes at the H200's 4.26 TB/s (0.113 ms at 1024²).
  *
  * @param bytesPerPointFp32 bytes per grid point of one RK2 step in fp32
  * @param bytesPerSecond    the device's memory bandwidth

@@ -11,7 +11,7 @@ import java.util.Set;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The pipeline comparison (DESIGN §7): wall time per stage of the CPU, mixed and GPU pipelines at every N
+ * The pipeline comparison (design §7): wall time per stage of the CPU, mixed and GPU pipelines at every N
  * as stacked bars, and the end-to-end speed-up of the mixed and GPU pipelines over the CPU pipeline of the
  * same N against N, next to the design's targets.
  */
@@ -116,7 +116,7 @@ final class PipelineFigures {
         plot.reference("design target, gpu / cpu", targetN, DesignFigures.PIPELINE_TARGET_SPEEDUP,
                 Style.reference(Style.GREY, Style.NONE, SeriesMarkers.DIAMOND));
         List<String> allNotes = new ArrayList<>(notes);
-        allNotes.add("targets: DESIGN.md §7 (the pipeline end to end at least 20× faster than the CPU LES of the same N and steps at"
+        allNotes.add("targets: design §7 (the pipeline end to end at least 20× faster than the CPU LES of the same N and steps at"
                 + " N = 1024, 100× at 4096); N without a CPU row has no speed-up");
         out.add(new Figure("pipeline-speedup.png", SPEEDUP_TITLE, "End-to-end seconds of the CPU pipeline over those of the mixed and"
                 + " GPU pipelines on the same case and N (speed.pipeline_seconds: sim + encode + learn + rollout + decode, or the wall"
