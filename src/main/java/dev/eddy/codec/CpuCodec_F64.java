@@ -31,6 +31,7 @@ public final class CpuCodec_F64 implements SnapshotCodec {
     private double[] z;
     /** The column whose encode left α and t here, or −1. */
     private int residualOf = -1;
+    private final HostJudge judge;
 
     /** A codec with a host latent matrix of {@code columns} columns, on {@code threads} threads (0 = one per core). */
     public CpuCodec_F64(CodecSettings settings, int columns, int threads) {
@@ -47,6 +48,7 @@ public final class CpuCodec_F64 implements SnapshotCodec {
         this.t = new byte[n * n];
         this.alpha = new double[settings.tiles()];
         this.packed = new byte[(int) settings.packedBytes()];
+        this.judge = new HostJudge(n);
     }
 
     @Override
@@ -102,6 +104,21 @@ public final class CpuCodec_F64 implements SnapshotCodec {
         }
         CodecSteps.decode(withResidual, 0, ops);
         return unload(field);
+    }
+
+    @Override
+    public void reference(int slot, Simulation sim) {
+        judge.reference(slot, sim.vorticity());
+    }
+
+    @Override
+    public FieldErrors judge(Latents source, int column, Code residual) {
+        return judge.judge(decode(source, column, residual));
+    }
+
+    @Override
+    public FieldErrors judgeReference(int slot) {
+        return judge.judgeReference(slot);
     }
 
     /** The operations of {@link CodecSteps}, run as they come on this codec's host buffers. */

@@ -1,9 +1,9 @@
 package dev.eddy.codec;
 
-import dev.eddy.sim.Diagnostics;
-import dev.eddy.numerics.Grid;
 import dev.eddy.numerics.CpuFft2D_F64;
+import dev.eddy.numerics.Grid;
 import dev.eddy.numerics.Parallel;
+import dev.eddy.sim.Diagnostics;
 
 /**
  * How far a decoded field ω̃ is from the original ω, all in float64:
@@ -57,6 +57,16 @@ public record FieldErrors(double relL2, double maxError, double psnrDb, double c
 
         public double[] field() {
             return original;
+        }
+
+        /** The original's energy ½⟨u² + v²⟩. */
+        public double energy() {
+            return energy;
+        }
+
+        /** The original's enstrophy ½⟨ω²⟩. */
+        public double enstrophy() {
+            return enstrophy;
         }
 
         public FieldErrors compare(double[] decoded) {

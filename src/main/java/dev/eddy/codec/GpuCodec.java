@@ -67,6 +67,9 @@ public final class GpuCodec implements SnapshotCodec {
     private final DeviceBuffer packed;
     private final DeviceBuffer codeZ;
     private final GpuCodecRecorder recorder;
+    /** The verdict on decodes, made on first use: on the device where it sums in float64, else on the host. */
+    private GpuCodecJudge deviceJudge;
+    private HostJudge hostJudge;
     private final ProgramCache programs;
     private final StepProgram fieldReadBack;
     /** The column of the last encode (whose α and t are on the device), or NO_RESIDUAL / UPLOADED_RESIDUAL. */
@@ -325,17 +328,26 @@ public final class GpuCodec implements SnapshotCodec {
     @Override
     public double[] decode(Latents source, int column, Code residual) {
         checkOpen();
+        Located z = locate(source, column, residual);
+        return decodeColumn(z.buffer(), z.column(), residual != null);
+    }
+
+    /** A latent column on this device: in place, or uploaded to the scratch column. */
+    private record Located(DeviceBuffer buffer, int column) {
+    }
+
+    /** Where column {@code column} of {@code source} is read from, with {@code residual}'s α and t on the device. */
+    private Located locate(Latents source, int column, Code residual) {
         DeviceBuffer buffer = source.bufferOn(ctx);
-        int at = column;
+        Located at = new Located(buffer, column);
         if (buffer == null) {
             ctx.staging().upload(codeZ, 0, RealBuffers.encode(source.column(column), precision), DECODE_STAGE);
-            buffer = codeZ;
-            at = 0;
+            at = new Located(codeZ, 0);
         }
         if (residual != null && residual != residualOnDevice) {
             setResidual(residual);
         }
-        return decodeColumn(buffer, at, residual != null);
+        return at;
     }
 
     // ---- decode ----
@@ -376,6 +388,48 @@ public final class GpuCodec implements SnapshotCodec {
             setResidual(code);
         }
         return decodeColumn(codeZ, 0, withResidual);
+    }
+
+    @Override
+    public void reference(int slot, Simulation sim) {
+        checkOpen();
+        if (GpuCodecJudge.available(ctx)) {
+            if (deviceJudge == null) {
+                deviceJudge = own(new GpuCodecJudge(ctx, settings, recorder, field, recorder.fft(), plans));
+            }
+            deviceJudge.reference(slot, sim);
+        } else {
+            if (hostJudge == null) {
+                hostJudge = new HostJudge(grid.n());
+            }
+            hostJudge.reference(slot, sim.vorticity());
+        }
+    }
+
+    /** On the device when the latents live here (an upload of the column otherwise); on the host where the device has no float64. */
+    @Override
+    public FieldErrors judge(Latents source, int column, Code residual) {
+        checkOpen();
+        if (deviceJudge == null) {
+            if (hostJudge == null) {
+                throw new IllegalStateException("no truth field: call reference(0, sim) first");
+            }
+            return hostJudge.judge(decode(source, column, residual));
+        }
+        Located z = locate(source, column, residual);
+        return deviceJudge.judge(z.buffer(), z.column(), residual != null);
+    }
+
+    @Override
+    public FieldErrors judgeReference(int slot) {
+        checkOpen();
+        if (deviceJudge == null) {
+            if (hostJudge == null) {
+                throw new IllegalStateException("no truth field: call reference(0, sim) first");
+            }
+            return hostJudge.judgeReference(slot);
+        }
+        return deviceJudge.judgeReference(slot);
     }
 
     /** GPU time of the device work of the last encode or decode (without the read-back of a decoded field), in ms; NaN without timestamps. */

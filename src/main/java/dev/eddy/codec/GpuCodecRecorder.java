@@ -47,6 +47,11 @@ final class GpuCodecRecorder implements CodecSteps.Ops {
         this.p = parts;
     }
 
+    /** The plan of the work field (both directions). */
+    VkFftPlan fft() {
+        return p.fft();
+    }
+
     /** Records the encode of the spectrum in {@code spectrum} (or, {@code fromHost}, of the field uploaded into the work field) into column {@code column} of {@code into}. */
     void encode(StepProgram.Builder builder, DeviceBuffer spectrum, DeviceBuffer into, int column, boolean fromHost) {
         this.b = builder;
@@ -65,6 +70,16 @@ final class GpuCodecRecorder implements CodecSteps.Ops {
     @Override
     public void forwardFft() {
         b.fft(p.fft(), VkFftPlan.FORWARD);
+    }
+
+    /**
+     * Records {@code out} = {@code spectrum}/N² through spectral_residual with the all-zero latent
+     * {@code zero} (r̂ = ω̂/N² − 0): a scaled copy of a spectrum, ready for an inverse FFT of {@code out}.
+     */
+    void scaledCopy(StepProgram.Builder builder, DeviceBuffer spectrum, DeviceBuffer zero, DeviceBuffer out) {
+        int n = grid.n();
+        builder.dispatch(bind(p.spectralResidual(), spectrum, zero, p.filter(), out),
+                Push.of(precision).real(scale()).i(n).i(settings.k()).i(0).build(), groups(grid.halfX(), 16), groups(n, 16), 1);
     }
 
     @Override

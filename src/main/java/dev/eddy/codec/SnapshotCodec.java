@@ -47,6 +47,26 @@ public interface SnapshotCodec extends AutoCloseable {
     /** Decodes a code: L(Z), or with {@code withResidual} L(Z) + α·t. */
     double[] decode(Code code, boolean withResidual);
 
+    /** Reference slot of the truth field that {@link #judge} compares with. */
+    int TRUTH = 0;
+    /** Reference slot of a held field (the pipeline's persistence baseline). */
+    int HELD = 1;
+
+    /**
+     * Keeps the current field of {@code sim} as reference {@code slot} ({@link #TRUTH} or {@link #HELD}),
+     * where the codec runs: on a GPU, filled in place from the simulation's state on the same context.
+     */
+    void reference(int slot, Simulation sim);
+
+    /**
+     * The errors against the truth of the decode of column {@code column} of {@code source} (with
+     * {@code residual}, or latent only), computed where the codec runs: on a GPU only the numbers cross.
+     */
+    FieldErrors judge(Latents source, int column, Code residual);
+
+    /** The errors of reference {@code slot} against the truth. */
+    FieldErrors judgeReference(int slot);
+
     /** Where it runs, for reports: "cpu", or "vulkan (device)". */
     default String backend() {
         return "cpu";
