@@ -5,9 +5,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.eddy.numerics.Parallel;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
-import org.ejml.dense.row.CommonOps_MT_DDRM;
 
 /**
  * The ridge fit in the snapshot (dual) form (DESIGN.md §4; Sirovich's method of snapshots, Sirovich 1987,
@@ -55,131 +56,151 @@ final class DualRidge {
         fit.put("training_pairs", (long) train.size());
         fit.put("validation_pairs", (long) val.size());
         fit.put("lambda_choice", s.lambdaByValidation() ? "validation" : "fixed");
-
-        double lambdaRelative = s.lambda();
-        if (hasValidation) {
-            double[] grid = s.lambdaByValidation() ? RidgeLearner.LAMBDA_GRID : new double[] {s.lambda()};
-            List<Map<String, Object>> table = new ArrayList<>();
-            lambdaRelative = validate(g, train, val, rank, grid, table, timings);
-            RidgeLearner.putValidation(fit, table, lambdaRelative, grid, rank);
-        }
         SnapshotPairs all = train.plus(val);
         int m = all.size();
         int r = Math.min(rank, m);
         DMatrixRMaj k = block(g, all.x(), all.x());
-        double scale = trace(k) / d;
-        double lambda = lambdaRelative * scale;
-        fit.put("lambda_relative", lambdaRelative);
-        fit.put("lambda", lambda);
-        fit.put("lambda_scale", scale);
-        fit.put("rank", rank);
-        RidgeLearner.Basis basis = timings.time("eigen", () -> RidgeLearner.eigenBasis(k, r));
-        double floor = RidgeLearner.singularFloor(d, basis.all()[0]);
-        double[] dk = shiftedInverse(basis, lambda, floor, rank > m);
-        if (dk == null) {
-            if (s.rank() == 0) {
-                throw new ConfigException(String.format(java.util.Locale.ROOT,
-                        "X Xᵀ + λI (λ = %.3g) is singular to working precision: its smallest eigenvalue is at most %.2g of the largest"
-                                + " (≤ d·ε = %.2g; the %d pairs span at most %d of the d = %d latent directions); %s",
-                        lambda, (minKept(basis, rank > m) + lambda) / (basis.all()[0] + lambda), d * Math.ulp(1.0), m, m, d,
-                        RidgeLearner.FULL_ADVICE));
+        try (Parallel parallel = new Parallel(0)) {
+            // the two symmetric eigendecompositions (training block for the λ sweep, all pairs for the fit) are
+            // independent and EJML's are mostly serial: run them side by side
+            RidgeLearner.Basis[] bases = timings.time("eigen", () -> {
+                CompletableFuture<RidgeLearner.Basis> allPairs = CompletableFuture.supplyAsync(() -> RidgeLearner.eigenBasis(k, r));
+                RidgeLearner.Basis trainOnly = hasValidation
+                        ? RidgeLearner.eigenBasis(block(g, train.x(), train.x()), Math.min(rank, train.size())) : null;
+                try {
+                    return new RidgeLearner.Basis[] {trainOnly, allPairs.join()};
+                } catch (CompletionException ex) {
+                    throw ex.getCause() instanceof RuntimeException re ? re : ex;
+                }
+            });
+            double lambdaRelative = s.lambda();
+            if (hasValidation) {
+                double[] grid = s.lambdaByValidation() ? RidgeLearner.LAMBDA_GRID : new double[] {s.lambda()};
+                List<Map<String, Object>> table = new ArrayList<>();
+                lambdaRelative = timings.time("validation", () -> validate(g, train, val, rank, bases[0], grid, table, parallel));
+                RidgeLearner.putValidation(fit, table, lambdaRelative, grid, rank);
             }
-            throw RidgeLearner.rankRefusal(rank, minKept(basis, rank > m) / basis.all()[0], lambda);
-        }
-        Map<String, Object> info = new LinkedHashMap<>();
-        info.put("solver", "dual-symmetric-eigen");
-        if (s.rank() == 0) {
-            info.put("shifted_gram_eigenvalue_ratio", (minKept(basis, rank > m) + lambda) / (basis.all()[0] + lambda));
-        } else {
-            info.put("rank_energy_kept", RidgeLearner.energyKept(basis.all(), r));
-            info.put("gram_eigenvalue_ratio_kept", minKept(basis, rank > m) / basis.all()[0]);
-        }
-        double[][] residualAndCore = new double[2][];
-        DMatrixRMaj reduced = timings.time("solve", () -> {
-            DMatrixRMaj u = basis.v();
-            DMatrixRMaj ud = u.copy(); // U_r D
+            double scale = trace(k) / d;
+            double lambda = lambdaRelative * scale;
+            fit.put("lambda_relative", lambdaRelative);
+            fit.put("lambda", lambda);
+            fit.put("lambda_scale", scale);
+            fit.put("rank", rank);
+            RidgeLearner.Basis basis = bases[1];
+            double floor = RidgeLearner.singularFloor(d, basis.all()[0]);
+            double[] dk = shiftedInverse(basis, lambda, floor, rank > m);
+            if (dk == null) {
+                if (s.rank() == 0) {
+                    throw new ConfigException(String.format(java.util.Locale.ROOT,
+                            "X Xᵀ + λI (λ = %.3g) is singular to working precision: its smallest eigenvalue is at most %.2g of the largest"
+                                    + " (≤ d·ε = %.2g; the %d pairs span at most %d of the d = %d latent directions); %s",
+                            lambda, (minKept(basis, rank > m) + lambda) / (basis.all()[0] + lambda), d * Math.ulp(1.0), m, m, d,
+                            RidgeLearner.FULL_ADVICE));
+                }
+                throw RidgeLearner.rankRefusal(rank, minKept(basis, rank > m) / basis.all()[0], lambda);
+            }
+            Map<String, Object> info = new LinkedHashMap<>();
+            info.put("solver", "dual-symmetric-eigen");
+            if (s.rank() == 0) {
+                info.put("shifted_gram_eigenvalue_ratio", (minKept(basis, rank > m) + lambda) / (basis.all()[0] + lambda));
+            } else {
+                info.put("rank_energy_kept", RidgeLearner.energyKept(basis.all(), r));
+                info.put("gram_eigenvalue_ratio_kept", minKept(basis, rank > m) / basis.all()[0]);
+            }
+            double[] u = basis.v().data; // m×r row-major
+            double[] ud = u.clone(); // U_r D
             for (int i = 0; i < m; i++) {
                 for (int c = 0; c < r; c++) {
-                    ud.data[i * r + c] *= dk[c];
+                    ud[i * r + c] *= dk[c];
                 }
             }
-            DMatrixRMaj core = new DMatrixRMaj(m, m);
-            mult(ud, u, core, true);
-            // P_kk = u_kᵀ YᵀY u_k for the residual
-            DMatrixRMaj yyU = new DMatrixRMaj(m, r);
-            mult(block(g, all.y(), all.y()), u, yyU, false);
-            double e = yy(g, all);
-            for (int c = 0; c < r; c++) {
-                double pkk = 0;
-                for (int i = 0; i < m; i++) {
-                    pkk += u.data[i * r + c] * yyU.data[i * r + c];
+            double[] core = timings.time("solve", () -> HostGemm.product(ud, r, 1, transpose(u, m, r), m, r, m, parallel));
+            double squaredResidual = timings.time("solve", () -> {
+                // P_kk = u_kᵀ YᵀY u_k, and ‖Y − A X‖² = tr(YᵀY) − Σ_k P_kk (2 D_k S_k − D_k² S_k²)
+                double[] yyU = HostGemm.product(block(g, all.y(), all.y()).data, m, 1, u, m, m, r, parallel);
+                double e = yy(g, all);
+                for (int c = 0; c < r; c++) {
+                    double pkk = 0;
+                    for (int i = 0; i < m; i++) {
+                        pkk += u[i * r + c] * yyU[i * r + c];
+                    }
+                    double ds = dk[c] * basis.values()[c];
+                    e -= pkk * (2 * ds - ds * ds);
                 }
-                double ds = dk[c] * basis.values()[c];
-                e -= pkk * (2 * ds - ds * ds);
+                return e;
+            });
+            for (double v : core) {
+                if (!Double.isFinite(v)) {
+                    throw new ConfigException("the proxy fit produced a non-finite operator (lambda " + lambda + "); raise lambda or lower the rank");
+                }
             }
-            residualAndCore[0] = new double[] {e};
-            residualAndCore[1] = core.data;
-            // the spectrum's matrix: D U_rᵀ XᵀY U_r (r×r)
-            DMatrixRMaj xyU = new DMatrixRMaj(m, r);
-            mult(block(g, all.x(), all.y()), u, xyU, false);
-            DMatrixRMaj out = new DMatrixRMaj(r, r);
-            multTransA(ud, xyU, out);
-            return out;
-        });
-        for (double v : residualAndCore[1]) {
-            if (!Double.isFinite(v)) {
-                throw new ConfigException("the proxy fit produced a non-finite operator (lambda " + lambda + "); raise lambda or lower the rank");
-            }
+            fit.putAll(info);
+            fit.put("training_relative_residual", RidgeLearner.relative(squaredResidual, yy(g, all)));
+            fit.put("apply_macs_factored", 2L * d * m + (long) m * m);
+            fit.put("apply_macs_explicit", (long) d * d);
+            fit.putAll(timings.time("spectrum", () -> {
+                // A = Z_Y C Z_Xᵀ has the nonzero eigenvalues of C·XᵀY (m×m); for a truncated fit, of the smaller
+                // D U_rᵀ XᵀY U_r (r×r)
+                double[] xy = block(g, all.x(), all.y()).data;
+                if (r == m) {
+                    return Spectrum.summary(DMatrixRMaj.wrap(m, m, HostGemm.product(core, m, 1, xy, m, m, m, parallel)),
+                            "the " + m + "×" + m + " matrix (XᵀX + λI)⁻¹ XᵀY (A's other eigenvalues are 0)", parallel);
+                }
+                double[] xyU = HostGemm.product(xy, m, 1, u, m, m, r, parallel);
+                return Spectrum.summary(DMatrixRMaj.wrap(r, r, HostGemm.product(ud, 1, r, xyU, r, m, r, parallel)),
+                        "the " + r + "×" + r + " matrix (S_r + λ)⁻¹ U_rᵀ XᵀY U_r (A's other eigenvalues are 0)", parallel);
+            }));
+            RidgeLearner.finish(fit, timings, started);
+            return new LinearProxy(new OperatorFactors(d, snaps.z(), all.x(), all.y(), core), lambda, rank, fit);
         }
-        fit.putAll(info);
-        fit.put("training_relative_residual", RidgeLearner.relative(residualAndCore[0][0], yy(g, all)));
-        fit.put("apply_macs_factored", 2L * d * m + (long) m * m);
-        fit.put("apply_macs_explicit", (long) d * d);
-        fit.putAll(timings.time("spectrum", () -> Spectrum.summary(reduced,
-                "the " + r + "×" + r + " matrix (S_r + λ)⁻¹ U_rᵀ XᵀY U_r (A's other eigenvalues are 0)")));
-        RidgeLearner.finish(fit, timings, started);
-        return new LinearProxy(new OperatorFactors(d, snaps.z(), all.x(), all.y(), residualAndCore[1]), lambda, rank, fit);
     }
 
     /**
-     * Scores each relative λ of {@code grid} fitted on {@code train} (rank {@code rank}) on {@code val}, from
-     * blocks of G; fills {@code table} and returns the λ_rel of least held-out error (NaN if none is usable).
+     * Scores each relative λ of {@code grid} fitted on {@code train} (rank {@code rank}, {@code basis} the
+     * eigendecomposition of its XᵀX) on {@code val}, from blocks of G; fills {@code table} and returns the
+     * λ_rel of least held-out error (NaN if none is usable).
      */
-    static double validate(SnapshotGram g, SnapshotPairs train, SnapshotPairs val, int rank, double[] grid,
-                           List<Map<String, Object>> table, RidgeLearner.Timings timings) {
+    static double validate(SnapshotGram g, SnapshotPairs train, SnapshotPairs val, int rank, RidgeLearner.Basis basis, double[] grid,
+                           List<Map<String, Object>> table, Parallel parallel) {
         int d = g.d();
         int m = train.size();
         int r = Math.min(rank, m);
-        DMatrixRMaj k = block(g, train.x(), train.x());
-        RidgeLearner.Basis basis = timings.time("eigen", () -> RidgeLearner.eigenBasis(k, r));
-        return timings.time("validation", () -> {
-            DMatrixRMaj u = basis.v();
-            int mv = val.size();
-            DMatrixRMaj e = new DMatrixRMaj(r, mv);
-            DMatrixRMaj f = new DMatrixRMaj(r, mv);
-            multTransA(u, block(g, train.x(), val.x()), e);
-            multTransA(u, block(g, train.y(), val.y()), f);
-            DMatrixRMaj yyU = new DMatrixRMaj(m, r);
-            mult(block(g, train.y(), train.y()), u, yyU, false);
-            DMatrixRMaj p = new DMatrixRMaj(r, r);
-            multTransA(u, yyU, p);
-            DMatrixRMaj q = new DMatrixRMaj(r, r);
-            mult(e, e, q, true);
-            double[] s1 = new double[r];
-            for (int c = 0; c < r; c++) {
-                double sum = 0;
-                for (int t = 0; t < mv; t++) {
-                    sum += e.data[c * mv + t] * f.data[c * mv + t];
-                }
-                s1[c] = sum;
+        int mv = val.size();
+        double[] u = basis.v().data; // m×r row-major; Uᵀ is read through strides (1, r)
+        double[] e = HostGemm.product(u, 1, r, block(g, train.x(), val.x()).data, r, m, mv, parallel); // r×mv
+        double[] f = HostGemm.product(u, 1, r, block(g, train.y(), val.y()).data, r, m, mv, parallel);
+        double[] yyU = HostGemm.product(block(g, train.y(), train.y()).data, m, 1, u, m, m, r, parallel);
+        DMatrixRMaj p = DMatrixRMaj.wrap(r, r, HostGemm.product(u, 1, r, yyU, r, m, r, parallel));
+        DMatrixRMaj q = DMatrixRMaj.wrap(r, r, HostGemm.product(e, mv, 1, transpose(e, r, mv), r, mv, r, parallel));
+        double[] s1 = new double[r];
+        for (int c = 0; c < r; c++) {
+            double sum = 0;
+            for (int t = 0; t < mv; t++) {
+                sum += e[c * mv + t] * f[c * mv + t];
             }
-            double floor = RidgeLearner.singularFloor(d, basis.all()[0]);
-            double yyv = yy(g, val);
-            return RidgeLearner.sweep(grid, trace(k) / d, yyv, lambda -> {
-                double[] dk = shiftedInverse(basis, lambda, floor, rank > m);
-                return dk == null ? Double.NaN : RidgeLearner.heldOutError(yyv, dk, s1, p, q);
-            }, table);
-        });
+            s1[c] = sum;
+        }
+        double floor = RidgeLearner.singularFloor(d, basis.all()[0]);
+        double yyv = yy(g, val);
+        double trace = 0;
+        for (int x : train.x()) {
+            trace += g.get(x, x);
+        }
+        return RidgeLearner.sweep(grid, trace / d, yyv, lambda -> {
+            double[] dk = shiftedInverse(basis, lambda, floor, rank > m);
+            return dk == null ? Double.NaN : RidgeLearner.heldOutError(yyv, dk, s1, p, q);
+        }, table);
+    }
+
+    /** The transpose of a row-major rows×cols matrix. */
+    private static double[] transpose(double[] a, int rows, int cols) {
+        double[] out = new double[a.length];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                out[j * rows + i] = a[i * cols + j];
+            }
+        }
+        return out;
     }
 
     /**
@@ -241,33 +262,5 @@ final class DualRidge {
             s += k.get(i, i);
         }
         return s;
-    }
-
-    /** Products of size ≥ {@link #MT_MIN} rows go to EJML's multithreaded kernels (thread start-up dominates below). */
-    private static final int MT_MIN = 128;
-
-    /** out = a b, or a bᵀ when {@code transB}. */
-    private static void mult(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj out, boolean transB) {
-        boolean mt = a.numRows >= MT_MIN;
-        if (transB) {
-            if (mt) {
-                CommonOps_MT_DDRM.multTransB(a, b, out);
-            } else {
-                CommonOps_DDRM.multTransB(a, b, out);
-            }
-        } else if (mt) {
-            CommonOps_MT_DDRM.mult(a, b, out);
-        } else {
-            CommonOps_DDRM.mult(a, b, out);
-        }
-    }
-
-    /** out = aᵀ b. */
-    private static void multTransA(DMatrixRMaj a, DMatrixRMaj b, DMatrixRMaj out) {
-        if (a.numCols >= MT_MIN) {
-            CommonOps_MT_DDRM.multTransA(a, b, out);
-        } else {
-            CommonOps_DDRM.multTransA(a, b, out);
-        }
     }
 }

@@ -1,7 +1,6 @@
 package dev.eddy.proxy;
 
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_MT_DDRM;
+import dev.eddy.numerics.Parallel;
 
 /**
  * The proxy operator of the snapshot (dual) form, in factors: A = Z_Y C Z_Xᵀ with Z_X = Z[:, x] and
@@ -98,31 +97,21 @@ public record OperatorFactors(int d, double[] z, int[] x, int[] y, double[] core
         return out;
     }
 
-    /** A = (Z_Y C) Z_Xᵀ, row-major d×d float64, with EJML's multithreaded products. */
+    /**
+     * A = (Z_Y C) Z_Xᵀ, row-major d×d float64: d·m² + d²·m multiply-adds, blocked and split over one thread
+     * per core ({@link HostGemm}).
+     */
     public double[] explicit() {
         if ((long) d * d > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("d = " + d + ": an explicit d×d A exceeds one Java array");
         }
         int m = m();
-        DMatrixRMaj zy = rowMajor(y);
-        DMatrixRMaj zx = rowMajor(x);
-        DMatrixRMaj left = new DMatrixRMaj(d, m);
-        CommonOps_MT_DDRM.mult(zy, DMatrixRMaj.wrap(m, m, core), left);
-        DMatrixRMaj a = new DMatrixRMaj(d, d);
-        CommonOps_MT_DDRM.multTransB(left, zx, a);
-        return a.data;
-    }
-
-    /** Z[:, cols] as a row-major d×m EJML matrix. */
-    private DMatrixRMaj rowMajor(int[] cols) {
-        int m = cols.length;
-        DMatrixRMaj out = new DMatrixRMaj(d, m);
-        for (int t = 0; t < m; t++) {
-            int off = cols[t] * d;
-            for (int i = 0; i < d; i++) {
-                out.data[i * m + t] = z[off + i];
-            }
+        try (Parallel parallel = new Parallel(0)) {
+            double[] left = new double[d * m]; // Z_Y C, row-major d×m; Z_Y read in place (column-major: stride 1 down a column)
+            HostGemm.multiply(yMatrix(), 1, d, core, d, m, m, left, parallel);
+            double[] a = new double[d * d];
+            HostGemm.multiply(left, m, 1, xMatrix(), d, m, d, a, parallel); // Z_X column-major d×m = row-major m×d
+            return a;
         }
-        return out;
     }
 }

@@ -19,16 +19,18 @@ public final class SnapshotGramKernels_F64 {
     }
 
     /**
-     * For the rows a in [rowFrom, rowTo) and every b in [0, columns): g[a·columns + b] = Σ_i z_a[i]·z_b[i]
-     * with z_c the column {@code from} + c of {@code z} (column-major, d reals a column), summed over
-     * i = 0 … d−1 in increasing order in one accumulator, as each invocation of the shader does. Four
-     * columns b are summed side by side (independent accumulators, each in the same order) so the
-     * loop keeps the core busy without changing a bit. G[a][b] and G[b][a] are the same bits.
+     * For the rows a in [rowFrom, rowTo) and every b in [a, columns): g[a·columns + b] = g[b·columns + a] =
+     * Σ_i z_a[i]·z_b[i] with z_c the column {@code from} + c of {@code z} (column-major, d reals a column),
+     * summed over i = 0 … d−1 in increasing order in one accumulator, as each invocation of the shader
+     * does. The shader computes G[b][a] itself, as Σ_i z_b[i]·z_a[i]: the same products in the same order,
+     * so the same bits, and the host does half the work. Four columns b are summed side by side
+     * (independent accumulators, each in the same order) so the loop keeps the core busy without changing
+     * a bit.
      */
     public static void gram(double[] z, int d, int from, int columns, double[] g, int rowFrom, int rowTo) {
         for (int a = rowFrom; a < rowTo; a++) {
             int za = (from + a) * d;
-            int b = 0;
+            int b = a;
             for (; b + 4 <= columns; b += 4) {
                 int z0 = (from + b) * d;
                 int z1 = z0 + d;
@@ -49,6 +51,10 @@ public final class SnapshotGramKernels_F64 {
                 g[a * columns + b + 1] = s1;
                 g[a * columns + b + 2] = s2;
                 g[a * columns + b + 3] = s3;
+                g[b * columns + a] = s0;
+                g[(b + 1) * columns + a] = s1;
+                g[(b + 2) * columns + a] = s2;
+                g[(b + 3) * columns + a] = s3;
             }
             for (; b < columns; b++) {
                 int zb = (from + b) * d;
@@ -57,6 +63,7 @@ public final class SnapshotGramKernels_F64 {
                     s = accumulate(s, z[za + i], z[zb + i]);
                 }
                 g[a * columns + b] = s;
+                g[b * columns + a] = s;
             }
         }
     }

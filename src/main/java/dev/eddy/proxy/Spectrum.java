@@ -1,5 +1,6 @@
 package dev.eddy.proxy;
 
+import dev.eddy.numerics.Parallel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,10 +40,17 @@ public final class Spectrum {
      * eigenvalues_outside_unit_circle and largest_eigenvalues; grows.
      */
     static Map<String, Object> summary(DMatrixRMaj m, String what) {
+        try (Parallel parallel = new Parallel(0)) {
+            return summary(m, what, parallel);
+        }
+    }
+
+    /** {@link #summary(DMatrixRMaj, String)} with the power iteration's rows split over {@code parallel}. */
+    static Map<String, Object> summary(DMatrixRMaj m, String what, Parallel parallel) {
         Map<String, Object> out = new LinkedHashMap<>();
         int n = m.numRows;
         if (n > EXACT_MAX) {
-            out.put("spectral_radius", powerEstimate(m.data, n));
+            out.put("spectral_radius", powerEstimate(m.data, n, parallel));
             out.put("spectral_radius_method", "power iteration on " + what + ": mean growth rate of ‖Mᵏv‖ over iterations "
                     + POWER_ITERATIONS / 2 + "–" + POWER_ITERATIONS + " (" + n + " > " + EXACT_MAX + ")");
         } else {
@@ -106,6 +114,16 @@ public final class Spectrum {
 
     /** exp of the mean of log‖M v_k‖ over the second half of a normalised power iteration (fixed seed). */
     static double powerEstimate(double[] a, int d) {
+        try (Parallel parallel = new Parallel(1)) {
+            return powerEstimate(a, d, parallel);
+        }
+    }
+
+    /**
+     * {@link #powerEstimate(double[], int)} with the product's rows split over {@code parallel} (each row
+     * summed in index order: the result does not depend on the thread count).
+     */
+    static double powerEstimate(double[] a, int d, Parallel parallel) {
         Random random = new Random(1);
         double[] v = new double[d];
         double norm = 0;
@@ -121,14 +139,19 @@ public final class Spectrum {
         double logSum = 0;
         int counted = 0;
         for (int k = 0; k < POWER_ITERATIONS; k++) {
+            double[] x = v;
+            parallel.forRange(d, (from, to) -> {
+                for (int i = from; i < to; i++) {
+                    double s = 0;
+                    for (int j = 0; j < d; j++) {
+                        s += a[i * d + j] * x[j];
+                    }
+                    w[i] = s;
+                }
+            });
             double n2 = 0;
             for (int i = 0; i < d; i++) {
-                double s = 0;
-                for (int j = 0; j < d; j++) {
-                    s += a[i * d + j] * v[j];
-                }
-                w[i] = s;
-                n2 += s * s;
+                n2 += w[i] * w[i];
             }
             if (n2 == 0) {
                 return 0;
