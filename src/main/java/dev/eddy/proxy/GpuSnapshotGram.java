@@ -86,19 +86,9 @@ public final class GpuSnapshotGram implements AutoCloseable {
      * latent precision (column c at byte offset c·d·bytes), computed on the device and read back.
      */
     public SnapshotGram compute(DeviceBuffer latents, int fromColumn, int columns) {
-        if (columns < 1 || fromColumn < 0) {
-            throw new IllegalArgumentException("columns [" + fromColumn + ", " + ((long) fromColumn + columns) + ") of '"
-                    + latents.name() + "': need fromColumn ≥ 0 and at least one column");
-        }
-        long held = latents.bytes() / ((long) d * latent.bytes());
-        if ((long) fromColumn + columns > held) {
-            throw new IllegalArgumentException("latent buffer '" + latents.name() + "' of " + latents.bytes() + " bytes holds " + held
-                    + " columns of d = " + d + " " + latent.label() + " reals; asked for columns [" + fromColumn + ", "
-                    + ((long) fromColumn + columns) + ")");
-        }
-        if (((long) fromColumn + columns) * d > Integer.MAX_VALUE || (long) columns * columns * accumulate.bytes() > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(columns + " columns from " + fromColumn + " of d = " + d
-                    + " are beyond the shader's 32-bit indexing or one read-back");
+        LatentColumns.check(latents, d, latent, fromColumn, columns);
+        if ((long) columns * columns * accumulate.bytes() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(columns + " columns: the Gram would exceed one read-back");
         }
         long bytes = (long) columns * columns * accumulate.bytes();
         if (out == null || out.bytes() < bytes) {

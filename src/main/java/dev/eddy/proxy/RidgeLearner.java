@@ -76,6 +76,35 @@ public final class RidgeLearner {
     }
 
     /**
+     * Runs a few small dual-form fits (d = 160, 32 latents of a synthetic AR(1) sequence, λ by validation,
+     * explicit A, host rollout) and throws the results away, so that the first real fit of the process does
+     * not pay for class loading and interpreted code: the pipeline learns once per process, cold. Meant for
+     * a background thread while the training window runs (e.g. {@code CompletableFuture.runAsync(
+     * RidgeLearner::warmUp)}), when the host cores are idle; about 0.1–0.5 s of one core (dev VM).
+     */
+    public static void warmUp() {
+        int d = 160;
+        int columns = 32;
+        java.util.Random random = new java.util.Random(1);
+        double[] z = new double[d * columns];
+        for (int t = 0; t < columns; t++) {
+            for (int i = 0; i < d; i++) {
+                double previous = t == 0 ? 0 : z[(t - 1) * d + i];
+                z[t * d + i] = 0.9 * previous + random.nextGaussian() / (1 + i);
+            }
+        }
+        ProxySettings s = new ProxySettings(ProxySettings.AUTO, 0, 0.2);
+        for (int k = 0; k < 3; k++) {
+            LinearProxy p = learn(Snapshots.sequence(z, d, columns, s.splitBeforeLatent(columns)), null, s, RidgeForm.DUAL);
+            p.a();
+            try (CpuRollout_F64 r = new CpuRollout_F64(d, 1)) {
+                r.run(p, java.util.Arrays.copyOf(z, d), 8);
+                r.run(p.a(), java.util.Arrays.copyOf(z, d), 8);
+            }
+        }
+    }
+
+    /**
      * Learns A from the snapshots in the form {@link RidgeForm#choose} picks for their pairs (dual when
      * there are fewer pairs than d). {@code gram} is the snapshot Gram ZᵀZ of their columns (e.g. from
      * {@link GpuSnapshotGram}), or null to compute it on the host when the dual form needs it.

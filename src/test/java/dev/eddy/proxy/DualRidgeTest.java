@@ -180,6 +180,11 @@ class DualRidgeTest {
     }
 
     @Test
+    void theWarmUpRunsWithoutTouchingAnything() {
+        assertDoesNotThrow(RidgeLearner::warmUp);
+    }
+
+    @Test
     void theDualFormRefusesWhatThePrimalRefuses() {
         int d = 60;
         double[] z = latents(d, 21, 6, 0.05, 5);

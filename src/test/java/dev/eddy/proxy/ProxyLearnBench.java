@@ -12,7 +12,9 @@ import java.util.Locale;
  * <pre>
  *   java -cp target/classes:target/test-classes:$(cat target/cp.txt) dev.eddy.proxy.ProxyLearnBench [quick]
  * </pre>
- * ({@code mvn -q dependency:build-classpath -Dmdep.outputFile=target/cp.txt} writes the class path.) Latents
+ * ({@code mvn -q dependency:build-classpath -Dmdep.outputFile=target/cp.txt} writes the class path.) With
+ * {@code cold} or {@code cold warm} it times one learn at d = 1122 in a fresh JVM, without or after
+ * {@link RidgeLearner#warmUp()}. Latents
  * are LES-like synthetic ones ({@link DualRidgeTest#latents}); the learn runs with λ = auto and 20 % held out,
  * as the pipeline does. First call (cold JVM: class loading, JIT) and steady state (median of repeats) are
  * reported separately.
@@ -24,6 +26,18 @@ public final class ProxyLearnBench {
     public static void main(String[] args) {
         boolean quick = args.length > 0 && args[0].equals("quick");
         PrintStream out = System.out;
+        if (args.length > 0 && args[0].equals("cold")) { // a fresh JVM: RidgeLearner.warmUp() (or not), then one learn
+            boolean warm = args.length > 1 && args[1].equals("warm");
+            long t0 = System.nanoTime();
+            if (warm) {
+                RidgeLearner.warmUp();
+            }
+            long t1 = System.nanoTime();
+            out.printf(Locale.ROOT, "# cold JVM, %s; load average %s%n", warm ? "warmUp() " + String.format(Locale.ROOT, "%.0f ms", (t1 - t0) * 1e-6)
+                    : "no warm-up", loadAverage());
+            learn(out, 1122, 40, 1, false);
+            return;
+        }
         out.printf(Locale.ROOT, "# ProxyLearnBench: java %s, %d cores (availableProcessors), %s%n", System.getProperty("java.version"),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("os.arch"));
         out.println("# load average at start (other engineers share this VM): " + loadAverage());
