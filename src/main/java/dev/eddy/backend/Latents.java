@@ -23,6 +23,15 @@ public sealed interface Latents permits Latents.Host, Latents.Device {
     /** Column {@code j} on the host (float64 values; a read-back for device latents). */
     double[] column(int j);
 
+    /** Columns [from, from + count) on the host, column-major (one read-back for device latents). */
+    default double[] columns(int from, int count) {
+        double[] out = new double[Math.multiplyExact(d(), count)];
+        for (int j = 0; j < count; j++) {
+            System.arraycopy(column(from + j), 0, out, j * d(), d());
+        }
+        return out;
+    }
+
     /** The device buffer of these latents when they live on {@code ctx}, else null. */
     default DeviceBuffer bufferOn(VulkanContext ctx) {
         return null;
@@ -95,6 +104,19 @@ public sealed interface Latents permits Latents.Host, Latents.Device {
             ByteBuffer b = RealBuffers.allocate(d, precision);
             context.staging().download(buffer, (long) j * d * precision.bytes(), b, stage);
             double[] z = new double[d];
+            RealBuffers.decode(b.flip(), z, precision);
+            return z;
+        }
+
+        @Override
+        public double[] columns(int from, int count) {
+            if (from < 0 || count < 1 || from + count > columns) {
+                throw new IndexOutOfBoundsException("latent columns [" + from + ", " + (from + count) + ") are outside '" + buffer.name()
+                        + "' (" + columns + " columns)");
+            }
+            ByteBuffer b = RealBuffers.allocate(Math.multiplyExact(d, count), precision);
+            context.staging().download(buffer, (long) from * d * precision.bytes(), b, stage);
+            double[] z = new double[d * count];
             RealBuffers.decode(b.flip(), z, precision);
             return z;
         }

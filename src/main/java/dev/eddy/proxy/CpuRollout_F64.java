@@ -4,13 +4,24 @@ import dev.eddy.numerics.Parallel;
 import dev.eddy.numerics.Reals_F64;
 
 /**
- * The rollout on the host: {@link RolloutKernels_F64#gemv} per step and trajectory, parallel over rows
- * (each row has one owner, so the result does not depend on the thread count) and in the GPU shader's
- * summation order, which makes it the reference of GpuRollout's parity test. The float32 twin
- * CpuRollout_F32 is generated; both take and return float64 arrays (the float32 one rounds A and z0 to
- * float32 first, as the upload to a float32 device buffer does).
+ * The rollout on the host, in two ways:
+ * <ul>
+ *   <li>{@link #run(double[], double[], int)}: the GEMV with the explicit A, {@link RolloutKernels_F64#gemv}
+ *       per step in the GPU shader's summation order — the reference of GpuRollout's parity test, bit for
+ *       bit. Rows in contiguous blocks over the threads (each row has one owner, so the result does not
+ *       depend on the thread count); within a row the loops read A and the state contiguously; a row of A
+ *       is read once for every trajectory of the batch.</li>
+ *   <li>{@link #run(LinearProxy, double[], int)}: the cheaper of that GEMV (d² multiply-adds a step) and the
+ *       factors of a dual-form proxy (2dm + m², {@link OperatorFactors}; no shader twin, so not the GPU's
+ *       bits).</li>
+ * </ul>
+ * The float32 twin CpuRollout_F32 is generated; both take and return float64 arrays (the float32 one
+ * rounds the operator and z0 to float32 first, as the upload to a float32 device buffer does).
  */
 public final class CpuRollout_F64 implements AutoCloseable {
+    /** Below this many multiply-adds a step the loops run on the calling thread (the hand-off costs more). */
+    static final long SERIAL_MACS = 1 << 15;
+
     private final int d;
     private final int batch;
     private final Parallel parallel;
@@ -40,6 +51,55 @@ public final class CpuRollout_F64 implements AutoCloseable {
         return batch;
     }
 
+    /** True when {@link #run(LinearProxy, double[], int)} applies the proxy's factors rather than the GEMV. */
+    public static boolean usesFactors(LinearProxy proxy) {
+        return proxy.factorsCheaper();
+    }
+
+    /**
+     * Rolls {@code batch} trajectories {@code steps} steps from the initial states {@code z0} with the
+     * proxy: its factors when they are cheaper ({@link #usesFactors}), else the GEMV with its explicit A.
+     * Layout as {@link #run(double[], double[], int)}.
+     */
+    public double[] run(LinearProxy proxy, double[] z0, int steps) { // neutral
+        if (proxy.d() != d) {
+            throw new IllegalArgumentException("the proxy has d = " + proxy.d() + "; this rollout has d = " + d);
+        }
+        if (!usesFactors(proxy)) {
+            return run(proxy.a(), z0, steps);
+        }
+        OperatorFactors f = proxy.factors().orElseThrow();
+        int m = f.m();
+        double[] zx = Reals_F64.narrow(f.xMatrix());
+        double[] zy = Reals_F64.narrow(f.yMatrix());
+        double[] c = Reals_F64.narrow(f.core());
+        double[] z = start(z0, steps);
+        int columns = steps + 1;
+        double[] u = new double[m * batch];
+        double[] w = new double[m * batch];
+        boolean serial = 2L * d * m * batch < SERIAL_MACS;
+        for (int t = 0; t < steps; t++) {
+            int step = t;
+            // u = Z_Xᵀ z_t, w = C u, z_{t+1} = Z_Y w: three passes, each split over the threads
+            forRange(serial, m, (from, to) -> {
+                for (int b = 0; b < batch; b++) {
+                    RolloutKernels_F64.project(zx, d, z, (b * columns + step) * d, u, b * m, from, to);
+                }
+            });
+            forRange(serial || (long) m * m * batch < SERIAL_MACS, m, (from, to) -> {
+                for (int b = 0; b < batch; b++) {
+                    RolloutKernels_F64.core(c, m, u, b * m, w, b * m, from, to);
+                }
+            });
+            forRange(serial, d, (from, to) -> {
+                for (int b = 0; b < batch; b++) {
+                    RolloutKernels_F64.expand(zy, d, m, w, b * m, z, (b * columns + step + 1) * d, from, to);
+                }
+            });
+        }
+        return Reals_F64.widen(z);
+    }
+
     /**
      * Rolls {@code batch} trajectories {@code steps} steps from the initial states {@code z0} (batch
      * columns of d, column-major) with A ({@code a}, row-major d×d). Returns batch·(steps+1) columns in
@@ -49,6 +109,37 @@ public final class CpuRollout_F64 implements AutoCloseable {
         if (a.length != d * d) {
             throw new IllegalArgumentException("A has " + a.length + " values; this rollout has d = " + d + " (d² = " + d * d + ")");
         }
+        double[] z = start(z0, steps);
+        double[] op = Reals_F64.narrow(a);
+        int columns = steps + 1;
+        boolean serial = (long) d * d * batch < SERIAL_MACS;
+        for (int t = 0; t < steps; t++) {
+            int step = t;
+            forRange(serial, d, (from, to) -> {
+                double[] partial = new double[RolloutKernels_F64.LOCAL_SIZE];
+                for (int i = from; i < to; i++) {
+                    for (int b = 0; b < batch; b++) { // the row of A stays in cache for the whole batch
+                        int in = (b * columns + step) * d;
+                        RolloutKernels_F64.gemvRow(op, i * d, d, z, in, partial);
+                        z[in + d + i] = partial[0];
+                    }
+                }
+            });
+        }
+        return Reals_F64.widen(z);
+    }
+
+    private void forRange(boolean serial, int n, Parallel.RangeBody body) {
+        if (serial) {
+            body.run(0, n);
+        } else {
+            parallel.forRange(n, body);
+        }
+    }
+
+    /** The trajectories' array with the initial states in place (and checks). */
+    private double[] start(
+            double[] z0, int steps) { // neutral
         if (z0.length != d * batch) {
             throw new IllegalArgumentException("initial states have " + z0.length + " values, expected d·batch = " + d * batch);
         }
@@ -59,25 +150,13 @@ public final class CpuRollout_F64 implements AutoCloseable {
         if ((long) batch * columns * d > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(batch + " trajectories of " + columns + " columns of d = " + d + " exceed one Java array");
         }
-        double[] op = Reals_F64.narrow(a);
         double[] z = new double[batch * columns * d];
         for (int b = 0; b < batch; b++) {
             for (int i = 0; i < d; i++) {
                 z[b * columns * d + i] = (double) z0[b * d + i];
             }
         }
-        for (int t = 0; t < steps; t++) {
-            for (int b = 0; b < batch; b++) {
-                int in = (b * columns + t) * d;
-                parallel.forRange(d, (from, to) -> RolloutKernels_F64.gemv(op, d, z, in, in + d,
-                        new double[RolloutKernels_F64.LOCAL_SIZE], from, to));
-            }
-        }
-        double[] wide = new double[z.length]; // neutral
-        for (int k = 0; k < z.length; k++) {
-            wide[k] = z[k];
-        }
-        return wide;
+        return z;
     }
 
     @Override

@@ -146,20 +146,7 @@ public final class GpuGram implements GramAccumulator {
      * first column pairs with the latent carried from the previous call, if any.
      */
     public void addColumns(DeviceBuffer latents, int fromColumn, int count) {
-        if (count < 1 || fromColumn < 0) {
-            throw new IllegalArgumentException("columns [" + fromColumn + ", " + ((long) fromColumn + count) + ") of '"
-                    + latents.name() + "': need fromColumn ≥ 0 and count ≥ 1");
-        }
-        long columnBytes = (long) d * latent.bytes();
-        long held = latents.bytes() / columnBytes;
-        if ((long) fromColumn + count > held) {
-            throw new IllegalArgumentException("latent buffer '" + latents.name() + "' of " + latents.bytes() + " bytes holds " + held
-                    + " columns of d = " + d + " " + latent.label() + " reals; asked for columns [" + fromColumn + ", "
-                    + ((long) fromColumn + count) + ")");
-        }
-        if (((long) fromColumn + count) * d > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("column " + (fromColumn + count) + " of d = " + d + " is beyond the shader's 32-bit indexing");
-        }
+        LatentColumns.check(latents, d, latent, fromColumn, count);
         Block block = blocks.get(blocks.size() - 1);
         long pairsBefore = block.pairs;
         StepProgram.Builder b = StepProgram.builder(ctx, "gram-update");

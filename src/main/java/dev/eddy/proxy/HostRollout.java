@@ -5,13 +5,14 @@ import dev.eddy.numerics.Precision;
 
 /**
  * The {@link Rollout} on the host: {@link CpuRollout_F64} (or its float32 twin, by the run's precision),
- * with the initial state read from wherever it lives and the trajectory kept as host latents.
+ * with A applied in whichever form is cheaper (explicit, or the factors of a dual fit), the initial state
+ * read from wherever it lives and the trajectory kept as host latents.
  */
 final class HostRollout implements Rollout {
     private final int d;
     private final Precision precision;
     private final int threads;
-    private double[] a;
+    private LinearProxy proxy;
     private double[] z0;
     private Latents.Host trajectory;
 
@@ -36,7 +37,7 @@ final class HostRollout implements Rollout {
         if (proxy.d() != d) {
             throw new IllegalArgumentException("the proxy's A is " + proxy.d() + "×" + proxy.d() + " but this rollout has d = " + d);
         }
-        a = proxy.a();
+        this.proxy = proxy;
     }
 
     @Override
@@ -46,17 +47,17 @@ final class HostRollout implements Rollout {
 
     @Override
     public void run(int steps) {
-        if (a == null || z0 == null) {
+        if (proxy == null || z0 == null) {
             throw new IllegalStateException("setOperator() and start() before run()");
         }
         double[] columns;
         if (precision == Precision.FP64) {
             try (CpuRollout_F64 r = new CpuRollout_F64(d, 1, threads)) {
-                columns = r.run(a, z0, steps);
+                columns = r.run(proxy, z0, steps);
             }
         } else {
             try (CpuRollout_F32 r = new CpuRollout_F32(d, 1, threads)) {
-                columns = r.run(a, z0, steps);
+                columns = r.run(proxy, z0, steps);
             }
         }
         trajectory = new Latents.Host(d, steps + 1, precision);

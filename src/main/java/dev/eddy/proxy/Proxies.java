@@ -1,6 +1,7 @@
 package dev.eddy.proxy;
 
 import dev.eddy.backend.Backend;
+import dev.eddy.backend.Latents;
 import dev.eddy.numerics.Precision;
 import java.util.List;
 
@@ -25,8 +26,40 @@ public final class Proxies {
         };
     }
 
+    /** The form the fit of {@code pairs} pairs of latents of dimension {@code d} takes: dual when there are fewer pairs than d. */
+    public static RidgeForm form(int d, long pairs) {
+        return RidgeForm.choose(d, pairs);
+    }
+
     /**
-     * Solves for A on the host from the accumulated Grams (the small matrices cross once): the first
+     * Learns A in the dual (snapshot) form from the first {@code columns} columns of {@code latents}: the
+     * snapshot Gram ZᵀZ is formed where the latents live (on the proxy backend's device in place: only
+     * L² numbers cross), Z itself crosses once to form A's factors on the host. The pairs from latent
+     * {@code splitBeforeLatent} on are held out to choose λ.
+     */
+    public static LinearProxy learn(Backend proxy, Latents latents, int columns, long splitBeforeLatent, ProxySettings settings) {
+        int d = latents.d();
+        SnapshotGram gram = switch (proxy) {
+            case Backend.Cpu cpu -> null; // the learner forms it from Z on the host
+            case Backend.Vulkan vulkan -> deviceGram(vulkan, latents, columns);
+        };
+        double[] z = latents.columns(0, columns);
+        return RidgeLearner.learn(Snapshots.sequence(z, d, columns, splitBeforeLatent), gram, settings, RidgeForm.DUAL);
+    }
+
+    /** ZᵀZ on the device where the latents live on the backend's context; null (formed on the host) otherwise. */
+    private static SnapshotGram deviceGram(Backend.Vulkan vulkan, Latents latents, int columns) {
+        var buffer = latents.bufferOn(vulkan.context());
+        if (buffer == null) {
+            return null;
+        }
+        try (GpuSnapshotGram g = new GpuSnapshotGram(vulkan.context(), latents.d(), latents.precision())) {
+            return g.compute(buffer, 0, columns);
+        }
+    }
+
+    /**
+     * Learns A in the primal form on the host from the accumulated d×d Grams (they cross once): the first
      * block trains, the later blocks (the held-out pairs, GramAccumulator#split) choose λ.
      */
     public static LinearProxy learn(GramAccumulator gram, ProxySettings settings) {

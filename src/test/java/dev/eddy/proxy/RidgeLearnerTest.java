@@ -145,8 +145,8 @@ class RidgeLearnerTest {
         assertEquals(1.05, (double) p.fit().get("spectral_radius"), 1e-9);
         assertEquals(true, p.fit().get("grows"));
         assertEquals(2L, p.fit().get("eigenvalues_outside_unit_circle"), "one complex pair at modulus 1.05");
-        // the power-iteration estimate used beyond RidgeLearner.EXACT_EIGEN_MAX_D, on the same operator
-        assertEquals(1.05, RidgeLearner.powerEstimate(p.a(), d), 0.02);
+        // the power-iteration estimate used beyond Spectrum.EXACT_MAX, on the same operator
+        assertEquals(1.05, Spectrum.powerEstimate(p.a(), d), 0.02);
     }
 
     @Test

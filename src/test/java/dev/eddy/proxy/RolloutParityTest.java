@@ -73,6 +73,7 @@ class RolloutParityTest extends GpuContextTest {
                 double err = relativeError(w, got);
                 worst = Math.max(worst, err);
                 assertTrue(err <= tolerance, p.label() + " trajectory " + b + ": relative error " + err);
+                assertArrayEquals(w, got, p.label() + " trajectory " + b + ": the twin's bits (fixed order, no FMA)");
             }
             System.out.printf("rollout parity %s d=%d batch=%d: max relative error %.3g over %d steps%n", p.label(), d, batch, worst, STEPS);
             double[] first = g.readColumns(0, (MAX_STEPS + 1) * batch);

@@ -112,7 +112,7 @@ class BenchReportTest {
 
     @Test
     void theMemoryFloorIsTheDesignsAndScales() {
-        assertEquals(0.113, MemoryFloor.H200.ms(1024, "fp32", 2), 0.0005); // DESIGN §7: 0.113 ms at 1024²
+        assertEquals(0.113, MemoryFloor.H200.ms(1024, "fp32", 2), 0.0005); // design §7: 0.113 ms at 1024²
         assertEquals(7.25, MemoryFloor.H200.ms(8192, "fp32", 2), 0.01);
         assertEquals(2 * MemoryFloor.H200.ms(2048, "fp32", 2), MemoryFloor.H200.ms(2048, "fp64", 2), 1e-12);
         assertEquals(2 * MemoryFloor.H200.ms(2048, "fp32", 2), MemoryFloor.H200.ms(2048, "fp32", 4), 1e-12);
