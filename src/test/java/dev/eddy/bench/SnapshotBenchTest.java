@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SnapshotBenchTest {
     @Test
     void theSnapshotModeRecordsSyncAndOverlappedTimes(@TempDir Path tmp) throws Exception {
-        GpuTests.contextOrSkip().close();
+        GpuTests.needsDevice();
         var o = CliTestAccess.eddy("bench", "--backend", "vulkan", "--sizes", "32", "--precisions", "fp32", "--steps", "6",
                 "--warmup", "0", "--repeats", "1", "--snapshot-every", "3", "--out", tmp.toString(), "--report",
                 tmp.resolve("report").toString());

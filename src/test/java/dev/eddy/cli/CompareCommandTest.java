@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.eddy.gpu.GpuTests;
 import dev.eddy.io.Json;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CompareCommandTest {
     @Test
     void cpuAgainstVulkanAgreesToRoundOffInFloat64(@TempDir Path tmp) throws Exception {
-        dev.eddy.gpu.GpuTests.contextOrSkip().close();
+        GpuTests.needsDevice();
         Path report = tmp.resolve("compare.json");
         var o = CliTest.eddy("compare", "--backends", "cpu,vulkan", "--n", "32", "--kp", "4", "--steps", "40", "--every", "20",
                 "--precision", "fp64", "--out", report.toString());

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.eddy.gpu.GpuTests;
 import dev.eddy.store.RunFiles;
 import dev.eddy.gpu.ContextOptions;
-import dev.eddy.gpu.GpuTests;
 import dev.eddy.gpu.HostAllocationCounter;
 import dev.eddy.gpu.VulkanContext;
 import dev.eddy.store.Checkpoint;
@@ -57,7 +57,7 @@ class GpuFaultsCliTest {
     }
 
     static String deviceName() {
-        try (VulkanContext ctx = GpuTests.contextOrSkip()) {
+        try (VulkanContext ctx = GpuTests.context()) {
             return ctx.info().name();
         }
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.eddy.gpu.GpuTests;
 import dev.eddy.store.RunFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.codec.CodecFile;
@@ -103,7 +104,7 @@ class RunEncodeTest {
      */
     @Test
     void aVulkanRunEncodesOnTheDeviceAndOnlyTheCodesCross() throws Exception {
-        dev.eddy.gpu.GpuTests.contextOrSkip().close();
+        GpuTests.needsDevice();
         Path g = tmp.resolve("g");
         CliTest.Outcome o = CliTest.eddy(run(g, "--precision", "fp64", "--backend", "vulkan", "--device",
                 CodecCliTest.deviceOrFirst(), "--encode", "6,8"));

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.eddy.gpu.ContextOptions;
 import dev.eddy.gpu.GpuTests;
 import dev.eddy.store.Checkpoint;
 import dev.eddy.io.Json;
@@ -65,7 +64,7 @@ class RunExplainTest {
 
     @Test
     void theExplanationIsTheMemoryMapAndTheLedgerOfTheRealRun(@TempDir Path tmp) throws Exception {
-        GpuTests.contextOrSkip().close();
+        GpuTests.needsDevice();
         String[] vulkan = args(CASE, "--backend", "vulkan");
         Path explainJson = tmp.resolve("explain.json");
         Outcome e = eddy(args(new String[] {"run", "--explain", "--explain-json", explainJson.toString()}, vulkan));
@@ -91,7 +90,7 @@ class RunExplainTest {
 
         // a live instance of the same settings: its memory map, and the context's own list of live device buffers
         var config = Checkpoint.read(dir).config();
-        try (GpuLes sim = new GpuLes(config, ContextOptions.withDevice(System.getenv("EDDY_TEST_DEVICE")))) {
+        try (GpuLes sim = new GpuLes(config, GpuTests.options())) {
             assertEquals(tree(ex.get("buffers")), tree(sim.memoryMap()));
             List<JsonNode> deviceLocal = new ArrayList<>();
             ex.get("buffers").forEach(b -> {

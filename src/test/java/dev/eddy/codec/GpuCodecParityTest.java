@@ -10,6 +10,7 @@ import dev.eddy.config.ConfigException;
 import dev.eddy.config.RunConfig;
 import dev.eddy.gpu.DeviceBuffer;
 import dev.eddy.gpu.GpuContextTest;
+import dev.eddy.gpu.GpuTests;
 import dev.eddy.gpu.TransferLedger;
 import dev.eddy.numerics.Grid;
 import dev.eddy.sim.InitialCondition;
@@ -328,7 +329,7 @@ class GpuCodecParityTest extends GpuContextTest {
         System.gc();
         long grown = rssKiB() - warm;
         assertTrue(grown < LEAK_BOUND_KIB, "resident memory grew by " + grown + " KiB over 20 codec cycles");
-        GpuCodec own = GpuCodec.open(s, dev.eddy.gpu.ContextOptions.withDevice(System.getenv("EDDY_TEST_DEVICE")));
+        GpuCodec own = GpuCodec.open(s, GpuTests.options());
         own.encode(omega);
         own.close();
         own.close(); // idempotent

@@ -35,7 +35,7 @@ class ContextLeakTest {
     /** One context's life; returns the driver's live allocations while it was open. */
     private static long cycle(HostAllocationCounter counter, Path planCache) {
         int n = 16;
-        try (VulkanContext ctx = VulkanContext.open(ContextOptions.withDevice(System.getenv("EDDY_TEST_DEVICE")));
+        try (VulkanContext ctx = VulkanContext.open(GpuTests.options());
              DeviceBuffer x = new DeviceBuffer(ctx, "probe", 1 << 20, "test", DeviceBuffer.Movement.ON_DEMAND);
              DeviceBuffer fields = new DeviceBuffer(ctx, "fft", VkFftPlan.requiredBytes(n, n, 1, Precision.FP32), "test",
                      DeviceBuffer.Movement.NEVER);
@@ -59,7 +59,7 @@ class ContextLeakTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void twoHundredContextsOpenAndCloseWithoutLeaking(@org.junit.jupiter.api.io.TempDir Path planCache) throws Exception {
-        GpuTests.contextOrSkip().close();
+        GpuTests.needsDevice();
         long rssAfterWarmUp = 0;
         try (HostAllocationCounter counter = HostAllocationCounter.install()) {
             for (int i = 0; i < 200; i++) {

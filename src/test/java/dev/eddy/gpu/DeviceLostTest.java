@@ -16,10 +16,10 @@ class DeviceLostTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aLostContextRefusesFurtherWorkAndClosesCompletely() {
-        GpuTests.contextOrSkip().close();
+        GpuTests.needsDevice();
         String before = System.setProperty(FaultInjection.PROPERTY, "device-lost@2:probe");
         try (HostAllocationCounter counter = HostAllocationCounter.install()) {
-            try (VulkanContext ctx = VulkanContext.open(ContextOptions.withDevice(System.getenv("EDDY_TEST_DEVICE")));
+            try (VulkanContext ctx = VulkanContext.open(GpuTests.options());
                  DeviceBuffer x = new DeviceBuffer(ctx, "x", 4096, "test", DeviceBuffer.Movement.ON_DEMAND);
                  ComputeKernel k = Scale.gpu(ctx, Precision.FP32)) {
                 StepProgram.Builder b = StepProgram.builder(ctx, "probe");

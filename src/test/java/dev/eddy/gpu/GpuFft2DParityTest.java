@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -28,7 +27,7 @@ class GpuFft2DParityTest {
 
     @BeforeAll
     static void open() {
-        ctx = GpuTests.contextOrSkip();
+        ctx = GpuTests.context();
         plans = GpuTests.plans(ctx);
         parallel = new Parallel(1);
     }
@@ -59,7 +58,7 @@ class GpuFft2DParityTest {
     @ParameterizedTest(name = "{0}x{1} batch {2} {3}")
     @MethodSource("cases")
     void forwardAndInverseMatchCpu(int nx, int ny, int batch, Precision p) {
-        Assumptions.assumeTrue(ctx.supports(p), "device has no float64");
+        GpuTests.needs(ctx, p);
         double tol = p == Precision.FP32 ? 1e-5 : 1e-12;
         CpuFft2D_F64 cpu = new CpuFft2D_F64(nx, ny, parallel);
         int len = cpu.fieldLength();

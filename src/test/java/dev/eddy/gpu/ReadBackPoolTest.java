@@ -44,7 +44,7 @@ class ReadBackPoolTest {
 
     @Test
     void aCopyHoldsTheBufferAsRequestedEvenWhenItIsOverwrittenBeforeItIsConsumed() {
-        try (VulkanContext ctx = GpuTests.contextOrSkip();
+        try (VulkanContext ctx = GpuTests.context();
              DeviceBuffer field = new DeviceBuffer(ctx, "field", BYTES, "test", DeviceBuffer.Movement.ON_DEMAND);
              ReadBackPool pool = new ReadBackPool(ctx, slots(2))) {
             double[] a = values(1);
@@ -72,7 +72,7 @@ class ReadBackPoolTest {
 
     @Test
     void aCopyIsConsumedOnAnotherThreadAndAnUnconsumedOneIsCountedAtClose() throws Exception {
-        try (VulkanContext ctx = GpuTests.contextOrSkip();
+        try (VulkanContext ctx = GpuTests.context();
              DeviceBuffer field = new DeviceBuffer(ctx, "field", BYTES, "test", DeviceBuffer.Movement.ON_DEMAND)) {
             double[] a = values(5);
             ctx.staging().uploadReals(field, a, Precision.FP64, "test");
@@ -90,7 +90,7 @@ class ReadBackPoolTest {
 
     @Test
     void refusesCopiesThatDoNotFitOrAreNotReadBacksOfTheBuffer() {
-        try (VulkanContext ctx = GpuTests.contextOrSkip();
+        try (VulkanContext ctx = GpuTests.context();
              DeviceBuffer field = new DeviceBuffer(ctx, "field", 2 * BYTES, "test", DeviceBuffer.Movement.ON_DEMAND);
              ReadBackPool pool = new ReadBackPool(ctx, slots(1))) {
             var tooBig = new TransferSpec("snapshot", TransferLedger.Direction.DEVICE_TO_HOST, "field", 0, 2 * BYTES);

@@ -3,6 +3,7 @@ package dev.eddy.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.eddy.gpu.GpuTests;
 import dev.eddy.store.RunFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.codec.CodecSettings;
@@ -67,7 +68,7 @@ class PipelineTest {
 
     @Test
     void gpuAndMixedPipelinesLearnTheSameOperatorAndMakeTheSameErrorsAsTheCpuPipeline(@TempDir Path tmp) throws Exception {
-        dev.eddy.gpu.GpuTests.contextOrSkip().close();
+        GpuTests.needsDevice();
         int n = 64;
         Pipeline.Result cpu = run(settings(n, Precision.FP32, Backends.all("cpu"), 1e-6), tmp.resolve("cpu"), false, false);
         Pipeline.Result gpu = run(settings(n, Precision.FP32, Backends.all("vulkan"), 1e-6), tmp.resolve("gpu"), true, false);

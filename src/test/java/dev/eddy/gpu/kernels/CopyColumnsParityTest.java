@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.eddy.gpu.ComputeKernel;
 import dev.eddy.gpu.DeviceBuffer;
+import dev.eddy.gpu.GpuTests;
 import dev.eddy.gpu.StepProgram;
 import dev.eddy.numerics.Precision;
 import java.util.Random;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -16,7 +16,7 @@ class CopyColumnsParityTest extends dev.eddy.gpu.GpuContextTest {
     @ParameterizedTest
     @EnumSource(Precision.class)
     void copiesTheSameRealsAsTheJavaTwin(Precision p) {
-        Assumptions.assumeTrue(ctx.supports(p), "device has no float64");
+        GpuTests.needs(ctx, p);
         double[] src = new Random(5).doubles(700, -1, 1).toArray();
         double[] dst = new Random(6).doubles(900, -1, 1).toArray();
         if (p == Precision.FP32) { // the twin sees the values the float32 buffers hold

@@ -9,8 +9,7 @@ import dev.eddy.config.Forcing;
 import dev.eddy.config.Physics;
 import dev.eddy.config.RunConfig;
 import dev.eddy.config.TimeControl;
-import dev.eddy.gpu.ContextOptions;
-import dev.eddy.gpu.GpuUnavailableException;
+import dev.eddy.gpu.GpuTests;
 import dev.eddy.gpu.TransferLedger;
 import dev.eddy.sim.FlowDiagnostics;
 import dev.eddy.sim.PendingSnapshot;
@@ -32,12 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GpuLesParityTest {
     static GpuLes gpu(RunConfig c) {
-        try {
-            return new GpuLes(TestConfigs.withBackend(c, "vulkan"), ContextOptions.withDevice(System.getenv("EDDY_TEST_DEVICE")));
-        } catch (GpuUnavailableException e) {
-            Assumptions.abort("no Vulkan device, GPU test skipped: " + e.getMessage());
-            throw e;
-        }
+        return GpuTests.open(() -> new GpuLes(TestConfigs.withBackend(c, "vulkan"), GpuTests.options()));
     }
 
     static Stream<Arguments> cases() {
