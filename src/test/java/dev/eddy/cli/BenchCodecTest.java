@@ -9,10 +9,12 @@ import dev.eddy.io.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code eddy bench --codec}: a smoke run at N = 64 on whatever Vulkan device the machine has (lavapipe here). */
+@Tag("gpu-parity")
 class BenchCodecTest {
     @TempDir
     Path tmp;

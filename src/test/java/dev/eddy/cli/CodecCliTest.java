@@ -9,10 +9,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code eddy encode} / {@code eddy decode}: exit codes, outputs and reports. */
+@Tag("gpu-parity")
 class CodecCliTest {
     @TempDir
     Path dir;

@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.gpu.GpuTests;
 import dev.eddy.io.Json;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code eddy compare}: a backend against itself is exact; cpu against vulkan (lavapipe) agrees to round-off in fp64. */
+@Tag("gpu-parity")
 class CompareCommandTest {
     @Test
     void cpuAgainstVulkanAgreesToRoundOffInFloat64(@TempDir Path tmp) throws Exception {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * asked for fp64, a device lost mid-run, a submission that never finishes. The faults that cannot be
  * caused on demand are injected by the engine's test hook (system property eddy.gpu.injectFault).
  */
+@Tag("robustness")
 class GpuFaultsCliTest {
     /** A small GPU run: 60 steps at N = 32, a checkpoint every 20, one submission of les-step per 10 steps. */
     static final String[] CASE = {"run", "--backend", "vulkan", "--precision", "fp32", "--n", "32", "--kp", "4", "--seed", "5",

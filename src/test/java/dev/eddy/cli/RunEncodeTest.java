@@ -17,12 +17,14 @@ import dev.eddy.run.SnapshotEncoding;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code eddy run --encode K,T,θ}: codes.eddyc beside the snapshots, codec reports in the metrics, usage errors up front. */
+@Tag("gpu-parity")
 class RunEncodeTest {
     @TempDir
     Path tmp;

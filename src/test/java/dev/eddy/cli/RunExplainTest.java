@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code eddy run --explain} against reality: its buffers are the memory map of a live GPU LES of the
  * same settings, and its transfer totals are the ledger that the same run records when it really runs.
  */
+@Tag("gpu-parity")
 class RunExplainTest {
     record Outcome(int code, String out, String err) {
     }

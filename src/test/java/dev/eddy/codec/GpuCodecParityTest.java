@@ -21,6 +21,7 @@ import dev.eddy.sim.gpu.GpuLes;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -35,6 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the same decoded field from the same code. Then the in-place encode of a GPU LES's ω̂, the
  * transfer ledger, the mixed pipeline's uploads, the checks, and clean closing.
  */
+@Tag("gpu-parity")
 class GpuCodecParityTest extends GpuContextTest {
 
     /** A turbulent-looking field with content beyond K: the LES initial condition (random phases, peak k_p). */

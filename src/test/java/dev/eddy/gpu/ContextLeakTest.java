@@ -8,6 +8,7 @@ import dev.eddy.numerics.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
  * cycle; and the process's resident memory, which also sees what bypasses the callbacks (VkFFT's
  * mallocs, LLVM's compiled pipelines, the 1 MiB buffer's storage), must stay flat after warm-up.
  */
+@Tag("robustness")
 class ContextLeakTest {
 
     /** Resident memory of this process in KiB (Linux). */

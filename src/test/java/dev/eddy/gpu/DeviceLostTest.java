@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.eddy.gpu.kernels.Scale;
 import dev.eddy.numerics.Precision;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** After a (injected) device loss the context submits nothing more, and closing still releases everything. */
+@Tag("robustness")
 class DeviceLostTest {
 
     @Test

@@ -12,6 +12,7 @@ import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The GPU FFT (VkFFT through the bridge) against the CPU FFT (JTransforms, float64) in the shared
  * padded layout: forward and inverse, float32 (relative L2 error < 1e-5) and float64 (< 1e-12).
  */
+@Tag("gpu-parity")
 class GpuFft2DParityTest {
     static VulkanContext ctx;
     static FftPlans plans;

@@ -10,9 +10,11 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Asynchronous read-backs on lavapipe: each copy holds its buffer as at the request, whatever ran after; counted once. */
+@Tag("gpu-parity")
 class ReadBackPoolTest {
     static final int COUNT = 4096;
     static final long BYTES = COUNT * 8L;

@@ -14,10 +14,12 @@ import dev.eddy.numerics.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** snapshots.h5 opens in h5py, the library Eddy's users load it with (Debian's python3-h5py). */
+@Tag("robustness")
 class H5pyInteropTest {
     static final Path PYTHON = Path.of("/usr/bin/python3");
 

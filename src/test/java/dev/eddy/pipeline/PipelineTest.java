@@ -15,6 +15,7 @@ import dev.eddy.numerics.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The pipeline end to end on a small forced case: every output is written and means what it says, and
  * the GPU and mixed pipelines (lavapipe) learn the same A and make the same errors as the CPU pipeline.
  */
+@Tag("gpu-parity")
 class PipelineTest {
 
     static RunConfig les(int n, Precision p, String backend) {

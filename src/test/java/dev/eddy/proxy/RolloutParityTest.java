@@ -10,6 +10,7 @@ import dev.eddy.numerics.Precision;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * RolloutKernels_F64/_F32) on lavapipe, over several steps, batch 1 and a batch larger than one
  * workgroup's tile; start from the host and from a device latent matrix; errors; ledger.
  */
+@Tag("gpu-parity")
 class RolloutParityTest extends GpuContextTest {
     static final int STEPS = 6;
     static final int MAX_STEPS = 8;

@@ -18,12 +18,14 @@ import dev.eddy.sim.SimulationDivergedException;
 import io.jhdf.HdfFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The run driver: outputs, restart bit for bit, refusal to overwrite, blow-up handling. */
+@Tag("fast")
 class LesRunTest {
     static RunConfig config(Precision p, long steps, double cfl) {
         RunConfig c = TestConfigs.les(32, p, 1e-3, 0.17, 0.02, "heun");

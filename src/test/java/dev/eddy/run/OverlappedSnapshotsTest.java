@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * as snapshots consumed before the run goes on, on every backend; on the GPU the state of a snapshot
  * step crosses once (the checkpoint at that step reuses the snapshot's copy).
  */
+@Tag("gpu-parity")
 class OverlappedSnapshotsTest {
 
     static RunConfig config(String backend, Precision p) {

@@ -9,10 +9,12 @@ import dev.eddy.config.TimeControl;
 import dev.eddy.numerics.Precision;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** 20,000 CPU steps at N = 64: diagnostics stay finite and the heap stays flat (no per-step growth). */
+@Tag("robustness")
 class SoakTest {
     @Test
     void twentyThousandStepsStayFiniteWithFlatMemory(@TempDir Path tmp) throws Exception {

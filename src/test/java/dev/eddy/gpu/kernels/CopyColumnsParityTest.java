@@ -8,10 +8,12 @@ import dev.eddy.gpu.GpuTests;
 import dev.eddy.gpu.StepProgram;
 import dev.eddy.numerics.Precision;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** copy_columns.comp against its Java twin CopyColumns.apply, and its range checks. */
+@Tag("gpu-parity")
 class CopyColumnsParityTest extends dev.eddy.gpu.GpuContextTest {
     @ParameterizedTest
     @EnumSource(Precision.class)

@@ -10,10 +10,12 @@ import dev.eddy.gpu.StepProgram;
 import dev.eddy.gpu.TransferLedger;
 import dev.eddy.numerics.Precision;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** scale.comp against its Java twin Scale.apply, through the whole path: pipeline, push constants, replay, ledger. */
+@Tag("gpu-parity")
 class ScaleParityTest extends dev.eddy.gpu.GpuContextTest {
     @ParameterizedTest
     @EnumSource(Precision.class)

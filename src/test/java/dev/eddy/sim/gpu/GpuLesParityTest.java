@@ -19,6 +19,7 @@ import dev.eddy.sim.Simulations;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 50 steps, relative L2 of ω̂ under 1e-10 in float64 and 1e-4 in float32, for both steppers, with
  * and without the SGS model and forcing, fixed and adaptive dt.
  */
+@Tag("gpu-parity")
 class GpuLesParityTest {
     static GpuLes gpu(RunConfig c) {
         return GpuTests.open(() -> new GpuLes(TestConfigs.withBackend(c, "vulkan"), GpuTests.options()));

@@ -15,9 +15,11 @@ import dev.eddy.gpu.VulkanContext;
 import dev.eddy.numerics.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** GPU faults and resource hygiene (issue 8) on lavapipe. */
+@Tag("robustness")
 class GpuResourceTest {
 
     @Test
