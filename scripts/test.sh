@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Eddy's test suite (installs what it needs first): every tier but slow (README, "Tests").
 #   scripts/test.sh                    fast, physics, gpu-parity and robustness: what CI runs
-#   scripts/test.sh --fast             the fast tier alone (CPU unit tests; well under a minute)
+#   scripts/test.sh --fast             the fast tier alone (CPU unit tests; under a minute)
 #   scripts/test.sh --tier physics     one tier, or several: --tier physics,gpu-parity (slow included if named)
 #   scripts/test.sh --slow             the slow tier alone
 #   scripts/test.sh --ci               as CI runs it (.ci/run): a GPU test that finds no Vulkan device fails
