@@ -10,14 +10,16 @@ import dev.eddy.gpu.GpuTests;
 import dev.eddy.io.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code eddy bench --snapshot-every}: runs on lavapipe and records the fields the H100 run is read by (the timings mean nothing here). */
+@Tag("gpu-parity")
 class SnapshotBenchTest {
     @Test
     void theSnapshotModeRecordsSyncAndOverlappedTimes(@TempDir Path tmp) throws Exception {
-        GpuTests.contextOrSkip().close();
+        GpuTests.needsDevice();
         var o = CliTestAccess.eddy("bench", "--backend", "vulkan", "--sizes", "32", "--precisions", "fp32", "--steps", "6",
                 "--warmup", "0", "--repeats", "1", "--snapshot-every", "3", "--out", tmp.toString(), "--report",
                 tmp.resolve("report").toString());

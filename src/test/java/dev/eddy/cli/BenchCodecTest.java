@@ -4,21 +4,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.eddy.gpu.GpuTests;
 import dev.eddy.io.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code eddy bench --codec}: a smoke run at N = 64 on whatever Vulkan device the machine has (lavapipe here). */
+@Tag("gpu-parity")
 class BenchCodecTest {
     @TempDir
     Path tmp;
 
     @Test
     void aCodecBenchmarkAtN64WritesALabNotebookJson() throws Exception {
-        dev.eddy.gpu.GpuTests.contextOrSkip().close();
+        GpuTests.needsDevice();
         CliTest.Outcome o = CliTest.eddy("bench", "--codec", "--sizes", "64", "--precisions", "fp32,fp64", "--k", "16", "--tile", "16",
                 "--warmup", "1", "--repeats", "2", "--device", CodecCliTest.deviceOrFirst(), "--out", tmp.toString(), "--report",
                 tmp.resolve("report").toString());

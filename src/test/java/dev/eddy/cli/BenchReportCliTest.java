@@ -7,10 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code eddy bench report} as users meet it: bad files named and skipped, nothing usable exits 2, a bench ends with its report. */
+@Tag("fast")
 class BenchReportCliTest {
     @TempDir
     Path tmp;

@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.eddy.store.RunFiles;
 import dev.eddy.store.Checkpoint;
+import dev.eddy.store.RunFiles;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,6 +19,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The command line as users meet it: exit codes and messages. */
+@Tag("fast")
 class CliTest {
     record Outcome(int code, String err) {
     }
@@ -69,16 +71,17 @@ class CliTest {
     void runThenRestartFromTheCommandLine(@TempDir Path tmp) throws Exception {
         Path a = tmp.resolve("a");
         Path b = tmp.resolve("b");
-        String[] common = {"--n", "32", "--kp", "4", "--seed", "3", "--precision", "fp32", "--checkpoint-every", "10", "--snapshot-every", "10", "--quiet"};
+        String[] common = {"--n", "32", "--kp", "4", "--seed", "3", "--precision", "fp32", "--checkpoint-every", "10", "--snapshot-every", "10", "--quiet",
+            "--no-report"}; // the checkpoints are what is compared; ReportTest covers the report
         assertEquals(0, eddy(concat(new String[] {"run", "--out", a.toString(), "--steps", "30"}, common)).code());
         assertEquals(0, eddy(concat(new String[] {"run", "--out", b.toString(), "--steps", "20"}, common)).code());
         Outcome again = eddy("run", "--restart", b.toString(), "--nu", "1");
         assertEquals(ExitCodes.USAGE, again.code(), "a restart must not change the physics");
-        assertEquals(0, eddy("run", "--restart", b.toString(), "--steps", "30", "--quiet").code());
+        assertEquals(0, eddy("run", "--restart", b.toString(), "--steps", "30", "--quiet", "--no-report").code());
         assertArrayEquals(Checkpoint.read(a).state(), Checkpoint.read(b).state(), 0.0);
         // rerun from the saved settings reproduces the run
         Path c = tmp.resolve("c");
-        assertEquals(0, eddy("run", "--config", a.resolve("config.json").toString(), "--out", c.toString(), "--quiet").code());
+        assertEquals(0, eddy("run", "--config", a.resolve("config.json").toString(), "--out", c.toString(), "--quiet", "--no-report").code());
         assertArrayEquals(Checkpoint.read(a).state(), Checkpoint.read(c).state(), 0.0);
     }
 

@@ -4,14 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.eddy.codec.CodecFieldsForTests;
+import dev.eddy.gpu.GpuTests;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code eddy encode} / {@code eddy decode}: exit codes, outputs and reports. */
+@Tag("gpu-parity")
 class CodecCliTest {
     @TempDir
     Path dir;
@@ -89,7 +92,7 @@ class CodecCliTest {
     /** The same snapshots through both backends: the same codes to rounding, the same decoded files. */
     @Test
     void encodeAndDecodeOnVulkanAgreeWithTheCpuBackend() throws IOException {
-        dev.eddy.gpu.GpuTests.contextOrSkip().close();
+        GpuTests.needsDevice();
         Path cpu = dir.resolve("cpu.eddyc");
         Path gpu = dir.resolve("gpu.eddyc");
         assertEquals(ExitCodes.OK, CliTest.eddy("encode", h5.toString(), "-o", cpu.toString(), "--k", "4", "--tile", "8").code());

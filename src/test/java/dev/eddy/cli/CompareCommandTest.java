@@ -4,16 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.eddy.gpu.GpuTests;
 import dev.eddy.io.Json;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code eddy compare}: a backend against itself is exact; cpu against vulkan (lavapipe) agrees to round-off in fp64. */
+@Tag("gpu-parity")
 class CompareCommandTest {
     @Test
     void cpuAgainstVulkanAgreesToRoundOffInFloat64(@TempDir Path tmp) throws Exception {
-        dev.eddy.gpu.GpuTests.contextOrSkip().close();
+        GpuTests.needsDevice();
         Path report = tmp.resolve("compare.json");
         var o = CliTest.eddy("compare", "--backends", "cpu,vulkan", "--n", "32", "--kp", "4", "--steps", "40", "--every", "20",
                 "--precision", "fp64", "--out", report.toString());

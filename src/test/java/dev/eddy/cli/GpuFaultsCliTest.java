@@ -5,17 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.eddy.store.RunFiles;
 import dev.eddy.gpu.ContextOptions;
 import dev.eddy.gpu.GpuTests;
 import dev.eddy.gpu.HostAllocationCounter;
 import dev.eddy.gpu.VulkanContext;
 import dev.eddy.store.Checkpoint;
+import dev.eddy.store.RunFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * asked for fp64, a device lost mid-run, a submission that never finishes. The faults that cannot be
  * caused on demand are injected by the engine's test hook (system property eddy.gpu.injectFault).
  */
+@Tag("robustness")
 class GpuFaultsCliTest {
     /** A small GPU run: 60 steps at N = 32, a checkpoint every 20, one submission of les-step per 10 steps. */
     static final String[] CASE = {"run", "--backend", "vulkan", "--precision", "fp32", "--n", "32", "--kp", "4", "--seed", "5",
@@ -57,7 +59,7 @@ class GpuFaultsCliTest {
     }
 
     static String deviceName() {
-        try (VulkanContext ctx = GpuTests.contextOrSkip()) {
+        try (VulkanContext ctx = GpuTests.context()) {
             return ctx.info().name();
         }
     }
@@ -144,16 +146,14 @@ class GpuFaultsCliTest {
                 "-cp", System.getProperty("java.class.path"), "dev.eddy.cli.Main"));
         cmd.addAll(List.of(args(CASE, "--out", dir.toString())));
         Path log = tmp.resolve("run.log");
-        long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        assertTrue(p.waitFor(90, TimeUnit.SECONDS), "the run hung");
-        double seconds = (System.nanoTime() - t0) * 1e-9;
+        // the run ends by itself, on its own wait limit; this wait only keeps a hung child from hanging the suite
+        assertTrue(p.waitFor(100, TimeUnit.SECONDS), "the run hung: " + Files.readString(log));
         String out = Files.readString(log);
         assertEquals(ExitCodes.RUNTIME, p.exitValue(), out);
         assertTrue(out.contains("did not finish les-ring in ") && out.contains("-Deddy.gpu.waitTimeoutSeconds="), out);
         assertTrue(out.contains("the checkpoint of step 20 is kept: continue with eddy run --restart " + dir), out);
         assertTrue(out.contains("still has not finished after a further 1.0 s; its objects are left to the driver"), out);
         assertEquals(20, Checkpoint.read(dir).step());
-        assertTrue(seconds < 60, "exited after " + seconds + " s");
     }
 }

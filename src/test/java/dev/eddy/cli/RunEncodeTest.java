@@ -10,18 +10,21 @@ import dev.eddy.codec.CodecSettings;
 import dev.eddy.codec.Codecs;
 import dev.eddy.codec.SnapshotCodec;
 import dev.eddy.codec.SnapshotSeries;
+import dev.eddy.gpu.GpuTests;
 import dev.eddy.io.Json;
 import dev.eddy.run.SnapshotEncoding;
 import dev.eddy.store.RunFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** {@code eddy run --encode K,T,θ}: codes.eddyc beside the snapshots, codec reports in the metrics, usage errors up front. */
+@Tag("gpu-parity")
 class RunEncodeTest {
     @TempDir
     Path tmp;
@@ -103,7 +106,7 @@ class RunEncodeTest {
      */
     @Test
     void aVulkanRunEncodesOnTheDeviceAndOnlyTheCodesCross() throws Exception {
-        dev.eddy.gpu.GpuTests.contextOrSkip().close();
+        GpuTests.needsDevice();
         Path g = tmp.resolve("g");
         CliTest.Outcome o = CliTest.eddy(run(g, "--precision", "fp64", "--backend", "vulkan", "--device",
                 CodecCliTest.deviceOrFirst(), "--encode", "6,8"));

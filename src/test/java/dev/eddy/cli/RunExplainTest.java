@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.eddy.gpu.ContextOptions;
 import dev.eddy.gpu.GpuTests;
-import dev.eddy.store.Checkpoint;
 import dev.eddy.io.Json;
 import dev.eddy.sim.gpu.GpuLes;
+import dev.eddy.store.Checkpoint;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -17,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code eddy run --explain} against reality: its buffers are the memory map of a live GPU LES of the
  * same settings, and its transfer totals are the ledger that the same run records when it really runs.
  */
+@Tag("gpu-parity")
 class RunExplainTest {
     record Outcome(int code, String out, String err) {
     }
@@ -65,7 +66,7 @@ class RunExplainTest {
 
     @Test
     void theExplanationIsTheMemoryMapAndTheLedgerOfTheRealRun(@TempDir Path tmp) throws Exception {
-        GpuTests.contextOrSkip().close();
+        GpuTests.needsDevice();
         String[] vulkan = args(CASE, "--backend", "vulkan");
         Path explainJson = tmp.resolve("explain.json");
         Outcome e = eddy(args(new String[] {"run", "--explain", "--explain-json", explainJson.toString()}, vulkan));
@@ -91,7 +92,7 @@ class RunExplainTest {
 
         // a live instance of the same settings: its memory map, and the context's own list of live device buffers
         var config = Checkpoint.read(dir).config();
-        try (GpuLes sim = new GpuLes(config, ContextOptions.withDevice(System.getenv("EDDY_TEST_DEVICE")))) {
+        try (GpuLes sim = new GpuLes(config, GpuTests.options())) {
             assertEquals(tree(ex.get("buffers")), tree(sim.memoryMap()));
             List<JsonNode> deviceLocal = new ArrayList<>();
             ex.get("buffers").forEach(b -> {

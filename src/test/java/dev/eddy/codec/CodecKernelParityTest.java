@@ -14,6 +14,7 @@ import dev.eddy.numerics.Precision;
 import java.nio.ByteBuffer;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * reductions sum in a different order and agree to rounding. Word kernels are dispatched as a column
  * of workgroups so that their 2D-grid indexing is exercised.
  */
+@Tag("gpu-parity")
 class CodecKernelParityTest extends GpuContextTest {
     final Random random = new Random(11);
 

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.eddy.numerics.Grid;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The codec kernels on hand-made inputs. */
+@Tag("fast")
 class CodecKernelsTest {
 
     @Test

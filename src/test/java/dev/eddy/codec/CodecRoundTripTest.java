@@ -7,10 +7,12 @@ import dev.eddy.TestConfigs;
 import dev.eddy.numerics.Precision;
 import dev.eddy.sim.Simulation;
 import dev.eddy.sim.Simulations;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Encode → decode on fields with known content, in both precisions. */
+@Tag("fast")
 class CodecRoundTripTest {
 
     static double[] lowMode(int n) {

@@ -10,6 +10,7 @@ import dev.eddy.config.ConfigException;
 import dev.eddy.config.RunConfig;
 import dev.eddy.gpu.DeviceBuffer;
 import dev.eddy.gpu.GpuContextTest;
+import dev.eddy.gpu.GpuTests;
 import dev.eddy.gpu.TransferLedger;
 import dev.eddy.numerics.CpuFft2D_F64;
 import dev.eddy.numerics.Grid;
@@ -20,6 +21,7 @@ import dev.eddy.sim.gpu.GpuLes;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -34,6 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the same decoded field from the same code. Then the in-place encode of a GPU LES's ω̂, the
  * transfer ledger, the mixed pipeline's uploads, the checks, and clean closing.
  */
+@Tag("gpu-parity")
 class GpuCodecParityTest extends GpuContextTest {
 
     /** A turbulent-looking field with content beyond K: the LES initial condition (random phases, peak k_p). */
@@ -326,7 +329,7 @@ class GpuCodecParityTest extends GpuContextTest {
         System.gc();
         long grown = rssKiB() - warm;
         assertTrue(grown < LEAK_BOUND_KIB, "resident memory grew by " + grown + " KiB over 20 codec cycles");
-        GpuCodec own = GpuCodec.open(s, dev.eddy.gpu.ContextOptions.withDevice(System.getenv("EDDY_TEST_DEVICE")));
+        GpuCodec own = GpuCodec.open(s, GpuTests.options());
         own.encode(omega);
         own.close();
         own.close(); // idempotent

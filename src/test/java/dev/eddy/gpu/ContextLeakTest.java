@@ -8,6 +8,7 @@ import dev.eddy.numerics.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Timeout;
  * cycle; and the process's resident memory, which also sees what bypasses the callbacks (VkFFT's
  * mallocs, LLVM's compiled pipelines, the 1 MiB buffer's storage), must stay flat after warm-up.
  */
+@Tag("robustness")
 class ContextLeakTest {
 
     /** Resident memory of this process in KiB (Linux). */
@@ -35,7 +37,7 @@ class ContextLeakTest {
     /** One context's life; returns the driver's live allocations while it was open. */
     private static long cycle(HostAllocationCounter counter, Path planCache) {
         int n = 16;
-        try (VulkanContext ctx = VulkanContext.open(ContextOptions.withDevice(System.getenv("EDDY_TEST_DEVICE")));
+        try (VulkanContext ctx = VulkanContext.open(GpuTests.options());
              DeviceBuffer x = new DeviceBuffer(ctx, "probe", 1 << 20, "test", DeviceBuffer.Movement.ON_DEMAND);
              DeviceBuffer fields = new DeviceBuffer(ctx, "fft", VkFftPlan.requiredBytes(n, n, 1, Precision.FP32), "test",
                      DeviceBuffer.Movement.NEVER);
@@ -59,7 +61,7 @@ class ContextLeakTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void twoHundredContextsOpenAndCloseWithoutLeaking(@org.junit.jupiter.api.io.TempDir Path planCache) throws Exception {
-        GpuTests.contextOrSkip().close();
+        GpuTests.needsDevice();
         long rssAfterWarmUp = 0;
         try (HostAllocationCounter counter = HostAllocationCounter.install()) {
             for (int i = 0; i < 200; i++) {

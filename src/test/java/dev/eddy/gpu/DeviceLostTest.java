@@ -7,19 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.eddy.gpu.kernels.Scale;
 import dev.eddy.numerics.Precision;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** After a (injected) device loss the context submits nothing more, and closing still releases everything. */
+@Tag("robustness")
 class DeviceLostTest {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aLostContextRefusesFurtherWorkAndClosesCompletely() {
-        GpuTests.contextOrSkip().close();
+        GpuTests.needsDevice();
         String before = System.setProperty(FaultInjection.PROPERTY, "device-lost@2:probe");
         try (HostAllocationCounter counter = HostAllocationCounter.install()) {
-            try (VulkanContext ctx = VulkanContext.open(ContextOptions.withDevice(System.getenv("EDDY_TEST_DEVICE")));
+            try (VulkanContext ctx = VulkanContext.open(GpuTests.options());
                  DeviceBuffer x = new DeviceBuffer(ctx, "x", 4096, "test", DeviceBuffer.Movement.ON_DEMAND);
                  ComputeKernel k = Scale.gpu(ctx, Precision.FP32)) {
                 StepProgram.Builder b = StepProgram.builder(ctx, "probe");

@@ -6,10 +6,12 @@ import dev.eddy.numerics.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Plans are cached in memory per run and their kernels on disk, keyed with batch; a second run loads them. */
+@Tag("gpu-parity")
 class FftPlanCacheTest extends GpuContextTest {
     @Test
     void secondRunLoadsKernelsFromDisk(@TempDir Path dir) throws Exception {

@@ -2,17 +2,17 @@ package dev.eddy.gpu;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.eddy.numerics.Precision;
 import dev.eddy.numerics.CpuFft2D_F64;
 import dev.eddy.numerics.Parallel;
+import dev.eddy.numerics.Precision;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,24 +21,25 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The GPU FFT (VkFFT through the bridge) against the CPU FFT (JTransforms, float64) in the shared
  * padded layout: forward and inverse, float32 (relative L2 error < 1e-5) and float64 (< 1e-12).
  */
-class GpuFft2DParityTest {
-    static VulkanContext ctx;
+@Tag("gpu-parity")
+class GpuFft2DParityTest extends GpuContextTest {
     static FftPlans plans;
     static Parallel parallel;
 
     @BeforeAll
-    static void open() {
-        ctx = GpuTests.contextOrSkip();
-        plans = GpuTests.plans(ctx);
-        parallel = new Parallel(1);
+    static void open() { // after GpuContextTest's: ctx is null where the tests are skipped
+        if (ctx != null) {
+            plans = GpuTests.plans(ctx);
+            parallel = new Parallel(1);
+        }
     }
 
     @AfterAll
-    static void close() {
-        if (ctx != null) {
+    static void close() { // before GpuContextTest's, which closes ctx
+        if (plans != null) {
             plans.close();
-            ctx.close();
             parallel.close();
+            plans = null;
         }
     }
 
@@ -59,7 +60,7 @@ class GpuFft2DParityTest {
     @ParameterizedTest(name = "{0}x{1} batch {2} {3}")
     @MethodSource("cases")
     void forwardAndInverseMatchCpu(int nx, int ny, int batch, Precision p) {
-        Assumptions.assumeTrue(ctx.supports(p), "device has no float64");
+        GpuTests.needs(ctx, p);
         double tol = p == Precision.FP32 ? 1e-5 : 1e-12;
         CpuFft2D_F64 cpu = new CpuFft2D_F64(nx, ny, parallel);
         int len = cpu.fieldLength();

@@ -6,9 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Without a usable Vulkan, the GPU path fails with a message saying what is missing; the CLI exits 1. */
+@Tag("robustness")
 class GpuUnavailableTest {
 
     /** Runs {@code eddy devices} in a child JVM; returns exit code and output. */

@@ -10,9 +10,11 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Asynchronous read-backs on lavapipe: each copy holds its buffer as at the request, whatever ran after; counted once. */
+@Tag("gpu-parity")
 class ReadBackPoolTest {
     static final int COUNT = 4096;
     static final long BYTES = COUNT * 8L;
@@ -44,7 +46,7 @@ class ReadBackPoolTest {
 
     @Test
     void aCopyHoldsTheBufferAsRequestedEvenWhenItIsOverwrittenBeforeItIsConsumed() {
-        try (VulkanContext ctx = GpuTests.contextOrSkip();
+        try (VulkanContext ctx = GpuTests.context();
              DeviceBuffer field = new DeviceBuffer(ctx, "field", BYTES, "test", DeviceBuffer.Movement.ON_DEMAND);
              ReadBackPool pool = new ReadBackPool(ctx, slots(2))) {
             double[] a = values(1);
@@ -72,7 +74,7 @@ class ReadBackPoolTest {
 
     @Test
     void aCopyIsConsumedOnAnotherThreadAndAnUnconsumedOneIsCountedAtClose() throws Exception {
-        try (VulkanContext ctx = GpuTests.contextOrSkip();
+        try (VulkanContext ctx = GpuTests.context();
              DeviceBuffer field = new DeviceBuffer(ctx, "field", BYTES, "test", DeviceBuffer.Movement.ON_DEMAND)) {
             double[] a = values(5);
             ctx.staging().uploadReals(field, a, Precision.FP64, "test");
@@ -90,7 +92,7 @@ class ReadBackPoolTest {
 
     @Test
     void refusesCopiesThatDoNotFitOrAreNotReadBacksOfTheBuffer() {
-        try (VulkanContext ctx = GpuTests.contextOrSkip();
+        try (VulkanContext ctx = GpuTests.context();
              DeviceBuffer field = new DeviceBuffer(ctx, "field", 2 * BYTES, "test", DeviceBuffer.Movement.ON_DEMAND);
              ReadBackPool pool = new ReadBackPool(ctx, slots(1))) {
             var tooBig = new TransferSpec("snapshot", TransferLedger.Direction.DEVICE_TO_HOST, "field", 0, 2 * BYTES);

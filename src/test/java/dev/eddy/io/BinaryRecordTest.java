@@ -11,10 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Eddy's checksummed container: round trips exactly, and every corruption is a clear error, never a wrong field. */
+@Tag("fast")
 class BinaryRecordTest {
     @Test
     void roundTripsBothPrecisionsExactly(@TempDir Path tmp) throws Exception {

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The tableaux' stability functions and the stable Courant limits derived from them. */
+@Tag("fast")
 class ButcherTableauTest {
 
     /** An s-stage explicit method of order s ≤ 4 has R(z) = Σ_{k ≤ s} z^k/k!: the tableaux must reproduce it. */

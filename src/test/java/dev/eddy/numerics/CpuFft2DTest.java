@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** The CPU FFT against a direct DFT, and its round trip, in both precisions, square and not, 2^k and not. */
+@Tag("physics")
 class CpuFft2DTest {
     static Stream<Arguments> sizes() {
         return Stream.of(Arguments.of(16, 16), Arguments.of(64, 64), Arguments.of(96, 96),

@@ -8,12 +8,14 @@ import dev.eddy.cli.CliTestAccess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Bad pipeline settings are usage errors (exit 2) with a message that says what to change, before anything runs. */
+@Tag("fast")
 class PipelineSettingsTest {
 
     static Stream<Arguments> badSettings() {

@@ -8,6 +8,7 @@ import dev.eddy.codec.CodecSettings;
 import dev.eddy.config.BackendKind;
 import dev.eddy.config.ConfigLoader;
 import dev.eddy.config.RunConfig;
+import dev.eddy.gpu.GpuTests;
 import dev.eddy.io.Json;
 import dev.eddy.numerics.Precision;
 import dev.eddy.proxy.ProxySettings;
@@ -15,6 +16,7 @@ import dev.eddy.store.RunFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The pipeline end to end on a small forced case: every output is written and means what it says, and
  * the GPU and mixed pipelines (lavapipe) learn the same A and make the same errors as the CPU pipeline.
  */
+@Tag("gpu-parity")
 class PipelineTest {
 
     static RunConfig les(int n, Precision p, dev.eddy.config.BackendKind backend) {
@@ -68,7 +71,7 @@ class PipelineTest {
 
     @Test
     void gpuAndMixedPipelinesLearnTheSameOperatorAndMakeTheSameErrorsAsTheCpuPipeline(@TempDir Path tmp) throws Exception {
-        dev.eddy.gpu.GpuTests.contextOrSkip().close();
+        GpuTests.needsDevice();
         int n = 64;
         Pipeline.Result cpu = run(settings(n, Precision.FP32, Backends.all(BackendKind.CPU), 1e-6), tmp.resolve("cpu"), false, false);
         Pipeline.Result gpu = run(settings(n, Precision.FP32, Backends.all(BackendKind.VULKAN), 1e-6), tmp.resolve("gpu"), true, false);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.Random;
 import java.util.function.DoubleUnaryOperator;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -12,6 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * shader's order written one invocation at a time (the previous CpuRollout loop), bit for bit, in float64
  * and float32, for d below, at and above the workgroup size, batch 1 and 3, one and two threads.
  */
+@Tag("fast")
 class CpuRolloutTest {
     /**
      * rollout_gemv.comp one invocation at a time: partial[t] over j = t, t + 256, …, then the tree; every

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.ejml.data.Complex_F64;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 1e-10 relative in fp64), the same λ chosen by validation, the same spectrum, the same refusals; the
  * automatic choice of form; the factored operator against its explicit matrix.
  */
+@Tag("fast")
 class DualRidgeTest {
     /**
      * LES-like latents: a few slow rotating modes with a decaying amplitude per direction (the latents'

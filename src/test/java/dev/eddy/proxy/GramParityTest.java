@@ -2,22 +2,27 @@ package dev.eddy.proxy;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import dev.eddy.gpu.ComputeKernel;
 import dev.eddy.gpu.DeviceBuffer;
 import dev.eddy.gpu.GpuContextTest;
+import dev.eddy.gpu.GpuTests;
+import dev.eddy.gpu.Push;
+import dev.eddy.gpu.StepProgram;
 import dev.eddy.gpu.TransferLedger;
 import dev.eddy.numerics.Precision;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * GpuGram (gram_update.glsl) against CpuGram (its Java twin GramKernels_F64) and GramKernels_F32, on
- * lavapipe: latents fed from a device matrix in uneven chunks and from the host, a validation split,
- * reruns, the ledger.
+ * GpuGram (gram_update.comp, and gram_update_wide.comp for float32 latents with float64 sums) against
+ * CpuGram (its Java twin GramKernels_F64) and GramKernels_F32, on lavapipe: latents fed from a device
+ * matrix in uneven chunks and from the host, a validation split, reruns, the ledger.
  */
+@Tag("gpu-parity")
 class GramParityTest extends GpuContextTest {
     static final int D = 37; // not a multiple of the 16×16 tile
     static final int M = 40; // latents: 39 pairs
@@ -76,7 +81,7 @@ class GramParityTest extends GpuContextTest {
     @ParameterizedTest
     @EnumSource(Precision.class)
     void float64SumsMatchTheHostBitForBitAndRerunsAreIdentical(Precision p) {
-        Assumptions.assumeTrue(ctx.supports(Precision.FP64), "device has no float64");
+        GpuTests.needs(ctx, Precision.FP64);
         double[][] z = latents(p);
         List<Gram> want = cpuBlocks(z);
         try (DeviceBuffer matrix = upload(z, p)) {
@@ -102,6 +107,48 @@ class GramParityTest extends GpuContextTest {
             assertEquals(SPLIT - 1, first.get(0).pairs());
             assertEquals(M - SPLIT, first.get(1).pairs());
         }
+    }
+
+    /**
+     * gram_update_wide, dispatched directly, against its Java twin GramKernels_F64.update on the same
+     * float32 latents: the same bits, for a first dispatch that overwrites the sums and a second that adds
+     * to them from a pair range starting mid-matrix.
+     */
+    @Test
+    void gramUpdateWideSumsFloat32LatentsInFloat64LikeGramKernels_F64() {
+        GpuTests.needs(ctx, Precision.FP64);
+        double[][] z = latents(Precision.FP32);
+        double[] cols = LinearSystems.columns(z);
+        int first = 20; // pairs (z0, z1) … (z19, z20), then (z20, z21) … (z38, z39)
+        double[] xx = new double[D * D];
+        double[] yx = new double[D * D];
+        double[] yy = new double[D];
+        GramKernels_F64.update(cols, 0, cols, 1, D, first, true, xx, yx, yy, 0, D);
+        GramKernels_F64.update(cols, first, cols, first + 1, D, M - 1 - first, false, xx, yx, yy, 0, D);
+        long matrix = (long) D * D * Precision.FP64.bytes();
+        try (DeviceBuffer latents = upload(z, Precision.FP32);
+             DeviceBuffer gxx = new DeviceBuffer(ctx, "test.xx", matrix, "test", DeviceBuffer.Movement.ON_DEMAND);
+             DeviceBuffer gyx = new DeviceBuffer(ctx, "test.yx", matrix, "test", DeviceBuffer.Movement.ON_DEMAND);
+             DeviceBuffer gyy = new DeviceBuffer(ctx, "test.yy", (long) D * Precision.FP64.bytes(), "test", DeviceBuffer.Movement.ON_DEMAND);
+             ComputeKernel k = new ComputeKernel(ctx, "gram_update_wide", Precision.FP64, 5, GpuGram.PUSH_BYTES)) {
+            var binding = k.bind(latents, latents, gxx, gyx, gyy);
+            int groups = Math.ceilDiv(D, GpuGram.TILE);
+            try (StepProgram p = StepProgram.builder(ctx, "gram-wide")
+                    .dispatch(binding, Push.of(Precision.FP64).i(D).i(0).i(1).i(first).i(1).build(), groups, groups, 1).barrier()
+                    .dispatch(binding, Push.of(Precision.FP64).i(D).i(first).i(first + 1).i(M - 1 - first).i(0).build(), groups, groups, 1)
+                    .freeze()) {
+                p.run();
+            }
+            assertArrayEquals(xx, download(gxx, D * D), "X Xᵀ");
+            assertArrayEquals(yx, download(gyx, D * D), "Y Xᵀ");
+            assertArrayEquals(yy, download(gyy, D), "row sums of y²");
+        }
+    }
+
+    double[] download(DeviceBuffer b, int count) {
+        double[] out = new double[count];
+        ctx.staging().downloadReals(b, out, Precision.FP64, "test");
+        return out;
     }
 
     /** Float32 sums (the fallback without shaderFloat64): the bits of GramKernels_F32, near the float64 Gram. */
@@ -137,7 +184,7 @@ class GramParityTest extends GpuContextTest {
     @ParameterizedTest
     @EnumSource(Precision.class)
     void onlyHostLatentsAndTheFinalGramsCrossAndBadInputsAreRefused(Precision p) {
-        Assumptions.assumeTrue(ctx.supports(p), "device has no float64");
+        GpuTests.needs(ctx, p);
         double[][] z = latents(p);
         try (DeviceBuffer matrix = upload(z, p); GpuGram g = new GpuGram(ctx, D, p)) {
             int acc = g.accumulatePrecision().bytes();

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.eddy.numerics.Parallel;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The blocked host product against the textbook triple loop, through strides, on sizes off the blocks. */
+@Tag("fast")
 class HostGemmTest {
     @Test
     void theBlockedProductIsTheTripleLoopInTheSameOrder() {

@@ -7,9 +7,11 @@ import dev.eddy.numerics.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The proxy's device objects are released: nothing left in the memory map, no growth over many cycles. */
+@Tag("robustness")
 class ProxyResourceTest extends GpuContextTest {
     static long rssKiB() throws Exception {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

@@ -6,9 +6,11 @@ import dev.eddy.config.ConfigException;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The ridge learner on synthetic latents from known linear systems (host only, float64). */
+@Tag("fast")
 class RidgeLearnerTest {
 
     /** Independent trajectories from random starts (well-conditioned X Xᵀ with more pairs than d). */

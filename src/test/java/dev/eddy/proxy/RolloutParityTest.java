@@ -4,12 +4,13 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.eddy.gpu.DeviceBuffer;
 import dev.eddy.gpu.GpuContextTest;
+import dev.eddy.gpu.GpuTests;
 import dev.eddy.gpu.TransferLedger;
 import dev.eddy.numerics.Precision;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * RolloutKernels_F64/_F32) on lavapipe, over several steps, batch 1 and a batch larger than one
  * workgroup's tile; start from the host and from a device latent matrix; errors; ledger.
  */
+@Tag("gpu-parity")
 class RolloutParityTest extends GpuContextTest {
     static final int STEPS = 6;
     static final int MAX_STEPS = 8;
@@ -57,7 +59,7 @@ class RolloutParityTest extends GpuContextTest {
     @ParameterizedTest
     @MethodSource("cases")
     void severalStepsMatchTheJavaTwin(Precision p, int d, int batch) {
-        Assumptions.assumeTrue(ctx.supports(p), "device has no float64");
+        GpuTests.needs(ctx, p);
         LinearProxy proxy = proxy(d, 91);
         double[] z0 = states(d, batch, 92);
         double[] want = expected(p, proxy.a(), z0, d, batch);
@@ -87,7 +89,7 @@ class RolloutParityTest extends GpuContextTest {
     @ParameterizedTest
     @MethodSource("cases")
     void aStartFromADeviceLatentMatrixEqualsTheSameStartFromTheHost(Precision p, int d, int batch) {
-        Assumptions.assumeTrue(ctx.supports(p), "device has no float64");
+        GpuTests.needs(ctx, p);
         int columns = batch + 3;
         double[] matrix = states(d, columns, 93);
         int from = 2;

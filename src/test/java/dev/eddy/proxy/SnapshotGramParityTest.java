@@ -7,15 +7,18 @@ import dev.eddy.gpu.GpuContextTest;
 import dev.eddy.gpu.TransferLedger;
 import dev.eddy.numerics.Precision;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * GpuSnapshotGram (snapshot_gram.glsl) against SnapshotGram.compute (its Java twin SnapshotGramKernels_F64)
+ * GpuSnapshotGram (snapshot_gram.comp, and snapshot_gram_wide.comp for float64 sums of float32 latents, both on
+ * snapshot_gram.glsl) against SnapshotGram.compute (its Java twin SnapshotGramKernels_F64)
  * and SnapshotGramKernels_F32, on lavapipe: a column range of a device latent matrix, sizes that are not
  * multiples of the 16×16 tile, reruns, the ledger.
  */
+@Tag("gpu-parity")
 class SnapshotGramParityTest extends GpuContextTest {
     static final int D = 53; // rows: not a multiple of the 16-row chunk
     static final int COLUMNS = 45; // matrix columns

@@ -10,9 +10,9 @@ import dev.eddy.config.OutputSchedule;
 import dev.eddy.config.RunConfig;
 import dev.eddy.config.TimeControl;
 import dev.eddy.io.Json;
+import dev.eddy.numerics.Precision;
 import dev.eddy.run.LesRun;
 import dev.eddy.run.Progress;
-import dev.eddy.numerics.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,10 +21,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A small run with its report made at the end, then checked as files and as a page in headless Chromium. */
+@Tag("robustness")
 class ReportTest {
     @TempDir
     static Path tmp;

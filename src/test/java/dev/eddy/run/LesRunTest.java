@@ -5,25 +5,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.eddy.store.RunFiles;
 import dev.eddy.TestConfigs;
 import dev.eddy.config.ConfigException;
 import dev.eddy.config.OutputSchedule;
 import dev.eddy.config.RunConfig;
 import dev.eddy.config.TimeControl;
-import dev.eddy.store.Checkpoint;
-import dev.eddy.store.SnapshotStore;
 import dev.eddy.numerics.Precision;
 import dev.eddy.sim.SimulationDivergedException;
+import dev.eddy.store.Checkpoint;
+import dev.eddy.store.RunFiles;
+import dev.eddy.store.SnapshotStore;
 import io.jhdf.HdfFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The run driver: outputs, restart bit for bit, refusal to overwrite, blow-up handling. */
+@Tag("fast")
 class LesRunTest {
     static RunConfig config(Precision p, long steps, double cfl) {
         RunConfig c = TestConfigs.les(32, p, 1e-3, 0.17, 0.02, "heun");

@@ -4,22 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.eddy.store.RunFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.TestConfigs;
 import dev.eddy.config.OutputSchedule;
 import dev.eddy.config.RunConfig;
 import dev.eddy.config.TimeControl;
 import dev.eddy.gpu.GpuTests;
-import dev.eddy.store.Checkpoint;
 import dev.eddy.io.Json;
-import dev.eddy.store.SnapshotStore;
 import dev.eddy.numerics.Precision;
+import dev.eddy.store.Checkpoint;
+import dev.eddy.store.RunFiles;
+import dev.eddy.store.SnapshotStore;
 import io.jhdf.HdfFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * as snapshots consumed before the run goes on, on every backend; on the GPU the state of a snapshot
  * step crosses once (the checkpoint at that step reuses the snapshot's copy).
  */
+@Tag("gpu-parity")
 class OverlappedSnapshotsTest {
 
     static RunConfig config(String backend, Precision p) {
@@ -57,7 +59,7 @@ class OverlappedSnapshotsTest {
     @CsvSource({"cpu, FP64", "vulkan, FP64", "vulkan, FP32"})
     void overlappedSnapshotsAreTheSynchronousOnesBitForBit(String backend, Precision p, @TempDir Path tmp) throws Exception {
         if (backend.equals("vulkan")) {
-            GpuTests.contextOrSkip().close();
+            GpuTests.needsDevice();
         }
         RunConfig c = config(backend, p);
         Path sync = tmp.resolve("sync");

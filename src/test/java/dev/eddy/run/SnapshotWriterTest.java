@@ -11,9 +11,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The writer thread of overlapped snapshots: order kept, work off the run thread, a failure thrown once to the run thread. */
+@Tag("fast")
 class SnapshotWriterTest {
     static PendingSnapshot at(long step) {
         return PendingSnapshot.completed(new Snapshot(step, step * 0.1, new double[0], new double[0]));

@@ -2,17 +2,19 @@ package dev.eddy.run;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.eddy.sim.DiagnosticSample;
 import dev.eddy.TestConfigs;
 import dev.eddy.config.OutputSchedule;
 import dev.eddy.config.TimeControl;
 import dev.eddy.numerics.Precision;
+import dev.eddy.sim.DiagnosticSample;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** 20,000 CPU steps at N = 64: diagnostics stay finite and the heap stays flat (no per-step growth). */
+@Tag("robustness")
 class SoakTest {
     @Test
     void twentyThousandStepsStayFiniteWithFlatMemory(@TempDir Path tmp) throws Exception {

@@ -3,16 +3,17 @@ package dev.eddy.run;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.eddy.sim.BudgetClosure;
-import dev.eddy.sim.DiagnosticSample;
 import dev.eddy.config.ConfigLoader;
 import dev.eddy.config.HealthBounds;
 import dev.eddy.config.RunConfig;
 import dev.eddy.config.TimeControl;
+import dev.eddy.sim.BudgetClosure;
+import dev.eddy.sim.DiagnosticSample;
 import dev.eddy.sim.UnhealthyRunException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * With Heun at C = 1.5 (about the old default, Heun at 0.5·Δ/max|u|) grid-scale noise grows past both
  * bounds (7.9% and 0.38) and the integrator itself injects enstrophy: the budget misses by 9%.
  */
+@Tag("physics")
 class StepperHealthTest {
 
     static RunConfig forced(String stepper, double cfl, boolean strict) {

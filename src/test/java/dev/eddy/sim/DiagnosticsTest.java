@@ -3,9 +3,11 @@ package dev.eddy.sim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.eddy.numerics.Grid;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Diagnostics of fields whose energy and enstrophy are known in closed form. */
+@Tag("fast")
 class DiagnosticsTest {
     /** The half spectrum of ω = A cos(kx x + ky y). */
     static double[] cosineMode(Grid g, int kx, int ky, double amplitude) {

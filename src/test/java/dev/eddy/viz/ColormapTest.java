@@ -1,12 +1,20 @@
 package dev.eddy.viz;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.awt.image.BufferedImage;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+@Tag("fast")
 class ColormapTest {
     private final Colormap map = Colormap.coolWarm();
 
@@ -71,8 +79,32 @@ class ColormapTest {
         return img.getRGB(x * cell + cell / 2, row) & 0xffffff;
     }
 
-    @Test
-    void noBlankPixelsInAField() {
-        assertTrue(map.rgb(0.25) != map.rgb(0.75));
+    /**
+     * Every pixel of a rendered field is painted with a colour the map gives one of the field's values:
+     * none keeps the image's initial black (also the NaN colour), whether the grid is magnified by a whole
+     * factor (32 → 512), by one rounded up (7 → 518, 120 → 600) or sampled down (1100 → 1024).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {7, 32, 120, 1100})
+    void noBlankPixelsInAField(int n) {
+        double[] f = new double[n * n];
+        Set<Integer> palette = new HashSet<>();
+        for (int k = 0; k < f.length; k++) {
+            f[k] = Math.sin(0.37 * k); // finite everywhere, no two neighbours alike
+            palette.add(map.rgb(f[k], 1.0));
+        }
+        assertFalse(palette.contains(0), "no value of this field maps to black");
+        BufferedImage img = FieldImage.field(f, n, 1.0, map);
+        int side = FieldImage.side(n);
+        assertEquals(side, img.getWidth());
+        assertEquals(side, img.getHeight());
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                int rgb = img.getRGB(x, y) & 0xffffff;
+                if (!palette.contains(rgb)) {
+                    fail(String.format(Locale.ROOT, "N = %d: pixel (%d, %d) of %d×%d is #%06x, not a colour of the field", n, x, y, side, side, rgb));
+                }
+            }
+        }
     }
 }

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The plot helpers on synthetic data: right size, not blank, bad input refused. */
+@Tag("fast")
 class PlotsTest {
 
     private static void check(BufferedImage img) {

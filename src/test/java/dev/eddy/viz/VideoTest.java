@@ -15,9 +15,11 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("robustness")
 class VideoTest {
     static final int FRAMES = 5;
     static final int N = 24; // odd-sized frames after decoration? side 504 + margins: checks the even padding

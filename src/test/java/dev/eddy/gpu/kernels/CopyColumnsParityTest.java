@@ -4,19 +4,21 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.eddy.gpu.ComputeKernel;
 import dev.eddy.gpu.DeviceBuffer;
+import dev.eddy.gpu.GpuTests;
 import dev.eddy.gpu.StepProgram;
 import dev.eddy.numerics.Precision;
 import java.util.Random;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** copy_columns.comp against its Java twin CopyColumns.apply, and its range checks. */
+@Tag("gpu-parity")
 class CopyColumnsParityTest extends dev.eddy.gpu.GpuContextTest {
     @ParameterizedTest
     @EnumSource(Precision.class)
     void copiesTheSameRealsAsTheJavaTwin(Precision p) {
-        Assumptions.assumeTrue(ctx.supports(p), "device has no float64");
+        GpuTests.needs(ctx, p);
         double[] src = new Random(5).doubles(700, -1, 1).toArray();
         double[] dst = new Random(6).doubles(900, -1, 1).toArray();
         if (p == Precision.FP32) { // the twin sees the values the float32 buffers hold

@@ -10,16 +10,17 @@ import dev.eddy.gpu.StepProgram;
 import dev.eddy.gpu.TransferLedger;
 import dev.eddy.numerics.Precision;
 import java.util.Random;
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** scale.comp against its Java twin Scale.apply, through the whole path: pipeline, push constants, replay, ledger. */
+@Tag("gpu-parity")
 class ScaleParityTest extends dev.eddy.gpu.GpuContextTest {
     @ParameterizedTest
     @EnumSource(Precision.class)
     void replayedProgramMatchesJavaTwin(Precision p) {
-        Assumptions.assumeTrue(ctx.supports(p), "device has no float64");
+        GpuTests.needs(ctx, p);
         int count = 1000; // not a multiple of the workgroup size: the bounds check matters
         double[] x = new Random(7).doubles(count + 24, -1, 1).toArray();
         double alpha = 1.25;

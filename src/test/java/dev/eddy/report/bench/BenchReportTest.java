@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * measurement: steppers with mean dt, ensembles, persistence and span floor), checked as data, as PNGs
  * and as a page in headless Chromium.
  */
+@Tag("fast")
 class BenchReportTest {
     @TempDir
     static Path tmp;

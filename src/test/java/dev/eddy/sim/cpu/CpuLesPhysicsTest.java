@@ -15,6 +15,7 @@ import dev.eddy.sim.Diagnostics;
 import dev.eddy.sim.Simulation;
 import dev.eddy.sim.Simulations;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -25,6 +26,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * solutions within tolerance → convergence order → invariants → determinism. Every stepper, both
  * precisions where it makes sense.
  */
+@Tag("physics")
 class CpuLesPhysicsTest {
 
     static Stream<Arguments> steppersAndPrecisions() {

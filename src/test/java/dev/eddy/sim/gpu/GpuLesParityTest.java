@@ -9,17 +9,17 @@ import dev.eddy.config.Forcing;
 import dev.eddy.config.Physics;
 import dev.eddy.config.RunConfig;
 import dev.eddy.config.TimeControl;
-import dev.eddy.gpu.ContextOptions;
-import dev.eddy.gpu.GpuUnavailableException;
+import dev.eddy.gpu.GpuTests;
 import dev.eddy.gpu.TransferLedger;
+import dev.eddy.numerics.Precision;
 import dev.eddy.sim.FlowDiagnostics;
 import dev.eddy.sim.PendingSnapshot;
-import dev.eddy.numerics.Precision;
 import dev.eddy.sim.Simulation;
 import dev.eddy.sim.Simulations;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -30,14 +30,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * 50 steps, relative L2 of ω̂ under 1e-10 in float64 and 1e-4 in float32, for both steppers, with
  * and without the SGS model and forcing, fixed and adaptive dt.
  */
+@Tag("gpu-parity")
 class GpuLesParityTest {
     static GpuLes gpu(RunConfig c) {
-        try {
-            return new GpuLes(TestConfigs.withBackend(c, "vulkan"), ContextOptions.withDevice(System.getenv("EDDY_TEST_DEVICE")));
-        } catch (GpuUnavailableException e) {
-            Assumptions.abort("no Vulkan device, GPU test skipped: " + e.getMessage());
-            throw e;
-        }
+        return GpuTests.open(() -> new GpuLes(TestConfigs.withBackend(c, "vulkan"), GpuTests.options()));
     }
 
     static Stream<Arguments> cases() {

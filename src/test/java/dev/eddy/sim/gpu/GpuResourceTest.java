@@ -15,16 +15,18 @@ import dev.eddy.gpu.VulkanContext;
 import dev.eddy.numerics.Precision;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** GPU faults and resource hygiene (issue 8) on lavapipe. */
+@Tag("robustness")
 class GpuResourceTest {
 
     @Test
     void oneAdvanceTakesAWholeRingOfStepsInOneSubmission() {
-        dev.eddy.gpu.GpuTests.contextOrSkip().close();
+        GpuTests.needsDevice();
         var c = TestConfigs.withBackend(TestConfigs.les(32, Precision.FP32), "vulkan");
-        try (GpuLes les = new GpuLes(c, dev.eddy.gpu.ContextOptions.defaults())) {
+        try (GpuLes les = new GpuLes(c, GpuTests.options())) {
             // 1024 replays in one vkQueueSubmit: the submit info must not live on LWJGL's 64 KiB stack
             var info = les.advance(GpuLes.RING_CAPACITY, Double.POSITIVE_INFINITY);
             org.junit.jupiter.api.Assertions.assertEquals(GpuLes.RING_CAPACITY, les.stepCount());
@@ -34,9 +36,9 @@ class GpuResourceTest {
 
     @Test
     void aRunTooLargeForTheDeviceIsRefusedBeforeAllocatingAndSaysHowMuchItNeeds() {
-        GpuTests.contextOrSkip().close();
+        GpuTests.needsDevice();
         var c = TestConfigs.withBackend(TestConfigs.les(32768, Precision.FP64, 1e-4, 0.17, 1e-3, "heun"), "vulkan");
-        var e = assertThrows(GpuException.class, () -> new GpuLes(c, ContextOptions.withDevice(System.getenv("EDDY_TEST_DEVICE"))).close());
+        var e = assertThrows(GpuException.class, () -> new GpuLes(c, GpuTests.options()).close());
         assertTrue(e.getMessage().contains("N = 32768 in fp64 needs") && e.getMessage().contains("GiB usable"), e.getMessage());
     }
 
@@ -46,9 +48,9 @@ class GpuResourceTest {
      */
     @Test
     void fp64OnADeviceWithoutFloat64IsRefusedBeforeAnyVulkanObjectIsMade() {
-        GpuTests.contextOrSkip().close();
+        GpuTests.needsDevice();
         var c = TestConfigs.withBackend(TestConfigs.les(32, Precision.FP64), "vulkan");
-        var masked = new ContextOptions(System.getenv("EDDY_TEST_DEVICE"), false, java.util.Set.of(ContextOptions.FLOAT64));
+        var masked = new ContextOptions(System.getenv(GpuTests.TEST_DEVICE), false, java.util.Set.of(ContextOptions.FLOAT64));
         try (HostAllocationCounter counter = HostAllocationCounter.install()) {
             try (VulkanContext ctx = VulkanContext.open(masked)) {
                 assertFalse(ctx.info().float64(), "a masked float64 is reported absent");
@@ -69,7 +71,7 @@ class GpuResourceTest {
 
     @Test
     void aBlowUpOnTheDeviceStopsTheRunAndKeepsTheLastCheckpoint(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
-        GpuTests.contextOrSkip().close();
+        GpuTests.needsDevice();
         var base = TestConfigs.les(32, Precision.FP32, 0, 0, 2.0, "heun");
         var unstable = TestConfigs.withBackend(TestConfigs.withOutput(base, new dev.eddy.config.OutputSchedule(0, 1, 1),
                 new dev.eddy.config.TimeControl(500, 0, 2.0, 0, "heun")), "vulkan");

@@ -1,26 +1,34 @@
 package dev.eddy.sim.gpu;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.eddy.gpu.Push;
+import dev.eddy.config.TimeControl;
 import dev.eddy.gpu.ComputeKernel;
 import dev.eddy.gpu.DeviceBuffer;
 import dev.eddy.gpu.GpuContextTest;
+import dev.eddy.gpu.Push;
 import dev.eddy.gpu.StepProgram;
 import dev.eddy.numerics.ButcherTableau;
-import dev.eddy.sim.Diagnostics;
 import dev.eddy.numerics.Grid;
 import dev.eddy.numerics.Precision;
+import dev.eddy.sim.Courant;
+import dev.eddy.sim.Diagnostics;
 import dev.eddy.sim.cpu.LesKernels_F64;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Each LES shader of src/main/glsl/les against its Java twin in {@link LesKernels_F64} (and
  * {@link Diagnostics}), one dispatch at a time, on random inputs at N = 32 in float64. The twins
  * perform the same operations in the same order, so they agree to a few ulps.
  */
+@Tag("gpu-parity")
 class LesKernelParityTest extends GpuContextTest {
     static final int N = 32;
     static final Precision P = Precision.FP64;
@@ -185,5 +193,71 @@ class LesKernelParityTest extends GpuContextTest {
                 1e-14 * Diagnostics.energy(g, omega));
         org.junit.jupiter.api.Assertions.assertEquals(Diagnostics.enstrophy(g, omega),
                 0.5 * t[dev.eddy.sim.DiagnosticSums.ENSTROPHY] / n4, 1e-14 * Diagnostics.enstrophy(g, omega));
+    }
+
+    /** Within a few ulps (the same operations in the same order); a NaN must stay a NaN. */
+    static void assertUlps(double want, double got, String what) {
+        if (Double.isNaN(want)) {
+            assertEquals(want, got, what);
+        } else {
+            assertEquals(want, got, 4 * Math.ulp(want), what);
+        }
+    }
+
+    /**
+     * les_cfl_dt against its twins, as CpuLes_F64.step chains them: the grid maxima of
+     * LesKernels_F64.gridMaxima, dt = Courant.step clipped to the host's limit step[2], and the ring entry
+     * (dt, max speed, Courant.number), written at slot ringCount mod capacity. 300 rows: more than the
+     * workgroup's 256 threads, so some threads reduce two rows, and the row that holds the maxima (or the
+     * NaN) is one of those. Two dispatches from ringCount = 2·capacity − 1: the last slot, then slot 0.
+     */
+    @ParameterizedTest(name = "dtMax={0} C={1} limit={2} NaN={3}")
+    @CsvSource({
+        "1.0, 2.4, 1e300, false",  // the Courant step
+        "1e-6, 2.4, 1e300, false", // capped at dtMax
+        "1.0, 2.4, 1e-7, false",   // clipped to the host's limit (the end time)
+        "0.01, 0.0, 1e300, false", // fixed dt
+        "0.01, 1.5, 1e300, true"}) // a NaN in the velocity maxima: dtMax, and a NaN max speed for the host to see
+    void cflDt(double dtMax, double cfl, double limit, boolean nan) {
+        int n = 300;
+        int capacity = 5;
+        int rm = LesKernels_F64.ROW_MAXIMA;
+        double[] rowMax = random.doubles(rm * n, 0, 1).toArray();
+        for (int q = 0; q < rm; q++) {
+            rowMax[rm * 280 + q] = nan ? Double.NaN : 1.5 + q; // above every other row: a row of the second pass
+        }
+        Grid grid = new Grid(n);
+        double[] m = LesKernels_F64.gridMaxima(rowMax, n);
+        double dt = Math.min(Courant.step(new TimeControl(1, 0, dtMax, cfl, "rk4"), grid, m[0], m[1]), limit);
+        double[] entry = {dt, Math.sqrt(m[2]), Courant.number(grid, dt, m[0], m[1])};
+        ByteBuffer ring = ByteBuffer.allocateDirect(8 + 3 * capacity * P.bytes()).order(ByteOrder.nativeOrder());
+        ring.putInt(0, 2 * capacity - 1);
+        try (DeviceBuffer rows = upload("row_max", rowMax); DeviceBuffer step = upload("step", new double[] {0, 0, limit});
+             DeviceBuffer r = new DeviceBuffer(ctx, "ring", ring.capacity(), "test", DeviceBuffer.Movement.ON_DEMAND);
+             ComputeKernel k = new ComputeKernel(ctx, "les_cfl_dt", P, 3, Push.size(P, 3, 2))) {
+            ctx.staging().upload(r, 0, ring, "test");
+            ByteBuffer push = Push.of(P).real(dtMax).real(cfl).real(grid.dealiasCutoff()).i(n).i(capacity).build();
+            var binding = k.bind(rows, step, r);
+            try (StepProgram p = StepProgram.builder(ctx, "cfl").dispatch(binding, push, 1, 1, 1).barrier()
+                    .dispatch(binding, push, 1, 1, 1).freeze()) {
+                p.run();
+            }
+            double[] got = download(step, 3);
+            assertUlps(entry[0], got[0], "dt");
+            assertEquals(entry[1], got[1], 0, "max speed");
+            assertEquals(limit, got[2], 0, "the limit is read, not written");
+            ByteBuffer back = ByteBuffer.allocateDirect(ring.capacity()).order(ByteOrder.nativeOrder());
+            ctx.staging().download(r, 0, back, "test");
+            assertEquals(2 * capacity + 1, back.getInt(0), "two entries appended");
+            for (int slot : new int[] {capacity - 1, 0}) {
+                for (int q = 0; q < 3; q++) {
+                    double v = back.getDouble(8 + (3 * slot + q) * P.bytes());
+                    assertUlps(entry[q], v, "ring slot " + slot + ", entry " + q);
+                }
+            }
+            for (int q = 0; q < 3; q++) {
+                assertEquals(0.0, back.getDouble(8 + (3 + q) * P.bytes()), "slot 1 untouched");
+            }
+        }
     }
 }
