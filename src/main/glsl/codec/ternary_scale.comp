@@ -4,13 +4,14 @@
 // over the tile's coded cells (0 where none is), reduced like tile_mean_abs.comp (strided partial
 // sums, then a fixed shared-memory tree: deterministic, rounding-level parity). The t half of the Java
 // kernel is fused into pack.comp, which computes t = ternary(r, m) as it packs: t never exists on the
-// device (N² bytes written and read back in again saved).
+// device (N² bytes written and read back in again saved). α goes to the code slot at alphaOffset (the
+// codec keeps one slot per latent column).
 #include "codec_common.glsl"
 layout(local_size_x = 64) in;
 layout(std430, binding = 0) readonly buffer Residual { REAL r[]; };
 layout(std430, binding = 1) readonly buffer Mask { uint mask[]; };
 layout(std430, binding = 2) writeonly buffer Alpha { REAL alpha[]; };
-layout(push_constant) uniform P { int n; int tile; };
+layout(push_constant) uniform P { int n; int tile; uint alphaOffset; };   // alphaOffset: the code slot, in reals
 
 shared REAL partialSum[64];
 shared uint partialCount[64];
@@ -42,6 +43,6 @@ void main() {
         barrier();
     }
     if (l == 0) {
-        alpha[tj * (n / tile) + ti] = partialCount[0] == 0u ? REAL(0) : partialSum[0] / REAL(partialCount[0]);
+        alpha[alphaOffset + uint(tj * (n / tile) + ti)] = partialCount[0] == 0u ? REAL(0) : partialSum[0] / REAL(partialCount[0]);
     }
 }

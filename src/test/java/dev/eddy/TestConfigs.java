@@ -47,7 +47,12 @@ public final class TestConfigs {
 
     /** A CPU codec with one latent column (the file codec of eddy encode/decode). */
     public static dev.eddy.codec.SnapshotCodec cpuCodec(dev.eddy.codec.CodecSettings s, int threads) {
-        return dev.eddy.codec.Codecs.create(s, new dev.eddy.backend.Backend.Cpu(threads), 1);
+        return cpuCodec(s, 1, threads);
+    }
+
+    /** A CPU codec with {@code columns} latent columns. */
+    public static dev.eddy.codec.SnapshotCodec cpuCodec(dev.eddy.codec.CodecSettings s, int columns, int threads) {
+        return dev.eddy.codec.Codecs.create(s, new dev.eddy.backend.Backend.Cpu(threads), columns);
     }
 
     /** Relative L2 distance ‖a − b‖/‖b‖. */

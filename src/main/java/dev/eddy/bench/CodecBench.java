@@ -126,8 +126,8 @@ public final class CodecBench {
             Timing encode = time(() -> codec.encodeSpectral(state, 0), codec::lastDeviceMillis, warmup, repeats);
             Timing readCode = time(() -> codec.code(0), () -> Double.NaN, warmup, repeats);
             double[][] out = new double[2][];
-            Timing latent = time(() -> out[0] = codec.decodeColumn(codec.latentBuffer(), 0, false), codec::lastDeviceMillis, warmup, repeats);
-            Timing full = time(() -> out[1] = codec.decodeColumn(codec.latentBuffer(), 0, true), codec::lastDeviceMillis, warmup, repeats);
+            Timing latent = time(() -> out[0] = codec.decodeColumn(codec.latentBuffer(), 0, null), codec::lastDeviceMillis, warmup, repeats);
+            Timing full = time(() -> out[1] = codec.decodeColumn(codec.latentBuffer(), 0, SnapshotCodec.Residual.of(0)), codec::lastDeviceMillis, warmup, repeats);
             gpuFull = out[1];
             Map<String, Object> g = new LinkedHashMap<>();
             g.put("encode_spectral", withBandwidth(encode.toMap(), encodeBytes(s)));

@@ -189,10 +189,11 @@ public final class CodecKernels_F64 {
     }
 
     /**
-     * Decoded rows [j0, j1): ω̃ = L(Z) + α_tile·t, with t read straight from the packed code (the shader
-     * reads the same 32-bit words), in place over the padded low-pass field.
+     * Decoded rows [j0, j1): ω̃ = L(Z) + (fade·α_tile)·t, with t read straight from the packed code (the
+     * shader reads the same 32-bit words), in place over the padded low-pass field. fade = 1 adds the code
+     * as it is; the pipeline's faded residual adds its learnt c_h of it.
      */
-    public static void synthesize(Grid g, int tile, double[] alpha, byte[] packed, double[] low, int j0, int j1) {
+    public static void synthesize(Grid g, int tile, double fade, double[] alpha, byte[] packed, double[] low, int j0, int j1) {
         int n = g.n();
         int stride = g.rowStride();
         int tilesPerSide = n / tile;
@@ -200,8 +201,32 @@ public final class CodecKernels_F64 {
             int tileRow = (j / tile) * tilesPerSide;
             for (int x = 0; x < n; x++) {
                 int t = TernaryKernels.ternaryAt(packed, (long) j * n + x);
-                low[j * stride + x] += alpha[tileRow + x / tile] * (double) t;
+                low[j * stride + x] += (fade * alpha[tileRow + x / tile]) * (double) t;
             }
         }
+    }
+
+    /**
+     * The inner product Σ_cells ρ_a·ρ_b of two decoded residuals ρ = α_tile·t, summed in float64 in
+     * row-major cell order (ternary_gram.comp sums the same products in another order: parity is to
+     * rounding). The pipeline's residual fading regresses the residual h snapshots on from these.
+     */
+    public static double residualDot(Grid g, int tile, // neutral
+                                     double[] alphaA, byte[] packedA, double[] alphaB, byte[] packedB) {
+        int n = g.n();
+        int tilesPerSide = n / tile;
+        double sum = 0; // neutral
+        for (int y = 0; y < n; y++) {
+            int tileRow = (y / tile) * tilesPerSide;
+            for (int x = 0; x < n; x++) {
+                long c = (long) y * n + x;
+                int tt = TernaryKernels.ternaryAt(packedA, c) * TernaryKernels.ternaryAt(packedB, c);
+                if (tt != 0) {
+                    int t = tileRow + x / tile;
+                    sum += (double) alphaA[t] * (double) alphaB[t] * (double) tt; // neutral
+                }
+            }
+        }
+        return sum;
     }
 }

@@ -39,22 +39,23 @@ public final class CodecSteps {
         /** The 3×3 majority smoothing of the mask. */
         void majority3x3();
 
-        /** α per tile: the mean of |r| over the masked cells. */
-        void ternaryScale();
+        /** α per tile: the mean of |r| over the masked cells, into code slot {@code slot}. */
+        void ternaryScale(int slot);
 
-        /** t = sign(r)·m, two bits a cell. */
-        void pack();
+        /** t = sign(r)·m, two bits a cell, into code slot {@code slot}. */
+        void pack(int slot);
 
         /** L̂(Z) of latent column {@code column} (of the matrix being decoded) into the work field. */
         void scatterLatent(int column);
 
-        /** Adds α·t to the field L(Z). */
-        void synthesize();
+        /** Adds (fade·α)·t of code slot {@code slot} to the field L(Z). */
+        void synthesize(int slot, double fade);
     }
 
     /**
-     * Encodes into latent column {@code column}: from a host field ({@code fromHost}: its forward transform
-     * first) or from a spectrum already in place (a simulation's state).
+     * Encodes into latent column {@code column} and its code slot (the codec keeps the residual code of
+     * every column): from a host field ({@code fromHost}: its forward transform first) or from a spectrum
+     * already in place (a simulation's state).
      */
     public static void encode(CodecSettings settings, boolean fromHost, int column, Ops ops) {
         if (fromHost) {
@@ -68,16 +69,16 @@ public final class CodecSteps {
         if (settings.majority()) {
             ops.majority3x3();
         }
-        ops.ternaryScale();
-        ops.pack();
+        ops.ternaryScale(column);
+        ops.pack(column);
     }
 
-    /** Decodes latent column {@code column}: L(Z), and with the residual L(Z) + α·t. */
-    public static void decode(boolean withResidual, int column, Ops ops) {
+    /** Decodes latent column {@code column}: L(Z), and with a residual (null: none) L(Z) + (fade·α)·t of its code slot. */
+    public static void decode(SnapshotCodec.Residual residual, int column, Ops ops) {
         ops.scatterLatent(column);
         ops.inverseFft();
-        if (withResidual) {
-            ops.synthesize();
+        if (residual != null) {
+            ops.synthesize(residual.slot(), residual.fade());
         }
     }
 }

@@ -25,12 +25,12 @@ public final class CpuCodec_F64 implements SnapshotCodec {
     private final byte[] mask;
     private final byte[] smoothed;
     private final byte[] t;
-    private final double[] alpha;
-    private final byte[] packed;
+    /** α of each code slot (one per latent column, then the scratch slot of host codes); null until encoded. */
+    private final double[][] alphas;
+    /** The packed t of each code slot. */
+    private final byte[][] packeds;
     /** The latent being encoded or decoded. */
     private double[] z;
-    /** The column whose encode left α and t here, or −1. */
-    private int residualOf = -1;
     private final HostJudge judge;
 
     /** A codec with a host latent matrix of {@code columns} columns, on {@code threads} threads (0 = one per core). */
@@ -46,8 +46,8 @@ public final class CpuCodec_F64 implements SnapshotCodec {
         this.mask = new byte[n * n];
         this.smoothed = settings.majority() ? new byte[n * n] : null;
         this.t = new byte[n * n];
-        this.alpha = new double[settings.tiles()];
-        this.packed = new byte[(int) settings.packedBytes()];
+        this.alphas = new double[columns + 1][];
+        this.packeds = new byte[columns + 1][];
         this.judge = new HostJudge(n);
     }
 
@@ -67,7 +67,6 @@ public final class CpuCodec_F64 implements SnapshotCodec {
         z = new double[settings.latentDimension()];
         CodecSteps.encode(settings, true, column, ops);
         latents.set(column, Reals_F64.widen(z));
-        residualOf = column;
     }
 
     @Override
@@ -77,33 +76,64 @@ public final class CpuCodec_F64 implements SnapshotCodec {
 
     @Override
     public Code code(int column) {
-        if (residualOf != column) {
-            throw new IllegalStateException(residualOf < 0 ? "no snapshot has been encoded yet"
-                    : "α and t belong to the encode into column " + residualOf + ", not to column " + column);
+        checkSlot(column, latents.columns());
+        if (alphas[column] == null) {
+            throw new IllegalStateException("latent column " + column + " has not been encoded");
         }
-        return new Code(latents.column(column), Reals_F64.widen(alpha), packed.clone());
+        return new Code(latents.column(column), Reals_F64.widen(alphas[column]), packeds[column].clone());
     }
 
     @Override
-    public double[] decode(Latents source, int column, Code residual) { // neutral
-        double[] zs = source.column(column); // neutral
-        if (residual == null) {
-            return decode(new Code(zs, new double[settings.tiles()], new byte[(int) settings.packedBytes()]), false); // neutral
+    public double[] decode(Latents source, int column, Residual residual) { // neutral
+        if (residual != null) {
+            checkSlot(residual.slot(), latents.columns());
+            if (alphas[residual.slot()] == null) {
+                throw new IllegalStateException("no residual code in slot " + residual.slot() + ": that column has not been encoded");
+            }
         }
-        return decode(new Code(zs, residual.alpha(), residual.packed()), true);
+        z = Reals_F64.narrow(source.column(column));
+        CodecSteps.decode(residual, 0, ops);
+        return unload(field);
     }
 
     @Override
     public double[] decode(Code code, boolean withResidual) { // neutral
         checkCode(code);
+        int scratch = latents.columns();
+        alphas[scratch] = Reals_F64.narrow(code.alpha());
+        packeds[scratch] = code.packed().clone();
         z = Reals_F64.narrow(code.z());
-        if (withResidual) {
-            System.arraycopy(Reals_F64.narrow(code.alpha()), 0, alpha, 0, alpha.length);
-            System.arraycopy(code.packed(), 0, packed, 0, packed.length);
-            residualOf = -1; // α and t are no longer an encode's
-        }
-        CodecSteps.decode(withResidual, 0, ops);
+        CodecSteps.decode(withResidual ? Residual.of(scratch) : null, 0, ops);
         return unload(field);
+    }
+
+    @Override
+    public double[] residualGram(int from, int count) { // neutral
+        checkSlot(from, latents.columns());
+        checkSlot(from + count - 1, latents.columns());
+        for (int a = from; a < from + count; a++) {
+            if (alphas[a] == null) {
+                throw new IllegalStateException("latent column " + a + " has not been encoded: no residual code");
+            }
+        }
+        double[] g = new double[count * count]; // neutral
+        parallel.forRange(count, (a0, a1) -> {
+            for (int a = a0; a < a1; a++) {
+                for (int b = a; b < count; b++) {
+                    double v = CodecKernels_F64.residualDot(grid, settings.tile(), alphas[from + a], packeds[from + a], // neutral
+                            alphas[from + b], packeds[from + b]);
+                    g[a * count + b] = v;
+                    g[b * count + a] = v;
+                }
+            }
+        });
+        return g;
+    }
+
+    private static void checkSlot(int column, int columns) {
+        if (column < 0 || column >= columns) {
+            throw new IndexOutOfBoundsException("latent column " + column + " is outside the codec's " + columns + " columns");
+        }
     }
 
     @Override
@@ -112,7 +142,7 @@ public final class CpuCodec_F64 implements SnapshotCodec {
     }
 
     @Override
-    public FieldErrors judge(Latents source, int column, Code residual) {
+    public FieldErrors judge(Latents source, int column, Residual residual) {
         return judge.judge(decode(source, column, residual));
     }
 
@@ -173,15 +203,19 @@ public final class CpuCodec_F64 implements SnapshotCodec {
         }
 
         @Override
-        public void ternaryScale() {
+        public void ternaryScale(int slot) {
             byte[] m = settings.majority() ? smoothed : mask;
+            double[] alpha = new double[settings.tiles()];
             parallel.forRange(settings.tilesPerSide(), (t0, t1) -> CodecKernels_F64.ternaryScale(grid, settings.tile(), field, m, t,
                     alpha, t0, t1));
+            alphas[slot] = alpha;
         }
 
         @Override
-        public void pack() {
+        public void pack(int slot) {
+            byte[] packed = new byte[(int) settings.packedBytes()];
             parallel.forRange(packed.length, (b0, b1) -> TernaryKernels.pack(t, packed, b0, b1));
+            packeds[slot] = packed;
         }
 
         @Override
@@ -192,8 +226,11 @@ public final class CpuCodec_F64 implements SnapshotCodec {
         }
 
         @Override
-        public void synthesize() {
-            parallel.forRange(grid.n(), (j0, j1) -> CodecKernels_F64.synthesize(grid, settings.tile(), alpha, packed, field, j0, j1));
+        public void synthesize(int slot, double fade) { // neutral
+            double[] alpha = alphas[slot];
+            byte[] packed = packeds[slot];
+            double f = (double) fade;
+            parallel.forRange(grid.n(), (j0, j1) -> CodecKernels_F64.synthesize(grid, settings.tile(), f, alpha, packed, field, j0, j1));
         }
     }
 

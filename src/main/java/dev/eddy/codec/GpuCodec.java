@@ -42,10 +42,6 @@ public final class GpuCodec implements SnapshotCodec {
     public static final String DECODE_STAGE = "decode";
     /** Recorded programs kept (each a command buffer and a fence; read-back programs also hold their staging). */
     static final int PROGRAMS_KEPT = 8;
-    /** No residual on the device yet. */
-    private static final int NO_RESIDUAL = -1;
-    /** The residual came from {@link #setResidual}, not from an encode. */
-    private static final int UPLOADED_RESIDUAL = -2;
 
     private final CodecSettings settings;
     private final Grid grid;
@@ -67,15 +63,18 @@ public final class GpuCodec implements SnapshotCodec {
     private final DeviceBuffer packed;
     private final DeviceBuffer codeZ;
     private final GpuCodecRecorder recorder;
+    /** ternary_gram, made on first use (it sums in float64). */
+    private ComputeKernel residualGramKernel;
+    private DeviceBuffer residualGramOut;
     /** The verdict on decodes, made on first use: on the device where it sums in float64, else on the host. */
     private GpuCodecJudge deviceJudge;
     private HostJudge hostJudge;
     private final ProgramCache programs;
     private final StepProgram fieldReadBack;
-    /** The column of the last encode (whose α and t are on the device), or NO_RESIDUAL / UPLOADED_RESIDUAL. */
-    private int residualOf = NO_RESIDUAL;
-    /** The code whose α and t are on the device (as read by {@link #code}, or set), so decoding with it uploads nothing. */
-    private Code residualOnDevice;
+    /** Which code slots hold an encode's α and t (slot c: latent column c; the last: the scratch slot of host codes). */
+    private final boolean[] coded;
+    /** The host code whose α and t are in the scratch slot, so decoding it again uploads nothing. */
+    private Code inScratch;
     private boolean closed;
 
     /** On a shared context (close() does not close it); the device latent matrix has latentColumns columns. */
@@ -103,6 +102,7 @@ public final class GpuCodec implements SnapshotCodec {
         this.latentColumns = latentColumns;
         this.d = settings.latentDimension();
         this.columnBytes = (long) d * precision.bytes();
+        this.coded = new boolean[latentColumns + 1];
         if (latentColumns < 1) {
             throw new IllegalArgumentException("the latent matrix needs at least one column, got " + latentColumns);
         }
@@ -126,10 +126,12 @@ public final class GpuCodec implements SnapshotCodec {
             smoothed = settings.majority()
                     ? buffer("codec.mask_smoothed", cells, "encode: 3×3 majority of the mask", DeviceBuffer.Movement.NEVER)
                     : null;
-            alpha = buffer("codec.alpha", (long) settings.tiles() * b, "code: α per tile", DeviceBuffer.Movement.ON_DEMAND);
+            long slots = latentColumns + 1L; // a code slot per latent column, and one for host codes
+            alpha = buffer("codec.alpha", Math.multiplyExact(slots * settings.tiles(), (long) b),
+                    "code: α per tile, " + slots + " slot(s)", DeviceBuffer.Movement.ON_DEMAND);
             // whole 32-bit words: the shaders write words, and 16 need not divide N² (N = 30: 225 bytes)
-            packed = buffer("codec.packed", 4 * ((cells + 15) / 16), "code: ternary t, 2 bits per cell",
-                    DeviceBuffer.Movement.ON_DEMAND);
+            packed = buffer("codec.packed", Math.multiplyExact(slots, 4 * ((cells + 15) / 16)),
+                    "code: ternary t, 2 bits per cell, " + slots + " slot(s)", DeviceBuffer.Movement.ON_DEMAND);
             codeZ = buffer("codec.code_z", columnBytes, "decode(Code): the latent of a host code", DeviceBuffer.Movement.ON_DEMAND);
             // last: the one buffer whose size the caller chooses, and so the likeliest to fail
             latents = buffer("codec.latents", Math.multiplyExact(columnBytes, (long) latentColumns),
@@ -141,9 +143,9 @@ public final class GpuCodec implements SnapshotCodec {
                     kernel("tile_mean_abs", 2, Push.size(precision, 0, 2)),
                     kernel("tile_mask", 3, Push.size(precision, 1, 2)),
                     settings.majority() ? kernel("majority3x3", 2, Push.size(precision, 0, 1)) : null,
-                    kernel("ternary_scale", 3, Push.size(precision, 0, 2)),
-                    kernel("pack", 3, Push.size(precision, 0, 1)),
-                    kernel("synthesize", 3, Push.size(precision, 0, 2)),
+                    kernel("ternary_scale", 3, Push.size(precision, 0, 3)),
+                    kernel("pack", 3, Push.size(precision, 0, 2)),
+                    kernel("synthesize", 3, Push.size(precision, 1, 4)),
                     plans.plan(field, n, n, 1, precision), filter, field, meanAbs, mask, smoothed, alpha, packed));
             fieldReadBack = own(StepProgram.builder(ctx, "codec-field-read-back")
                     .readBack(field, 0, field.bytes(), DECODE_STAGE).freeze());
@@ -233,10 +235,9 @@ public final class GpuCodec implements SnapshotCodec {
         encoded(column);
     }
 
-    /** α and t on the device are now the encode's of {@code column}. */
+    /** Code slot {@code column} now holds the encode's α and t. */
     private void encoded(int column) {
-        residualOf = column;
-        residualOnDevice = null;
+        coded[column] = true;
     }
 
     /** Encodes the state in place when it lives on this codec's context, else its host vorticity (uploaded). */
@@ -268,35 +269,37 @@ public final class GpuCodec implements SnapshotCodec {
         encoded(column);
     }
 
-    /** Reads back the code of the last encode (Z from {@code column}, α, packed t): a declared read-back counted under stage "encode". */
+    /** Reads back the code of latent column {@code column} (Z, α, packed t): a declared read-back counted under stage "encode". */
     @Override
     public Code code(int column) {
         checkOpen();
         checkColumn(column, latentColumns, latents);
-        if (residualOf != column) {
-            throw new IllegalStateException(residualOf == NO_RESIDUAL ? "no snapshot has been encoded yet"
-                    : "α and t on the device belong to " + (residualOf == UPLOADED_RESIDUAL ? "a code set by setResidual"
-                    : "the encode into column " + residualOf) + ", not to column " + column);
-        }
+        requireCoded(column);
         long zAt = (long) column * columnBytes;
         long alphaBytes = (long) settings.tiles() * precision.bytes();
+        long alphaAt = column * alphaBytes;
+        long packedAt = column * 4 * recorder.wordsPerSlot();
         StepProgram p = programs.get(List.of("read-code", latents, column), false, b -> b
                 .readBack(latents, zAt, columnBytes, ENCODE_STAGE)
-                .readBack(alpha, 0, alphaBytes, ENCODE_STAGE)
-                .readBack(packed, 0, settings.packedBytes(), ENCODE_STAGE));
+                .readBack(alpha, alphaAt, alphaBytes, ENCODE_STAGE)
+                .readBack(packed, packedAt, settings.packedBytes(), ENCODE_STAGE));
         p.run();
         double[] z = new double[d];
         RealBuffers.decode(p.readBack(latents, zAt), z, precision);
         double[] a = new double[settings.tiles()];
-        RealBuffers.decode(p.readBack(alpha, 0), a, precision);
+        RealBuffers.decode(p.readBack(alpha, alphaAt), a, precision);
         byte[] t = new byte[(int) settings.packedBytes()];
-        p.readBack(packed, 0).get(t);
-        Code code = new Code(z, a, t);
-        residualOnDevice = code; // decoding with this code needs no upload of α and t
-        return code;
+        p.readBack(packed, packedAt).get(t);
+        return new Code(z, a, t);
     }
 
-    /** Uploads a host latent into column {@code column} (the mixed pipeline: CPU codec, GPU proxy). */
+    private void requireCoded(int slot) {
+        if (!coded[slot]) {
+            throw new IllegalStateException("latent column " + slot + " has not been encoded (or its latent was uploaded since): no code");
+        }
+    }
+
+    /** Uploads a host latent into column {@code column} (the mixed pipeline: CPU codec, GPU proxy); that column then has no code. */
     public void uploadLatent(double[] z, int column) {
         checkOpen();
         checkColumn(column, latentColumns, latents);
@@ -304,50 +307,93 @@ public final class GpuCodec implements SnapshotCodec {
             throw new IllegalArgumentException("latent has " + z.length + " reals, expected d = " + d + " for K = " + settings.k());
         }
         ctx.staging().upload(latents, (long) column * columnBytes, RealBuffers.encode(z, precision), ENCODE_STAGE);
-        if (residualOf == column) {
-            residualOf = UPLOADED_RESIDUAL; // Z of that column is no longer the encode's
-            residualOnDevice = null;
-        }
+        coded[column] = false; // Z of that column is no longer the encode's
     }
 
-    /** Uploads α and t of a code to be the residual used by decodeColumn(..., true). */
-    public void setResidual(Code code) {
-        checkOpen();
+    /** α and t of a host code into the scratch slot (nothing when they are there already); the residual that decodes with it. */
+    private Residual scratch(Code code) {
         checkCode(code);
-        ctx.staging().upload(alpha, 0, RealBuffers.encode(code.alpha(), precision), DECODE_STAGE);
-        ctx.staging().upload(packed, 0, ByteBuffer.wrap(code.packed()), DECODE_STAGE);
-        residualOf = UPLOADED_RESIDUAL;
-        residualOnDevice = code;
+        int slot = latentColumns;
+        if (code != inScratch) {
+            long alphaBytes = (long) settings.tiles() * precision.bytes();
+            ctx.staging().upload(alpha, slot * alphaBytes, RealBuffers.encode(code.alpha(), precision), DECODE_STAGE);
+            ctx.staging().upload(packed, slot * 4 * recorder.wordsPerSlot(), ByteBuffer.wrap(code.packed()), DECODE_STAGE);
+            inScratch = code;
+            coded[slot] = true;
+        }
+        return Residual.of(slot);
+    }
+
+    @Override
+    public double[] residualGram(int from, int count) {
+        checkOpen();
+        if (count < 1 || count > 65535) {
+            throw new IllegalArgumentException("a residual Gram of " + count + " codes (1 to 65535)");
+        }
+        checkColumn(from, latentColumns, latents);
+        checkColumn(from + count - 1, latentColumns, latents);
+        for (int c = from; c < from + count; c++) {
+            requireCoded(c);
+        }
+        if (!ctx.supports(Precision.FP64)) {
+            return hostResidualGram(from, count);
+        }
+        if (residualGramKernel == null) {
+            residualGramKernel = kernel("ternary_gram", 3, Push.size(precision, 0, 6));
+        }
+        long bytes = 8L * count * count;
+        if (residualGramOut == null) { // sized for the largest Gram: every column
+            residualGramOut = buffer("codec.residual_gram", 8L * latentColumns * latentColumns,
+                    "learn: Gram of the decoded residuals (the pipeline's residual fading)", DeviceBuffer.Movement.ON_DEMAND);
+        }
+        DeviceBuffer out = residualGramOut;
+        StepProgram p = programs.get(List.of("residual-gram", from, count), false, b -> {
+            recorder.residualGram(b, residualGramKernel, out, from, count);
+            b.readBack(out, 0, bytes, ENCODE_STAGE);
+        });
+        p.run();
+        double[] g = new double[count * count];
+        p.readBack(out, 0).asDoubleBuffer().get(g);
+        return g;
+    }
+
+    /** The residual Gram on the host from the codes read back (a device without float64). */
+    private double[] hostResidualGram(int from, int count) {
+        Code[] codes = new Code[count];
+        for (int a = 0; a < count; a++) {
+            codes[a] = code(from + a);
+        }
+        double[] g = new double[count * count];
+        for (int a = 0; a < count; a++) {
+            for (int b = a; b < count; b++) {
+                double v = CodecKernels_F64.residualDot(grid, settings.tile(), codes[a].alpha(), codes[a].packed(), codes[b].alpha(),
+                        codes[b].packed());
+                g[a * count + b] = v;
+                g[b * count + a] = v;
+            }
+        }
+        return g;
     }
 
     /**
      * Decodes column {@code column} of {@code source}: in place when it lives on this codec's context,
-     * else from a host copy of the column uploaded to a scratch column. A residual other than the one on
-     * the device is uploaded first.
+     * else from a host copy of the column uploaded to a scratch column.
      */
     @Override
-    public double[] decode(Latents source, int column, Code residual) {
+    public double[] decode(Latents source, int column, Residual residual) {
         checkOpen();
-        Located z = locate(source, column, residual);
-        return decodeColumn(z.buffer(), z.column(), residual != null);
+        DeviceBuffer z = locate(source, column);
+        return decodeColumn(z, z == codeZ ? 0 : column, residual);
     }
 
-    /** A latent column on this device: in place, or uploaded to the scratch column. */
-    private record Located(DeviceBuffer buffer, int column) {
-    }
-
-    /** Where column {@code column} of {@code source} is read from, with {@code residual}'s α and t on the device. */
-    private Located locate(Latents source, int column, Code residual) {
+    /** The device buffer column {@code column} of {@code source} is read from: its own on this context, else the scratch column it is uploaded to. */
+    private DeviceBuffer locate(Latents source, int column) {
         DeviceBuffer buffer = source.bufferOn(ctx);
-        Located at = new Located(buffer, column);
-        if (buffer == null) {
-            ctx.staging().upload(codeZ, 0, RealBuffers.encode(source.column(column), precision), DECODE_STAGE);
-            at = new Located(codeZ, 0);
+        if (buffer != null) {
+            return buffer;
         }
-        if (residual != null && residual != residualOnDevice) {
-            setResidual(residual);
-        }
-        return at;
+        ctx.staging().upload(codeZ, 0, RealBuffers.encode(source.column(column), precision), DECODE_STAGE);
+        return codeZ;
     }
 
     // ---- decode ----
@@ -355,39 +401,43 @@ public final class GpuCodec implements SnapshotCodec {
     /**
      * Decodes latent column {@code column} of a column-major d×m device matrix {@code source} (this
      * codec's latents(), or a proxy's rollout trajectory buffer, in the codec's precision) to a compact
-     * N×N host field: L(Z), or L(Z) + α·t with the residual of the last encode / setResidual. Counted
-     * under stage "decode".
+     * N×N host field: L(Z), or L(Z) + (fade·α)·t of a code slot. Counted under stage "decode".
      */
-    public double[] decodeColumn(DeviceBuffer source, int column, boolean withResidual) {
+    public double[] decodeColumn(DeviceBuffer source, int column, Residual residual) {
         checkOpen();
+        checkDecode(source, column, residual);
+        programs.run(programs.get(List.of("decode", source, column, String.valueOf(residual)), true,
+                b -> recorder.decode(b, source, column, residual)));
+        fieldReadBack.run();
+        return RealBuffers.compactRows(fieldReadBack.readBack(field, 0), grid.n(), grid.rowStride(), precision);
+    }
+
+    private void checkDecode(DeviceBuffer source, int column, Residual residual) {
         if (source.bytes() % columnBytes != 0) {
             throw new IllegalArgumentException("'" + source.name() + "' holds " + source.bytes() + " bytes, not a whole number of"
                     + " latent columns of d = " + d + " " + precision.label() + " reals (" + columnBytes
                     + " bytes): a different K or precision?");
         }
         checkColumn(column, (int) Math.min(Integer.MAX_VALUE, source.bytes() / columnBytes), source);
-        if (withResidual && residualOf == NO_RESIDUAL) {
-            throw new IllegalStateException("no residual on the device: encode a snapshot or setResidual(code) first");
+        if (residual != null) {
+            if (residual.slot() > latentColumns) {
+                throw new IndexOutOfBoundsException("code slot " + residual.slot() + " is outside the codec's " + latentColumns + " columns");
+            }
+            requireCoded(residual.slot());
         }
         recorder.zOffset(column); // refuses a column the shaders cannot address
-        programs.run(programs.get(List.of("decode", source, column, withResidual), true, b -> recorder.decode(b, source, column, withResidual)));
-        fieldReadBack.run();
-        return RealBuffers.compactRows(fieldReadBack.readBack(field, 0), grid.n(), grid.rowStride(), precision);
     }
 
     /**
      * L(Z), or L(Z) + α·t: uploads Z (to a column of its own, so latents() is untouched) and, with the
-     * residual, α and t, which then are the residual of later decodeColumn(…, true) calls, as after setResidual.
+     * residual, α and t to the scratch code slot.
      */
     @Override
     public double[] decode(Code code, boolean withResidual) {
         checkOpen();
         checkCode(code);
         ctx.staging().upload(codeZ, 0, RealBuffers.encode(code.z(), precision), DECODE_STAGE);
-        if (withResidual && code != residualOnDevice) {
-            setResidual(code);
-        }
-        return decodeColumn(codeZ, 0, withResidual);
+        return decodeColumn(codeZ, 0, withResidual ? scratch(code) : null);
     }
 
     @Override
@@ -408,7 +458,7 @@ public final class GpuCodec implements SnapshotCodec {
 
     /** On the device when the latents live here (an upload of the column otherwise); on the host where the device has no float64. */
     @Override
-    public FieldErrors judge(Latents source, int column, Code residual) {
+    public FieldErrors judge(Latents source, int column, Residual residual) {
         checkOpen();
         if (deviceJudge == null) {
             if (hostJudge == null) {
@@ -416,8 +466,10 @@ public final class GpuCodec implements SnapshotCodec {
             }
             return hostJudge.judge(decode(source, column, residual));
         }
-        Located z = locate(source, column, residual);
-        return deviceJudge.judge(z.buffer(), z.column(), residual != null);
+        DeviceBuffer z = locate(source, column);
+        int at = z == codeZ ? 0 : column;
+        checkDecode(z, at, residual);
+        return deviceJudge.judge(z, at, residual);
     }
 
     @Override

@@ -112,11 +112,11 @@ final class GpuCodecJudge implements AutoCloseable {
         referenceEnergy[slot] = doubles(p.readBack(energyRows, 2L * grid.n() * 8), 2);
     }
 
-    /** The errors of the decode of column {@code column} of {@code source} (with the residual on the device, or not) against the truth. */
-    FieldErrors judge(DeviceBuffer source, int column, boolean withResidual) {
+    /** The errors of the decode of column {@code column} of {@code source} (with {@code residual}, or latent only) against the truth. */
+    FieldErrors judge(DeviceBuffer source, int column, SnapshotCodec.Residual residual) {
         requireTruth();
-        StepProgram p = programs.get(List.of("decode", source, column, withResidual), true, b -> {
-            recorder.decode(b, source, column, withResidual);
+        StepProgram p = programs.get(List.of("decode", source, column, String.valueOf(residual)), true, b -> {
+            recorder.decode(b, source, column, residual);
             recordMoments(b, field, references[0]);
             b.fft(fieldFft, VkFftPlan.FORWARD);
             recordEnergy(b, field);

@@ -60,11 +60,11 @@ final class GpuCodecRecorder implements CodecSteps.Ops {
         CodecSteps.encode(settings, fromHost, column, this);
     }
 
-    /** Records the decode of column {@code column} of {@code from} into the work field. */
-    void decode(StepProgram.Builder builder, DeviceBuffer from, int column, boolean withResidual) {
+    /** Records the decode of column {@code column} of {@code from} into the work field, with {@code residual} (or none). */
+    void decode(StepProgram.Builder builder, DeviceBuffer from, int column, SnapshotCodec.Residual residual) {
         this.b = builder;
         this.latents = from;
-        CodecSteps.decode(withResidual, column, this);
+        CodecSteps.decode(residual, column, this);
     }
 
     @Override
@@ -126,17 +126,17 @@ final class GpuCodecRecorder implements CodecSteps.Ops {
 
     /** α, reading r and the final mask; the packed code reads the same two, so no barrier between them. */
     @Override
-    public void ternaryScale() {
+    public void ternaryScale(int slot) {
         int tps = settings.tilesPerSide();
-        b.dispatch(bind(p.ternaryScale(), p.field(), finalMask(), p.alpha()), Push.of(precision).i(grid.n()).i(settings.tile()).build(),
-                tps, tps, 1);
+        b.dispatch(bind(p.ternaryScale(), p.field(), finalMask(), p.alpha()),
+                Push.of(precision).i(grid.n()).i(settings.tile()).i(alphaOffset(slot)).build(), tps, tps, 1);
     }
 
     /** t fused into the packing: pack.comp forms sign(r)·m from r and the mask as it packs. */
     @Override
-    public void pack() {
-        long n = grid.n();
-        wordDispatch(bind(p.pack(), p.field(), finalMask(), p.packed()), Push.of(precision).i(grid.n()).build(), (n * n + 15) / 16);
+    public void pack(int slot) {
+        wordDispatch(bind(p.pack(), p.field(), finalMask(), p.packed()), Push.of(precision).i(grid.n()).i(wordOffset(slot)).build(),
+                wordsPerSlot());
     }
 
     @Override
@@ -147,9 +147,42 @@ final class GpuCodecRecorder implements CodecSteps.Ops {
     }
 
     @Override
-    public void synthesize() {
-        b.dispatch(bind(p.synthesize(), p.alpha(), p.packed(), p.field()), Push.of(precision).i(grid.n()).i(settings.tile()).build(),
+    public void synthesize(int slot, double fade) {
+        b.dispatch(bind(p.synthesize(), p.alpha(), p.packed(), p.field()),
+                Push.of(precision).real(fade).i(grid.n()).i(settings.tile()).i(alphaOffset(slot)).i(wordOffset(slot)).build(),
                 groups(grid.n(), 16), groups(grid.n(), 16), 1);
+    }
+
+    /**
+     * Records G = the Gram of the decoded residuals of code slots [from, from + count) into {@code out}
+     * (count² float64, row-major): one workgroup per pair, those below the diagonal exit at once.
+     */
+    void residualGram(StepProgram.Builder builder, ComputeKernel gram, DeviceBuffer out, int from, int count) {
+        builder.dispatch(bind(gram, p.alpha(), p.packed(), out), Push.of(precision).i(grid.n()).i(settings.tile()).i(settings.tiles())
+                .i(Math.toIntExact(wordsPerSlot())).i(from).i(count).build(), count, count, 1);
+    }
+
+    /** 32-bit words of one slot of the packed code (whole words: 16 need not divide N², N = 30 gives 225 bytes). */
+    long wordsPerSlot() {
+        long n = grid.n();
+        return (n * n + 15) / 16;
+    }
+
+    /** The offset of code slot {@code slot} in α, in reals, as the shaders' 32-bit push constant. */
+    private int alphaOffset(int slot) {
+        return offset((long) slot * settings.tiles(), "α");
+    }
+
+    /** The offset of code slot {@code slot} in the packed code, in words. */
+    private int wordOffset(int slot) {
+        return offset((long) slot * wordsPerSlot(), "packed code");
+    }
+
+    private static int offset(long at, String of) {
+        if (at > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("a code slot starts past element 2³² of the " + of + ": the shaders index it with 32-bit offsets");
+        }
+        return (int) at;
     }
 
     private DeviceBuffer finalMask() {

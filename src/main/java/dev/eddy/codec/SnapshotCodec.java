@@ -8,8 +8,9 @@ import java.util.Map;
 /**
  * The codec of design §3 on one backend: it encodes vorticity fields — a host field, or a running
  * simulation's state, read in place where it lives on the codec's device — into the columns of its
- * latent matrix plus the residual code (α, t) of the last encode, and decodes latents back to fields:
- * its own, or any other stage's (a proxy's rollout), read in place where they share its device.
+ * latent matrix, and keeps the residual code (α, t) of every column it encoded in that column's code
+ * slot; it decodes latents back to fields: its own, or any other stage's (a proxy's rollout), read in
+ * place where they share its device, with or without (a faded copy of) one of its residual codes.
  * Fields cross as compact N×N float64 arrays, row-major (y, x), whatever the codec's precision. Built by
  * {@link Codecs#create}; not thread-safe (one set of work buffers).
  */
@@ -18,25 +19,58 @@ public interface SnapshotCodec extends AutoCloseable {
     record Code(double[] z, double[] alpha, byte[] packed) {
     }
 
+    /**
+     * The residual a decode adds: the code (α, t) kept in slot {@code slot} (the encode into latent column
+     * {@code slot}), with α scaled by {@code fade} — 1 adds the code as it was encoded; the pipeline's faded
+     * residual adds its learnt regression coefficient c_h of a stale code.
+     */
+    record Residual(int slot, double fade) {
+        public Residual {
+            if (slot < 0) {
+                throw new IllegalArgumentException("code slot " + slot);
+            }
+            if (!Double.isFinite(fade)) {
+                throw new IllegalArgumentException("residual fade " + fade);
+            }
+        }
+
+        /** The code of latent column {@code column} as it was encoded. */
+        public static Residual of(int column) {
+            return new Residual(column, 1);
+        }
+
+        /** This code with α scaled by {@code factor}. */
+        public Residual faded(double factor) {
+            return new Residual(slot, fade * factor);
+        }
+    }
+
     CodecSettings settings();
 
     /** The latent matrix this codec encodes into (its number of columns is chosen at creation). */
     Latents latents();
 
-    /** Encodes a host field into latent column {@code column}; its α and t become the codec's residual. */
+    /** Encodes a host field into latent column {@code column}; its α and t go to that column's code slot. */
     void encode(double[] omega, int column);
 
     /** Encodes the current state of {@code sim} into latent column {@code column}, in place where the state lives on this codec's device. */
     void encode(Simulation sim, int column);
 
-    /** The code of latent column {@code column}: its Z and the residual of the last encode, which must have been into that column. */
+    /** The code of latent column {@code column}: its Z, α and t (the column must have been encoded, and not overwritten since). */
     Code code(int column);
 
     /**
      * Decodes column {@code column} of {@code source} (this codec's {@link #latents()}, a rollout's
-     * trajectory, …): L(Z), or with {@code residual} L(Z) + α·t of that code.
+     * trajectory, …): L(Z), or with {@code residual} L(Z) + (fade·α)·t of that code slot.
      */
-    double[] decode(Latents source, int column, Code residual);
+    double[] decode(Latents source, int column, Residual residual);
+
+    /**
+     * The Gram matrix of the decoded residuals ρ = α·t of code slots [from, from + count): G[a][b] =
+     * Σ_cells ρ_a·ρ_b in float64, row-major count×count. Computed where the codes live (on a GPU only the
+     * count² numbers cross): the pipeline learns how its residual fades from it.
+     */
+    double[] residualGram(int from, int count);
 
     /** Encodes a host field (into latent column 0) and returns its code. */
     default Code encode(double[] omega) {
@@ -60,9 +94,9 @@ public interface SnapshotCodec extends AutoCloseable {
 
     /**
      * The errors against the truth of the decode of column {@code column} of {@code source} (with
-     * {@code residual}, or latent only), computed where the codec runs: on a GPU only the numbers cross.
+     * {@code residual}, or latent only when null), computed where the codec runs: on a GPU only the numbers cross.
      */
-    FieldErrors judge(Latents source, int column, Code residual);
+    FieldErrors judge(Latents source, int column, Residual residual);
 
     /** The errors of reference {@code slot} against the truth. */
     FieldErrors judgeReference(int slot);

@@ -123,7 +123,7 @@ public final class SnapshotEncoding implements SnapshotListener {
             long d0 = System.nanoTime();
             double[] latent = codec.decode(codec.latents(), 0, null);
             long d1 = System.nanoTime();
-            double[] full = codec.decode(codec.latents(), 0, code);
+            double[] full = codec.decode(codec.latents(), 0, SnapshotCodec.Residual.of(0));
             long d2 = System.nanoTime();
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("step", sim.stepCount());

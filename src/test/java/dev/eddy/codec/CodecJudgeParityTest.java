@@ -104,14 +104,14 @@ class CodecJudgeParityTest extends GpuContextTest {
         try (Simulation sim = Simulations.create(c, backend); GpuCodec gpu = new GpuCodec(ctx, s, 2)) {
             sim.advance(10, Double.POSITIVE_INFINITY);
             gpu.encode(sim, 0);
-            SnapshotCodec.Code code = gpu.code(0);
             gpu.reference(SnapshotCodec.HELD, sim);
             double[] heldField = sim.vorticity();
             sim.advance(5, Double.POSITIVE_INFINITY);
             gpu.reference(SnapshotCodec.TRUTH, sim);
             FieldErrors.Reference truth = FieldErrors.reference(N, sim.vorticity());
             double tol = p == Precision.FP64 ? 1e-9 : 1e-4;
-            for (SnapshotCodec.Code residual : new SnapshotCodec.Code[] {null, code}) {
+            for (SnapshotCodec.Residual residual : new SnapshotCodec.Residual[] {null, SnapshotCodec.Residual.of(0),
+                    SnapshotCodec.Residual.of(0).faded(0.4)}) {
                 FieldErrors want = truth.compare(gpu.decode(gpu.latents(), 0, residual));
                 FieldErrors got = gpu.judge(gpu.latents(), 0, residual);
                 assertErrorsClose(want, got, tol);

@@ -289,10 +289,14 @@ class CodecKernelParityTest extends GpuContextTest {
             CodecKernels_F32.ternaryScale(g, tile, f(r), mask, t, a, 0, tps);
             want = d(a);
         }
-        try (DeviceBuffer rb = reals("r", r, p); DeviceBuffer mb = bytes("mask", mask); DeviceBuffer ab = reals("alpha", random(tps * tps, p), p);
-             ComputeKernel kernel = new ComputeKernel(ctx, "ternary_scale", p, 3, Push.size(p, 0, 2))) {
-            run(kernel.bind(rb, mb, ab), Push.of(p).i(n).i(tile).build(), tps, tps);
-            double[] got = downloadReals(ab, tps * tps, p);
+        double[] before = random(2 * tps * tps, p);
+        try (DeviceBuffer rb = reals("r", r, p); DeviceBuffer mb = bytes("mask", mask); DeviceBuffer ab = reals("alpha", before, p);
+             ComputeKernel kernel = new ComputeKernel(ctx, "ternary_scale", p, 3, Push.size(p, 0, 3))) {
+            // into code slot 1: slot 0 stays as it was
+            run(kernel.bind(rb, mb, ab), Push.of(p).i(n).i(tile).i(tps * tps).build(), tps, tps);
+            double[] all = downloadReals(ab, 2 * tps * tps, p);
+            double[] got = java.util.Arrays.copyOfRange(all, tps * tps, 2 * tps * tps);
+            assertArrayEquals(java.util.Arrays.copyOf(before, tps * tps), java.util.Arrays.copyOf(all, tps * tps), 0.0, "slot 0 untouched");
             assertEquals(0.0, got[0], 0.0);
             assertClose(want, got, tol(p), "α");
         }
@@ -317,10 +321,16 @@ class CodecKernelParityTest extends GpuContextTest {
         byte[] want = new byte[n * n / 4];
         TernaryKernels.pack(t, want, 0, want.length);
         int words = (n * n + 15) / 16;
-        try (DeviceBuffer rb = reals("r", r, p); DeviceBuffer mb = bytes("mask", mask); DeviceBuffer pb = bytes("packed", new byte[4 * words]);
-             ComputeKernel kernel = new ComputeKernel(ctx, "pack", p, 3, Push.size(p, 0, 1))) {
-            run(kernel.bind(rb, mb, pb), Push.of(p).i(n).build(), 1, (words + 255) / 256);
-            byte[] got = downloadBytes(pb, 4 * words);
+        byte[] slot0 = new byte[4 * words];
+        random.nextBytes(slot0);
+        byte[] initial = java.util.Arrays.copyOf(slot0, 8 * words);
+        try (DeviceBuffer rb = reals("r", r, p); DeviceBuffer mb = bytes("mask", mask); DeviceBuffer pb = bytes("packed", initial);
+             ComputeKernel kernel = new ComputeKernel(ctx, "pack", p, 3, Push.size(p, 0, 2))) {
+            // into code slot 1 (word offset = words per slot): slot 0 stays as it was
+            run(kernel.bind(rb, mb, pb), Push.of(p).i(n).i(words).build(), 1, (words + 255) / 256);
+            byte[] all = downloadBytes(pb, 8 * words);
+            assertArrayEquals(slot0, java.util.Arrays.copyOf(all, 4 * words), "slot 0 untouched");
+            byte[] got = java.util.Arrays.copyOfRange(all, 4 * words, 8 * words);
             assertArrayEquals(want, java.util.Arrays.copyOf(got, want.length));
             for (int b = want.length; b < got.length; b++) {
                 assertEquals(0, got[b], "bits past N² cells stay 00");
@@ -341,20 +351,79 @@ class CodecKernelParityTest extends GpuContextTest {
         }
         byte[] packed = new byte[n * n / 4];
         TernaryKernels.pack(t, packed, 0, packed.length);
+        double fade = p == Precision.FP32 ? (float) 0.37 : 0.37;
         double[] want;
         if (p == Precision.FP64) {
             want = low.clone();
-            CodecKernels_F64.synthesize(g, tile, alpha, packed, want, 0, n);
+            CodecKernels_F64.synthesize(g, tile, fade, alpha, packed, want, 0, n);
         } else {
             float[] w = f(low);
-            CodecKernels_F32.synthesize(g, tile, f(alpha), packed, w, 0, n);
+            CodecKernels_F32.synthesize(g, tile, (float) fade, f(alpha), packed, w, 0, n);
             want = d(w);
         }
-        try (DeviceBuffer ab = reals("alpha", alpha, p); DeviceBuffer pb = bytes("packed", packed); DeviceBuffer lb = reals("low", low, p);
-             ComputeKernel kernel = new ComputeKernel(ctx, "synthesize", p, 3, Push.size(p, 0, 2))) {
-            run(kernel.bind(ab, pb, lb), Push.of(p).i(n).i(tile).build(), groups(n), groups(n));
-            // α·t is exact (t ∈ {−1, 0, 1}), so one rounded add: bitwise
+        // the code in slot 1 of two: slot 0 holds other values the kernel must not read
+        int words = (n * n + 15) / 16;
+        double[] alphas = random(2 * tps * tps, p);
+        System.arraycopy(alpha, 0, alphas, tps * tps, tps * tps);
+        byte[] packs = new byte[8 * words];
+        random.nextBytes(packs);
+        for (int i = 0; i < packs.length; i++) {
+            packs[i] &= 0x55; // valid codes only
+        }
+        System.arraycopy(packed, 0, packs, 4 * words, packed.length);
+        java.util.Arrays.fill(packs, 4 * words + packed.length, 8 * words, (byte) 0);
+        try (DeviceBuffer ab = reals("alpha", alphas, p); DeviceBuffer pb = bytes("packed", packs); DeviceBuffer lb = reals("low", low, p);
+             ComputeKernel kernel = new ComputeKernel(ctx, "synthesize", p, 3, Push.size(p, 1, 4))) {
+            run(kernel.bind(ab, pb, lb), Push.of(p).real(fade).i(n).i(tile).i(tps * tps).i(words).build(), groups(n), groups(n));
+            // (fade·α)·t is one rounded product times t ∈ {−1, 0, 1}, then one rounded add: bitwise
             assertArrayEquals(want, downloadReals(lb, g.fieldLength(), p), 0.0);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} N={1}")
+    @MethodSource("cases")
+    void ternaryGramIsTheTwinsResidualDotsOverCodeSlots(Precision p, int n, int tile) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(ctx.supports(Precision.FP64), "ternary_gram sums in float64");
+        Grid g = new Grid(n);
+        int tps = n / tile;
+        int slots = 5;
+        int from = 1;
+        int count = 3;
+        int words = (n * n + 15) / 16;
+        double[] alphas = random(slots * tps * tps, p);
+        byte[] packs = new byte[4 * words * slots];
+        double[][] alpha = new double[slots][];
+        byte[][] packed = new byte[slots][];
+        for (int k = 0; k < slots; k++) {
+            byte[] t = new byte[n * n];
+            for (int i = 0; i < t.length; i++) {
+                t[i] = (byte) (random.nextInt(3) - 1);
+            }
+            packed[k] = new byte[n * n / 4];
+            TernaryKernels.pack(t, packed[k], 0, packed[k].length);
+            System.arraycopy(packed[k], 0, packs, 4 * words * k, packed[k].length);
+            alpha[k] = java.util.Arrays.copyOfRange(alphas, k * tps * tps, (k + 1) * tps * tps);
+        }
+        double[] want = new double[count * count];
+        for (int a = 0; a < count; a++) {
+            for (int b = 0; b < count; b++) {
+                want[a * count + b] = p == Precision.FP64
+                        ? CodecKernels_F64.residualDot(g, tile, alpha[from + a], packed[from + a], alpha[from + b], packed[from + b])
+                        : CodecKernels_F32.residualDot(g, tile, f(alpha[from + a]), packed[from + a], f(alpha[from + b]), packed[from + b]);
+            }
+        }
+        try (DeviceBuffer ab = reals("alpha", alphas, p); DeviceBuffer pb = bytes("packed", packs);
+             DeviceBuffer gb = new DeviceBuffer(ctx, "gram", 8L * count * count, "test", DeviceBuffer.Movement.ON_DEMAND);
+             ComputeKernel kernel = new ComputeKernel(ctx, "ternary_gram", p, 3, Push.size(p, 0, 6))) {
+            run(kernel.bind(ab, pb, gb), Push.of(p).i(n).i(tile).i(tps * tps).i(words).i(from).i(count).build(), count, count);
+            double[] got = downloadReals(gb, count * count, Precision.FP64);
+            // float64 sums of the same products in another order
+            assertClose(want, got, 1e-13, "residual Gram");
+            for (int a = 0; a < count; a++) {
+                for (int b = 0; b < count; b++) {
+                    assertEquals(got[a * count + b], got[b * count + a], 0.0, "symmetric");
+                }
+            }
         }
     }
 }

@@ -170,10 +170,53 @@ class GpuCodecParityTest extends GpuContextTest {
                 assertClose(cpu.decode(got, residual), gpu.decode(got, residual), tol(p), "decode, residual " + residual);
             }
             // and the decode of the GPU's own latent column is the decode of its code, bit for bit
-            assertArrayEquals(gpu.decode(got, true), gpu.decodeColumn(gpu.latentBuffer(), 0, true), 0.0);
+            assertArrayEquals(gpu.decode(got, true), gpu.decodeColumn(gpu.latentBuffer(), 0, SnapshotCodec.Residual.of(0)), 0.0);
             FieldErrors latent = FieldErrors.compare(n, omega, gpu.decode(got, false));
             FieldErrors full = FieldErrors.compare(n, omega, gpu.decode(got, true));
             assertTrue(latent.relL2() > 0.05 && full.relL2() < latent.relL2(), "the residual must help: " + latent + " → " + full);
+        }
+    }
+
+    /**
+     * The codec keeps the residual code of every column it encoded: each column's code, the decode with
+     * any column's residual faded by any factor, and the Gram of the decoded residuals all agree with the
+     * CPU codec's (to rounding: α comes from reductions in another order).
+     */
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void everyColumnKeepsItsCodeAndTheResidualGramAndFadedDecodesAreTheCpuCodecs(Precision p) {
+        int n = 32;
+        int columns = 4;
+        CodecSettings s = new CodecSettings(n, 5, 8, 0.7, 0, false, p);
+        try (SnapshotCodec cpu = dev.eddy.TestConfigs.cpuCodec(s, columns, 1); GpuCodec gpu = new GpuCodec(ctx, s, columns)) {
+            for (int c = 0; c < columns; c++) {
+                double[] f = field(n, 40 + c);
+                cpu.encode(f, c);
+                gpu.encode(f, c);
+            }
+            double tol = p == Precision.FP64 ? 1e-12 : 1e-5;
+            for (int c = 0; c < columns; c++) {
+                SnapshotCodec.Code want = cpu.code(c);
+                SnapshotCodec.Code got = gpu.code(c);
+                assertClose(want.alpha(), got.alpha(), tol, "α of column " + c);
+                assertArrayEquals(want.packed(), got.packed(), "t of column " + c);
+            }
+            SnapshotCodec.Residual faded = SnapshotCodec.Residual.of(1).faded(0.45);
+            assertClose(cpu.decode(cpu.latents(), 3, faded), gpu.decode(gpu.latents(), 3, faded), tol, "column 3 with 0.45 of column 1's residual");
+            double[] latentOnly = gpu.decode(gpu.latents(), 3, null);
+            double[] zeroFade = gpu.decode(gpu.latents(), 3, SnapshotCodec.Residual.of(1).faded(0));
+            assertArrayEquals(latentOnly, zeroFade, 0.0, "a residual faded to 0 adds nothing");
+            double[] want = cpu.residualGram(1, 3);
+            double[] got = gpu.residualGram(1, 3);
+            assertClose(want, got, p == Precision.FP64 ? 1e-12 : 1e-5, "residual Gram");
+            // G[a][a] is the squared norm of the decoded residual: decode with and without it and compare
+            double[] full = cpu.decode(cpu.latents(), 2, SnapshotCodec.Residual.of(2));
+            double[] low = cpu.decode(cpu.latents(), 2, null);
+            double norm = 0;
+            for (int i = 0; i < full.length; i++) {
+                norm += (full[i] - low[i]) * (full[i] - low[i]);
+            }
+            assertEquals(norm, want[1 * 3 + 1], 1e-6 * norm, "G[2][2] = ‖α·t‖² of column 2");
         }
     }
 
@@ -210,12 +253,12 @@ class GpuCodecParityTest extends GpuContextTest {
             assertCodesAgree(s, omega, want, cpu.decode(want, false), got);
 
             long decodeBefore = stageBytes(ledger, GpuCodec.DECODE_STAGE, "device_to_host");
-            double[] fromColumn = gpu.decodeColumn(gpu.latentBuffer(), 1, true);
+            double[] fromColumn = gpu.decodeColumn(gpu.latentBuffer(), 1, SnapshotCodec.Residual.of(1));
             assertEquals((long) new Grid(n).fieldLength() * p.bytes(), stageBytes(ledger, GpuCodec.DECODE_STAGE, "device_to_host")
                     - decodeBefore, "a decode reads back one (padded) field");
             double[] fromCode = gpu.decode(gpu.code(1), true);
             assertArrayEquals(fromCode, fromColumn, 0.0, "decodeColumn(latents(), c) = decode(readCode(c))");
-            assertArrayEquals(gpu.decode(got, false), gpu.decodeColumn(gpu.latentBuffer(), 1, false), 0.0);
+            assertArrayEquals(gpu.decode(got, false), gpu.decodeColumn(gpu.latentBuffer(), 1, null), 0.0);
             assertClose(cpu.decode(want, true), fromColumn, p == Precision.FP64 ? 1e-10 : 1e-4, "GPU vs CPU reconstruction");
         }
     }
@@ -241,12 +284,12 @@ class GpuCodecParityTest extends GpuContextTest {
             // every column, twice round (more programs than are kept: evicted ones are closed and re-recorded)
             for (int round = 0; round < 2; round++) {
                 for (int c = 0; c < columns; c++) {
-                    assertClose(cpu.decode(codes[c], false), gpu.decodeColumn(gpu.latentBuffer(), c, false), 1e-12, "latent column " + c);
+                    assertClose(cpu.decode(codes[c], false), gpu.decodeColumn(gpu.latentBuffer(), c, null), 1e-12, "latent column " + c);
                 }
             }
-            gpu.setResidual(codes[3]);
-            assertClose(cpu.decode(codes[3], true), gpu.decodeColumn(gpu.latentBuffer(), 3, true), 1e-12, "with an uploaded residual");
-            assertThrows(IllegalStateException.class, () -> gpu.code(3), "α and t of setResidual are not an encode's");
+            assertClose(cpu.decode(codes[3], true), gpu.decode(codes[3], true), 1e-12, "a host code's residual, through the scratch slot");
+            assertThrows(IllegalStateException.class, () -> gpu.code(3), "an uploaded latent has no code");
+            assertThrows(IllegalStateException.class, () -> gpu.decodeColumn(gpu.latentBuffer(), 3, SnapshotCodec.Residual.of(3)));
         }
     }
 
@@ -261,14 +304,16 @@ class GpuCodecParityTest extends GpuContextTest {
             assertTrue(wrongPrecision.getMessage().contains("precision"), wrongPrecision.getMessage());
             assertThrows(IndexOutOfBoundsException.class, () -> gpu.encode(fp32, 2));
             var noCode = assertThrows(IllegalStateException.class, () -> gpu.code(0));
-            assertTrue(noCode.getMessage().contains("no snapshot"), noCode.getMessage());
-            assertThrows(IllegalStateException.class, () -> gpu.decodeColumn(gpu.latentBuffer(), 0, true));
-            var notColumns = assertThrows(IllegalArgumentException.class, () -> gpu.decodeColumn(odd, 0, false));
+            assertTrue(noCode.getMessage().contains("has not been encoded"), noCode.getMessage());
+            assertThrows(IllegalStateException.class, () -> gpu.decodeColumn(gpu.latentBuffer(), 0, SnapshotCodec.Residual.of(0)));
+            assertThrows(IndexOutOfBoundsException.class, () -> gpu.decodeColumn(gpu.latentBuffer(), 0, SnapshotCodec.Residual.of(7)));
+            assertThrows(IllegalStateException.class, () -> gpu.residualGram(0, 2), "no codes yet");
+            var notColumns = assertThrows(IllegalArgumentException.class, () -> gpu.decodeColumn(odd, 0, null));
             assertTrue(notColumns.getMessage().contains("whole number of latent columns"), notColumns.getMessage());
-            assertThrows(IndexOutOfBoundsException.class, () -> gpu.decodeColumn(gpu.latentBuffer(), 2, false));
+            assertThrows(IndexOutOfBoundsException.class, () -> gpu.decodeColumn(gpu.latentBuffer(), 2, null));
             assertThrows(IllegalArgumentException.class, () -> gpu.uploadLatent(new double[3], 0));
             assertThrows(IllegalArgumentException.class,
-                    () -> gpu.setResidual(new SnapshotCodec.Code(new double[s.latentDimension()], new double[1], new byte[1])));
+                    () -> gpu.decode(new SnapshotCodec.Code(new double[s.latentDimension()], new double[1], new byte[1]), true));
             assertThrows(IllegalArgumentException.class, () -> gpu.encode(new double[7]));
         }
     }
@@ -314,7 +359,7 @@ class GpuCodecParityTest extends GpuContextTest {
         for (int i = 0; i < 25; i++) {
             try (GpuCodec gpu = new GpuCodec(ctx, s, 2)) {
                 SnapshotCodec.Code code = gpu.encode(omega);
-                gpu.decodeColumn(gpu.latentBuffer(), 0, true);
+                gpu.decodeColumn(gpu.latentBuffer(), 0, SnapshotCodec.Residual.of(0));
                 gpu.decode(code, false);
                 List<Map<String, Object>> map = gpu.memoryMap();
                 assertEquals(map.size() + before, ctx.memoryMap().size());
