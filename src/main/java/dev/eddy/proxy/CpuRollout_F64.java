@@ -12,7 +12,7 @@ import dev.eddy.numerics.Reals_F64;
  *       depend on the thread count); within a row the loops read A and the state contiguously; a row of A
  *       is read once for every trajectory of the batch.</li>
  *   <li>{@link #run(LinearProxy, double[], int)}: the cheaper of that GEMV (d² multiply-adds a step) and the
- *       factors of a dual-form proxy (2dm + m², {@link OperatorFactors}; no shader twin, so not the GPU's
+ *       factors of a dual-form proxy (2dr, {@link OperatorFactors}; no shader twin, so not the GPU's
  *       bits).</li>
  * </ul>
  * The float32 twin CpuRollout_F32 is generated; both take and return float64 arrays (the float32 one
@@ -69,31 +69,24 @@ public final class CpuRollout_F64 implements AutoCloseable {
             return run(proxy.a(), z0, steps);
         }
         OperatorFactors f = proxy.factors().orElseThrow();
-        int m = f.m();
-        double[] zx = Reals_F64.narrow(f.xMatrix());
-        double[] zy = Reals_F64.narrow(f.yMatrix());
-        double[] c = Reals_F64.narrow(f.core());
+        int r = f.m();
+        double[] right = Reals_F64.narrow(f.right());
+        double[] left = Reals_F64.narrow(f.left());
         double[] z = start(z0, steps);
         int columns = steps + 1;
-        double[] u = new double[m * batch];
-        double[] w = new double[m * batch];
-        boolean serial = 2L * d * m * batch < SERIAL_MACS;
+        double[] u = new double[r * batch];
+        boolean serial = 2L * d * r * batch < SERIAL_MACS;
         for (int t = 0; t < steps; t++) {
             int step = t;
-            // u = Z_Xᵀ z_t, w = C u, z_{t+1} = Z_Y w: three passes, each split over the threads
-            forRange(serial, m, (from, to) -> {
+            // u = Rᵀ z_t, z_{t+1} = L u: two passes, each split over the threads
+            forRange(serial, r, (from, to) -> {
                 for (int b = 0; b < batch; b++) {
-                    RolloutKernels_F64.project(zx, d, z, (b * columns + step) * d, u, b * m, from, to);
-                }
-            });
-            forRange(serial || (long) m * m * batch < SERIAL_MACS, m, (from, to) -> {
-                for (int b = 0; b < batch; b++) {
-                    RolloutKernels_F64.core(c, m, u, b * m, w, b * m, from, to);
+                    RolloutKernels_F64.project(right, d, z, (b * columns + step) * d, u, b * r, from, to);
                 }
             });
             forRange(serial, d, (from, to) -> {
                 for (int b = 0; b < batch; b++) {
-                    RolloutKernels_F64.expand(zy, d, m, w, b * m, z, (b * columns + step + 1) * d, from, to);
+                    RolloutKernels_F64.expand(left, d, r, u, b * r, z, (b * columns + step + 1) * d, from, to);
                 }
             });
         }

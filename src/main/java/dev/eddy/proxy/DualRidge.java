@@ -17,9 +17,10 @@ import org.ejml.data.DMatrixRMaj;
  * Gram G = ZᵀZ. With XᵀX = U S Uᵀ (S descending; X = V Σ Uᵀ, so S = Σ² are X Xᵀ's nonzero eigenvalues and
  * V_r = X U_r Σ_r⁻¹ its eigenvectors):
  * <ul>
- *   <li>A = Z_Y C Z_Xᵀ with C = U_r (S_r + λ)⁻¹ U_rᵀ — the primal rank-r operator Y Xᵀ V_r (Λ_r + λ)⁻¹ V_rᵀ
- *       exactly (r = m for the full operator: the primal's other d − m eigenvalues are 0, and Y Xᵀ v = 0 on
- *       them). Kept in factors ({@link OperatorFactors}).</li>
+ *   <li>A = Z_Y U_r (S_r + λ)⁻¹ U_rᵀ Z_Xᵀ — the primal rank-r operator Y Xᵀ V_r (Λ_r + λ)⁻¹ V_rᵀ exactly
+ *       (r = m for the full operator: the primal's other d − m eigenvalues are 0, and Y Xᵀ v = 0 on them).
+ *       Kept in factors A = L Rᵀ with R = Z_X U_r S_r^(−1/2) orthonormal ({@link OperatorFactors} says why
+ *       not with the m×m core U_r (S_r + λ)⁻¹ U_rᵀ).</li>
  *   <li>Singular systems are refused by the primal's rule: every kept S_k + λ, and λ itself when the primal
  *       would keep some of its d − m zero eigenvalues (rank &gt; m, e.g. the full operator), must exceed
  *       d·ε·S_1. So λ = 0 with m &lt; d is refused as it is in the primal form, and both forms choose the
@@ -108,13 +109,7 @@ final class DualRidge {
                 info.put("gram_eigenvalue_ratio_kept", minKept(basis, rank > m) / basis.all()[0]);
             }
             double[] u = basis.v().data; // m×r row-major
-            double[] ud = u.clone(); // U_r D
-            for (int i = 0; i < m; i++) {
-                for (int c = 0; c < r; c++) {
-                    ud[i * r + c] *= dk[c];
-                }
-            }
-            double[] core = timings.time("solve", () -> HostGemm.product(ud, r, 1, transpose(u, m, r), m, r, m, parallel));
+            OperatorFactors factors = timings.time("solve", () -> factors(snaps, all, u, m, r, basis.values(), dk, parallel));
             double squaredResidual = timings.time("solve", () -> {
                 // P_kk = u_kᵀ YᵀY u_k, and ‖Y − A X‖² = tr(YᵀY) − Σ_k P_kk (2 D_k S_k − D_k² S_k²)
                 double[] yyU = HostGemm.product(block(g, all.y(), all.y()).data, m, 1, u, m, m, r, parallel);
@@ -129,30 +124,73 @@ final class DualRidge {
                 }
                 return e;
             });
-            for (double v : core) {
-                if (!Double.isFinite(v)) {
-                    throw new ConfigException("the proxy fit produced a non-finite operator (lambda " + lambda + "); raise lambda or lower the rank");
+            for (double[] f : new double[][] {factors.left(), factors.right()}) {
+                for (double v : f) {
+                    if (!Double.isFinite(v)) {
+                        throw new ConfigException("the proxy fit produced a non-finite operator (lambda " + lambda + "); raise lambda or lower the rank");
+                    }
                 }
             }
             fit.putAll(info);
             fit.put("training_relative_residual", RidgeLearner.relative(squaredResidual, yy(g, all)));
-            fit.put("apply_macs_factored", 2L * d * m + (long) m * m);
+            fit.put("factor_rank", factors.rank());
+            fit.put("apply_macs_factored", factors.applyMacs());
             fit.put("apply_macs_explicit", (long) d * d);
-            fit.putAll(timings.time("spectrum", () -> {
-                // A = Z_Y C Z_Xᵀ has the nonzero eigenvalues of C·XᵀY (m×m); for a truncated fit, of the smaller
-                // D U_rᵀ XᵀY U_r (r×r)
-                double[] xy = block(g, all.x(), all.y()).data;
-                if (r == m) {
-                    return Spectrum.summary(DMatrixRMaj.wrap(m, m, HostGemm.product(core, m, 1, xy, m, m, m, parallel)),
-                            "the " + m + "×" + m + " matrix (XᵀX + λI)⁻¹ XᵀY (A's other eigenvalues are 0)", parallel);
-                }
-                double[] xyU = HostGemm.product(xy, m, 1, u, m, m, r, parallel);
-                return Spectrum.summary(DMatrixRMaj.wrap(r, r, HostGemm.product(ud, 1, r, xyU, r, m, r, parallel)),
-                        "the " + r + "×" + r + " matrix (S_r + λ)⁻¹ U_rᵀ XᵀY U_r (A's other eigenvalues are 0)", parallel);
-            }));
+            // A = L Rᵀ has the nonzero eigenvalues of the r×r Rᵀ L: from the factors themselves (the Gram's
+            // D Uᵀ XᵀY U is the same matrix in exact arithmetic, but rounds as cond(XᵀX), not as A)
+            fit.putAll(timings.time("spectrum", () -> Spectrum.summary(DMatrixRMaj.wrap(factors.m(), factors.m(), factors.reduced()),
+                    "the " + factors.m() + "×" + factors.m() + " matrix Rᵀ L of A = L Rᵀ (A's other eigenvalues are 0)", parallel)));
             RidgeLearner.finish(fit, timings, started);
-            return new LinearProxy(new OperatorFactors(d, snaps.z(), all.x(), all.y(), core), lambda, rank, fit);
+            return new LinearProxy(factors, lambda, rank, fit);
         }
+    }
+
+    /**
+     * A's factors L = Z_Y U D S^(1/2) and R = Z_X U S^(−1/2) ({@link OperatorFactors}) from the r kept
+     * modes (U m×r row-major, S descending, D = (S + λ)⁻¹), dropping the modes whose S is not positive: in
+     * exact arithmetic S ≥ 0, and S = 0 means Z_X u = 0, a mode that adds nothing to A. 2·d·m·r multiply-adds.
+     */
+    static OperatorFactors factors(Snapshots snaps, SnapshotPairs all, double[] u, int m, int r, double[] s, double[] dk,
+                                   Parallel parallel) {
+        int d = snaps.d();
+        int kept = 0;
+        while (kept < r && s[kept] > 0) {
+            kept++;
+        }
+        if (kept == 0) {
+            throw new ConfigException("the training latents are all zero: there is no operator to learn");
+        }
+        double[] uk = new double[m * kept]; // U's kept columns, row-major m×kept
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(u, i * r, uk, i * kept, kept);
+        }
+        double[] zx = gather(snaps, all.x());
+        double[] zy = gather(snaps, all.y());
+        // Z_X U and Z_Y U as row-major d×kept (Z column-major d×m read with strides (1, d))
+        double[] xu = HostGemm.product(zx, 1, d, uk, d, m, kept, parallel);
+        double[] yu = HostGemm.product(zy, 1, d, uk, d, m, kept, parallel);
+        double[] left = new double[d * kept];
+        double[] right = new double[d * kept];
+        for (int c = 0; c < kept; c++) {
+            double root = Math.sqrt(s[c]);
+            double toRight = 1 / root;
+            double toLeft = dk[c] * root;
+            for (int i = 0; i < d; i++) {
+                right[c * d + i] = xu[i * kept + c] * toRight;
+                left[c * d + i] = yu[i * kept + c] * toLeft;
+            }
+        }
+        return new OperatorFactors(d, left, right, kept);
+    }
+
+    /** The columns {@code cols} of the snapshots' Z, as a column-major d×|cols| matrix. */
+    private static double[] gather(Snapshots snaps, int[] cols) {
+        int d = snaps.d();
+        double[] out = new double[Math.multiplyExact(d, cols.length)];
+        for (int t = 0; t < cols.length; t++) {
+            System.arraycopy(snaps.z(), cols[t] * d, out, t * d, d);
+        }
+        return out;
     }
 
     /**

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * The learned operator z_{t+1} = A z_t (design §4), held explicitly (row-major d×d, from the primal
- * form) or in factors (from the snapshot form, {@link OperatorFactors}: A = Z_Y C Z_Xᵀ). {@link #a()} forms
+ * form) or in factors (from the snapshot form, {@link OperatorFactors}: A = L Rᵀ). {@link #a()} forms
  * the explicit matrix from the factors on first use and keeps it; {@link #apply} uses whichever is cheaper.
  */
 public final class LinearProxy {

@@ -3,41 +3,43 @@ package dev.eddy.proxy;
 import dev.eddy.numerics.Parallel;
 
 /**
- * The proxy operator of the snapshot (dual) form, in factors: A = Z_Y C Z_Xᵀ with Z_X = Z[:, x] and
- * Z_Y = Z[:, y] the pairs' latents (d×m) and C the m×m core — (XᵀX + λI)⁻¹ for the full operator,
- * U_r (S_r + λ)⁻¹ U_rᵀ for rank r ({@link DualRidge}). Applying A costs 2dm + m² multiply-adds instead
- * of d² ({@link #apply}, {@link #applyMacs}); {@link #explicit} forms the d×d matrix (d·m² + d²·m) for the
- * GPU GEMV and for saving.
+ * The proxy operator of the snapshot (dual) form, in factors: A = L Rᵀ with L and R d×r, column-major.
+ * From the fit's XᵀX = U S Uᵀ and D = (S + λ)⁻¹ ({@link DualRidge}): R = Z_X U S^(−1/2), whose columns are
+ * the orthonormal principal directions of the training latents (to rounding that grows as 1/√S for the
+ * weak ones: 1e-9 for the strongest, 1e-2 for the weakest of a window with cond(XᵀX) = 1e14), and
+ * L = Z_Y U D S^(1/2), so that
+ * L Rᵀ = Z_Y U D Uᵀ Z_Xᵀ = Z_Y (XᵀX + λI)⁻¹ Z_Xᵀ (U_r's r modes for a rank-r fit). Applying A costs 2dr
+ * multiply-adds instead of d² ({@link #apply}, {@link #applyMacs}); {@link #explicit} forms the d×d matrix
+ * (d²·r) for the GPU GEMV and for saving.
  *
- * @param d       latent dimension
- * @param z       Z, column-major d×L (not copied)
- * @param x       the columns of Z_X (m of them)
- * @param y       the columns of Z_Y (m of them)
- * @param core    C, row-major m×m float64
+ * <p>Why this form and not Z_Y C Z_Xᵀ with the m×m core C = U D Uᵀ: when the snapshots are nearly
+ * dependent (a smooth flow sampled finely: cond(XᵀX) of 10¹⁴ is common), C has entries of 1/(S_min + λ),
+ * ~10¹⁰ of A's, and A z = Z_Y (C (Z_Xᵀ z)) cancels them: float64 keeps 4 digits of it and float32 none
+ * (measured: a float32 rollout 35% off after one step, Python's product of the same factors 6e-4 away
+ * from Java's in float64). Here each mode is applied on its own through a unit vector, so rounding is
+ * relative to A, not to C (Python's product of the stored factors then agrees with Java's rollout to 1e-15).
+ *
+ * @param d     latent dimension
+ * @param left  L, column-major d×r (not copied)
+ * @param right R, column-major d×r (not copied)
+ * @param rank  r, the modes kept (the fit's rank, less the modes of XᵀX that are zero to rounding)
  */
-public record OperatorFactors(int d, double[] z, int[] x, int[] y, double[] core) {
+public record OperatorFactors(int d, double[] left, double[] right, int rank) {
     public OperatorFactors {
-        int m = x.length;
-        if (d < 1 || m < 1 || y.length != m || core.length != (long) m * m) {
-            throw new IllegalArgumentException("factors need d ≥ 1, m ≥ 1 pairs and an m×m core; got d = " + d + ", " + m + " x, "
-                    + y.length + " y columns, core of " + core.length);
-        }
-        for (int t = 0; t < m; t++) {
-            if ((long) (Math.max(x[t], y[t]) + 1) * d > z.length) {
-                throw new IllegalArgumentException("pair " + t + " names column " + Math.max(x[t], y[t]) + ", beyond Z's " + z.length / d);
-            }
+        if (d < 1 || rank < 1 || left.length != (long) d * rank || right.length != (long) d * rank) {
+            throw new IllegalArgumentException("factors need d ≥ 1, r ≥ 1 and two d×r matrices; got d = " + d + ", r = " + rank
+                    + ", " + left.length + " and " + right.length + " values");
         }
     }
 
-    /** m, the number of pairs (the inner dimension of the factors). */
+    /** r, the inner dimension of the factors. */
     public int m() {
-        return x.length;
+        return rank;
     }
 
-    /** Multiply-adds of one {@link #apply}: 2dm + m². */
+    /** Multiply-adds of one {@link #apply}: 2dr. */
     public long applyMacs() {
-        long m = m();
-        return 2L * d * m + m * m;
+        return 2L * d * rank;
     }
 
     /** True when applying the factors costs fewer multiply-adds than a GEMV with the explicit A (d²). */
@@ -45,72 +47,51 @@ public record OperatorFactors(int d, double[] z, int[] x, int[] y, double[] core
         return applyMacs() < (long) d * d;
     }
 
-    /** Z_X[:, t], copied into a contiguous column-major d×m matrix (for the rollout's inner loops). */
-    public double[] xMatrix() {
-        return gather(x);
-    }
-
-    /** Z_Y, likewise. */
-    public double[] yMatrix() {
-        return gather(y);
-    }
-
-    private double[] gather(int[] cols) {
-        double[] out = new double[Math.multiplyExact(d, cols.length)];
-        for (int t = 0; t < cols.length; t++) {
-            System.arraycopy(z, cols[t] * d, out, t * d, d);
-        }
-        return out;
-    }
-
-    /** A v on the host, in float64: u = Z_Xᵀ v, w = C u, A v = Z_Y w (each sum in index order). */
+    /** A v on the host, in float64: u = Rᵀ v, A v = L u (each sum in index order). */
     public double[] apply(double[] v) {
         if (v.length != d) {
             throw new IllegalArgumentException("latent has " + v.length + " values, A has d = " + d);
         }
-        int m = m();
-        double[] u = new double[m];
-        for (int t = 0; t < m; t++) {
-            int off = x[t] * d;
-            double s = 0;
-            for (int i = 0; i < d; i++) {
-                s += z[off + i] * v[i];
-            }
-            u[t] = s;
-        }
-        double[] w = new double[m];
-        for (int a = 0; a < m; a++) {
-            double s = 0;
-            for (int b = 0; b < m; b++) {
-                s += core[a * m + b] * u[b];
-            }
-            w[a] = s;
-        }
+        double[] u = new double[rank];
+        RolloutKernels_F64.project(right, d, v, 0, u, 0, 0, rank);
         double[] out = new double[d];
-        for (int a = 0; a < m; a++) {
-            int off = y[a] * d;
-            double wa = w[a];
+        RolloutKernels_F64.expand(left, d, rank, u, 0, out, 0, 0, d);
+        return out;
+    }
+
+    /** Rᵀ L, r×r row-major: its eigenvalues are A's nonzero ones (d·r² multiply-adds). */
+    public double[] reduced() {
+        try (Parallel parallel = new Parallel(0)) {
+            // R column-major d×r read as the row-major r×d Rᵀ; L column-major d×r read with strides (1, d) as itself
+            double[] rl = new double[rank * rank];
+            HostGemm.multiply(right, d, 1, leftRowMajor(), rank, d, rank, rl, parallel);
+            return rl;
+        }
+    }
+
+    /** L as a row-major d×r matrix (HostGemm's right operand is row-major). */
+    private double[] leftRowMajor() {
+        double[] out = new double[d * rank];
+        for (int c = 0; c < rank; c++) {
             for (int i = 0; i < d; i++) {
-                out[i] += z[off + i] * wa;
+                out[i * rank + c] = left[c * d + i];
             }
         }
         return out;
     }
 
     /**
-     * A = (Z_Y C) Z_Xᵀ, row-major d×d float64: d·m² + d²·m multiply-adds, blocked and split over one thread
-     * per core ({@link HostGemm}).
+     * A = L Rᵀ, row-major d×d float64: d²·r multiply-adds, blocked and split over one thread per core
+     * ({@link HostGemm}).
      */
     public double[] explicit() {
         if ((long) d * d > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("d = " + d + ": an explicit d×d A exceeds one Java array");
         }
-        int m = m();
         try (Parallel parallel = new Parallel(0)) {
-            double[] left = new double[d * m]; // Z_Y C, row-major d×m; Z_Y read in place (column-major: stride 1 down a column)
-            HostGemm.multiply(yMatrix(), 1, d, core, d, m, m, left, parallel);
             double[] a = new double[d * d];
-            HostGemm.multiply(left, m, 1, xMatrix(), d, m, d, a, parallel); // Z_X column-major d×m = row-major m×d
+            // L column-major d×r read with strides (1, d); R column-major d×r is the row-major r×d Rᵀ
+            HostGemm.multiply(left, 1, d, right, d, rank, d, a, parallel);
             return a;
         }
     }

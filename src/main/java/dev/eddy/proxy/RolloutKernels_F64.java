@@ -3,7 +3,7 @@ package dev.eddy.proxy;
 /**
  * One proxy step as Java loops. {@link #gemv} is the specification of src/main/glsl/proxy/rollout_gemv.comp,
  * in its summation order; {@link #accumulate} is the per-element math of both (the GLSL function of the
- * same name). {@link #project} and {@link #expand} apply A in factors (A = Z_Y C Z_Xᵀ, {@link OperatorFactors})
+ * same name). {@link #project} and {@link #expand} apply A in factors (A = L Rᵀ, {@link OperatorFactors})
  * on the host; they have no shader. The float32 twin RolloutKernels_F32 is generated (build/GenerateF32.java).
  */
 public final class RolloutKernels_F64 {
@@ -72,20 +72,6 @@ public final class RolloutKernels_F64 {
                 s = accumulate(s, x[col + i], v[vIn + i]);
             }
             u[uAt + b] = s;
-        }
-    }
-
-    /**
-     * w[wAt + a] = Σ_b c[a·m + b]·u[uAt + b] for the rows a in [from, to) of the row-major m×m core (sum in
-     * index order).
-     */
-    public static void core(double[] c, int m, double[] u, int uAt, double[] w, int wAt, int from, int to) {
-        for (int a = from; a < to; a++) {
-            double s = (double) 0;
-            for (int b = 0; b < m; b++) {
-                s = accumulate(s, c[a * m + b], u[uAt + b]);
-            }
-            w[wAt + a] = s;
         }
     }
 

@@ -93,21 +93,14 @@ public final class Spectrum {
     }
 
     /**
-     * A's nonzero eigenvalues (and, for an explicit A, all d of them), largest modulus first: from the m×m
-     * matrix C Z_XᵀZ_Y for a factored operator (d·m² to form it), from A itself otherwise. Exact at any
+     * A's nonzero eigenvalues (and, for an explicit A, all d of them), largest modulus first: from the r×r
+     * matrix Rᵀ L for a factored operator A = L Rᵀ (d·r² to form it), from A itself otherwise. Exact at any
      * size: cubic, so slow beyond a few hundred (see {@link #EXACT_MAX}).
      */
     public static List<Complex_F64> eigenvalues(LinearProxy proxy) {
         if (proxy.factors().isPresent()) {
             OperatorFactors f = proxy.factors().get();
-            int m = f.m();
-            DMatrixRMaj zx = DMatrixRMaj.wrap(m, f.d(), f.xMatrix()); // rows = columns of Z_X
-            DMatrixRMaj zy = DMatrixRMaj.wrap(m, f.d(), f.yMatrix());
-            DMatrixRMaj xty = new DMatrixRMaj(m, m);
-            CommonOps_DDRM.multTransB(zx, zy, xty);
-            DMatrixRMaj reduced = new DMatrixRMaj(m, m);
-            CommonOps_DDRM.mult(DMatrixRMaj.wrap(m, m, f.core()), xty, reduced);
-            return eigenvalues(reduced);
+            return eigenvalues(DMatrixRMaj.wrap(f.m(), f.m(), f.reduced()));
         }
         return eigenvalues(DMatrixRMaj.wrap(proxy.d(), proxy.d(), proxy.a()));
     }
