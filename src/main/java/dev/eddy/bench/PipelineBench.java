@@ -43,7 +43,7 @@ public final class PipelineBench {
             return new Case(n, precision, b, spinup, window, stride, horizon, k, tile, theta, compareEvery, preset, threads);
         }
 
-        Case withN(int newN) {
+        public Case withN(int newN) {
             return new Case(newN, precision, backends, spinup, window, stride, horizon, k, tile, theta, compareEvery, preset, threads);
         }
 
@@ -99,6 +99,62 @@ public final class PipelineBench {
         return rows;
     }
 
+    /**
+     * The CPU LES the pipeline is measured against (issue #14's end-to-end speed-up): the case's LES on the
+     * CPU with {@code threads} threads (0 = every core), timed per step after two warm-up steps until at least
+     * {@code seconds} have passed (and at least three steps), and that rate times the pipeline's LES steps
+     * (spin-up + window + horizon) as the wall a CPU LES of the same run would take. An estimate from a
+     * timed sample, not a full run: at N = 4096 the full run would take an hour; the row says how many
+     * steps were timed.
+     */
+    public static Map<String, Object> cpuLes(Case c, double seconds) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("group", "cpu_les");
+        row.put("n", c.n());
+        row.put("precision", c.precision().label());
+        PipelineSettings s = c.with(Backends.all(BackendKind.CPU)).settings();
+        long pipelineSteps = s.spinupSteps() + s.windowSteps() + s.horizonSteps();
+        try (dev.eddy.backend.Backend cpu = new dev.eddy.backend.Backend.Cpu(c.threads());
+             dev.eddy.sim.Simulation sim = dev.eddy.sim.Simulations.create(s.les(), cpu)) {
+            sim.advance(2, Double.POSITIVE_INFINITY);
+            long t0 = System.nanoTime();
+            int steps = 0;
+            while (steps < 3 || (System.nanoTime() - t0) * 1e-9 < seconds) {
+                sim.advance(1, Double.POSITIVE_INFINITY);
+                steps++;
+            }
+            double elapsed = (System.nanoTime() - t0) * 1e-9;
+            row.put("threads", c.threads() == 0 ? Runtime.getRuntime().availableProcessors() : c.threads());
+            row.put("steps_timed", steps);
+            row.put("seconds_timed", elapsed);
+            row.put("ms_per_step", 1e3 * elapsed / steps);
+            row.put("pipeline_les_steps", pipelineSteps);
+            row.put("estimated_wall_seconds", elapsed / steps * pipelineSteps);
+        } catch (RuntimeException e) {
+            row.put("error", e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        return row;
+    }
+
+    /**
+     * Adds to every pipeline row its end-to-end speed-up: the CPU LES wall of its N (a {@link #cpuLes} row,
+     * or a CPU pipeline's own LES stages where one ran) over the pipeline's wall, every stage included.
+     */
+    public static void endToEnd(List<Map<String, Object>> rows) {
+        for (Map<String, Object> row : rows) {
+            if (!(row.get("wall_seconds") instanceof Double wall) || row.containsKey("error")) {
+                continue;
+            }
+            for (Map<String, Object> cpu : rows) {
+                if ("cpu_les".equals(cpu.get("group")) && row.get("n").equals(cpu.get("n")) && row.get("precision").equals(cpu.get("precision"))
+                        && cpu.get("estimated_wall_seconds") instanceof Double les) {
+                    row.put("cpu_les_wall_seconds", les);
+                    row.put("end_to_end_speedup", les / wall);
+                }
+            }
+        }
+    }
+
     /** Runs one case into {@code dir} and returns its summary row (the run's whole metrics JSON stays in dir). */
     public static Map<String, Object> run(String group, Case c, Path dir, String device, Consumer<String> log) throws IOException {
         PipelineSettings s = c.settings();
@@ -151,13 +207,18 @@ public final class PipelineBench {
 
     private static Map<String, Object> summary(JsonNode p) {
         Map<String, Object> s = new LinkedHashMap<>();
+        JsonNode prediction = p.path("faded_residual");
         s.put("proxy_step", p.path("proxy_step").asInt());
         s.put("latent_rel_error", p.path("latent_rel_error").asDouble());
+        s.put("residual_fade", p.path("residual_fade").asDouble());
+        s.put("rel_l2", prediction.path("relL2").asDouble());
         s.put("rel_l2_latent_only", p.path("latent_only").path("relL2").asDouble());
-        s.put("rel_l2_with_residual", p.path("with_residual").path("relL2").asDouble());
-        s.put("correlation_with_residual", p.path("with_residual").path("correlation").asDouble());
-        s.put("energy_drift", p.path("with_residual").path("energyRelError").asDouble());
-        s.put("enstrophy_drift", p.path("with_residual").path("enstrophyRelError").asDouble());
+        s.put("rel_l2_stale_residual", p.path("stale_residual").path("relL2").asDouble());
+        s.put("correlation", prediction.path("correlation").asDouble());
+        s.put("energy_drift", prediction.path("energyRelError").asDouble());
+        s.put("enstrophy_drift", prediction.path("enstrophyRelError").asDouble());
+        s.put("persistence_rel_l2", p.path("persistence").path("relL2").asDouble());
+        s.put("span_floor_rel_l2", p.path("span_floor").path("relL2").asDouble());
         s.put("codec_floor_rel_l2", p.path("codec_floor").path("relL2").asDouble());
         return s;
     }

@@ -45,6 +45,8 @@ public final class BenchPipelineCommand implements Callable<Integer> {
     @Option(names = "--tile", defaultValue = "8", description = "default ${DEFAULT-VALUE}") int tile;
     @Option(names = "--theta", defaultValue = "0.7", description = "default ${DEFAULT-VALUE}") double theta;
     @Option(names = "--compare-every", defaultValue = "5", description = "default ${DEFAULT-VALUE}") int compareEvery;
+    @Option(names = "--cpu-les-seconds", defaultValue = "5", description = "time the CPU LES of every N for at least this long, the"
+            + " baseline of the end-to-end speed-up (0 = skip; default ${DEFAULT-VALUE})") double cpuLesSeconds;
     @Mixin
     DeviceFlags where;
     @Option(names = "--out", defaultValue = "planning/benchmarks", paramLabel = "DIR", description = "default ${DEFAULT-VALUE}")
@@ -87,9 +89,29 @@ public final class BenchPipelineCommand implements Callable<Integer> {
                 @SuppressWarnings("unchecked")
                 var last = (Map<String, Object>) row.get("last");
                 System.out.printf(Locale.ROOT, "  LES %.4g ms/step, proxy %.4g ms/step, rollout speed-up %.3g, end-to-end %.3g s;"
-                                + " last rel L2 %.3g (floor %.3g)%n", sp.path("les_ms_per_step").asDouble(),
+                                + " last rel L2 %.3g (persistence %.3g, codec floor %.3g)%n", sp.path("les_ms_per_step").asDouble(),
                         sp.path("proxy_ms_per_step_wall").asDouble(), sp.path("speedup_rollout_vs_les").asDouble(),
-                        sp.path("pipeline_seconds").asDouble(), last.get("rel_l2_with_residual"), last.get("codec_floor_rel_l2"));
+                        sp.path("pipeline_seconds").asDouble(), last.get("rel_l2"), last.get("persistence_rel_l2"),
+                        last.get("codec_floor_rel_l2"));
+            }
+        }
+        if (cpuLesSeconds > 0) {
+            for (int n : sizes) {
+                System.out.printf(Locale.ROOT, "CPU LES at N=%d (%s threads), at least %.3g s%n", n, where.threads(0) == 0 ? "all"
+                        : String.valueOf(where.threads(0)), cpuLesSeconds);
+                Map<String, Object> row = PipelineBench.cpuLes(base.withN(n), cpuLesSeconds);
+                rows.add(row);
+                System.out.println("  " + (row.containsKey("error") ? "FAILED: " + row.get("error") : String.format(Locale.ROOT,
+                        "%.4g ms/step over %s steps: %.4g s for the pipeline's %s LES steps", (double) row.get("ms_per_step"),
+                        row.get("steps_timed"), (double) row.get("estimated_wall_seconds"), row.get("pipeline_les_steps"))));
+            }
+            PipelineBench.endToEnd(rows);
+            for (Map<String, Object> row : rows) {
+                if (row.containsKey("end_to_end_speedup")) {
+                    System.out.printf(Locale.ROOT, "end to end, %s pipeline N=%s: %.3g s against the CPU LES's %.4g s: %.3g×%n",
+                            row.get("pipeline"), row.get("n"), (double) row.get("wall_seconds"), (double) row.get("cpu_les_wall_seconds"),
+                            (double) row.get("end_to_end_speedup"));
+                }
             }
         }
         Path json = new BenchRecord("pipeline", label, "seconds (stage_seconds, wall), milliseconds per step (speed.*_ms_*);"

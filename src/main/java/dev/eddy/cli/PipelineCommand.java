@@ -20,8 +20,10 @@ import picocli.CommandLine.Option;
 @Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the LES through a spin-up and a training window, encode a snapshot every --stride steps, learn the"
                 + " linear proxy z ← A z on the latents, roll it out over --horizon steps from the last training latent, decode,"
-                + " and compare with the LES continued over the same horizon.",
-                "Writes pipeline.json, horizon.csv, metrics.json (with --log-metrics), pictures/ and report.html into --out.",
+                + " and judge it against the LES continued over the same horizon, next to persistence, the span floor and the"
+                + " codec floor.",
+                "Writes pipeline.json, horizon.csv, rom.h5 (the reduced-order model), metrics.json (with --log-metrics),"
+                + " pictures/ and report.html into --out; docs/pipeline.md explains each.",
                 "LES settings: the defaults, then --preset (default kolmogorov-256 with N = 128), --config, then the flags."})
 public final class PipelineCommand implements Callable<Integer> {
     static final String DEFAULT_PRESET = "kolmogorov-256";
@@ -80,6 +82,8 @@ public final class PipelineCommand implements Callable<Integer> {
     String logMetrics;
     @Option(names = "--quiet", description = "no progress lines") boolean quiet;
     @Option(names = "--no-report", description = "skip the pictures and report") boolean noReport;
+    @Option(names = "--save-fields", description = "also keep the LES and predicted fields of every compared step in rom.h5 (float32)")
+    boolean saveFields;
 
     @Override
     public Integer call() throws Exception {
@@ -88,7 +92,7 @@ public final class PipelineCommand implements Callable<Integer> {
         Path metrics = logMetrics == null ? null : logMetrics.isEmpty() ? out.resolve(RunFiles.METRICS) : Path.of(logMetrics);
         var log = quiet ? (java.util.function.Consumer<String>) s -> { } : (java.util.function.Consumer<String>) System.err::println;
         try (Backends.Running backends = settings.backends().open(where.device.device, settings.les().threads())) {
-            new Pipeline(settings, backends, new Pipeline.Options(out, metrics, log, !noReport)).run();
+            new Pipeline(settings, backends, new Pipeline.Options(out, metrics, log, !noReport, saveFields)).run();
         }
         return ExitCodes.OK;
     }

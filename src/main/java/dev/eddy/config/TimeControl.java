@@ -66,7 +66,7 @@ public record TimeControl(long steps, double endTime, double dt, double cfl, Str
         if (tableau().imaginaryAxisLimit() == 0) {
             w.add("stepper " + stepper + " amplifies advected modes at every time step (|R(iy)|² = 1 + y⁴/4): it"
                     + " stays stable only where viscosity or the SGS term damps k_max faster; for trustworthy runs use "
-                    + DEFAULT_STEPPER + " (the default) or rk4");
+                    + DEFAULT_STEPPER + " (the default) or ssprk3");
         }
         return w;
     }

@@ -1,17 +1,21 @@
 package dev.eddy.pipeline;
 
 import dev.eddy.backend.Backend;
+import dev.eddy.backend.Latents;
 import dev.eddy.codec.Codecs;
-import dev.eddy.codec.FieldErrors;
 import dev.eddy.codec.SnapshotCodec;
+import dev.eddy.config.BackendKind;
 import dev.eddy.config.ConfigException;
 import dev.eddy.io.AtomicFiles;
 import dev.eddy.io.Json;
-import dev.eddy.numerics.Reductions;
 import dev.eddy.proxy.GramAccumulator;
 import dev.eddy.proxy.LinearProxy;
 import dev.eddy.proxy.Proxies;
+import dev.eddy.proxy.RidgeForm;
+import dev.eddy.proxy.RidgeLearner;
 import dev.eddy.proxy.Rollout;
+import dev.eddy.proxy.SpanProjection;
+import dev.eddy.proxy.Spectrum;
 import dev.eddy.report.PipelineReport;
 import dev.eddy.run.HealthCheck;
 import dev.eddy.run.StageTimes;
@@ -30,58 +34,54 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.ejml.data.Complex_F64;
 
 /**
- * {@code eddy pipeline} (design §4): LES → encode → learn → rollout → decode, compared against the
- * LES continued over the same horizon.
+ * {@code eddy pipeline} (design §4): LES → encode → learn → rollout → decode, judged against the LES
+ * continued over the same horizon, next to the baselines that say what the proxy is worth.
  *
  * <ol>
  * <li>spin-up: the LES runs {@code spinupSteps} past its initial transient (CFL-adaptive if so set);</li>
  * <li>the time step is then frozen (80% of the CFL step at the end of the spin-up), because a linear
  *     proxy needs snapshots equally spaced in time;</li>
- * <li>training window: every {@code stride} steps the state is encoded into a latent column and its
- *     pair with the previous latent is added to the Gram matrices (the last pairs into a held-out block
- *     when λ is chosen by validation);</li>
- * <li>learn: the d×d Gram matrices cross to the host once, A is solved there and crosses back once;</li>
- * <li>rollout: z ← A z for the horizon from the last training latent, in one submission on the GPU;</li>
- * <li>ground truth: the LES continues over the horizon; every {@code compareEvery} proxy steps the proxy
- *     latent is decoded (latent-only, and with the residual of the last training snapshot) and compared
- *     with the LES field, next to the codec floor (the LES field's own encoding decoded).</li>
+ * <li>training window: every {@code stride} steps the state's health is checked and it is encoded into
+ *     the next latent column (its residual code kept in the column's code slot); in the primal form the
+ *     pairs also go into the d×d Grams as they come;</li>
+ * <li>learn: in the form the sizes call for ({@link RidgeForm}: the snapshot form when there are fewer
+ *     pairs than d, with ZᵀZ formed where the latents live), λ by validation on the last pairs; the
+ *     residual's fading c_h from the residual Gram of the window ({@link ResidualFade});</li>
+ * <li>rollout: z ← A z for the horizon from the last training latent;</li>
+ * <li>the verdict: the LES continues over the horizon; every {@code compareEvery} proxy steps (and at
+ *     the last) {@link HorizonJudge} compares, where the codec runs, the proxy decoded with the faded
+ *     residual, latent only and with the stale residual, against the LES field, next to persistence, the
+ *     span floor and the codec floor.</li>
  * </ol>
- * Stages are timed apart: sim_spinup, sim (training window), encode, learn, rollout, decode, sim_truth
- * (the LES over the horizon: what the proxy replaces) and compare (truth read-back and error figures,
- * which a production rollout would not do).
+ * Stages are timed apart: setup, sim_spinup, sim (training window), encode, learn, rollout, sim_truth
+ * (the LES over the horizon: what the proxy replaces), compare (the verdict, which a production rollout
+ * would not do), decode (the fields of the pictures), spectrum, rom and report.
  */
 public final class Pipeline {
     /** Fraction of the CFL step used as the frozen step, so the flow can speed up a little before dt must shrink. */
     static final double FROZEN_DT_SAFETY = 0.8;
 
     /**
-     * @param dir     output directory (new, or empty)
-     * @param metrics where to write the metrics JSON, or null (it is kept in memory for the report)
-     * @param log     progress lines
-     * @param report  make the pictures and report.html/report.md at the end
+     * @param dir        output directory (new, or empty)
+     * @param metrics    where to write the metrics JSON, or null (it is kept in memory for the report)
+     * @param log        progress lines
+     * @param report     make the pictures and report.html/report.md at the end
+     * @param saveFields also keep the LES and predicted fields of every compared step in rom.h5
      */
-    public record Options(Path dir, Path metrics, Consumer<String> log, boolean report) {
-    }
-
-    /**
-     * The proxy against the LES after {@code step} proxy steps ({@code step·stride} LES steps).
-     *
-     * @param latentRelError ‖z_proxy − z_LES‖/‖z_LES‖ in latent space
-     * @param latentOnly     decoded proxy (L(Z)) against the LES field
-     * @param withResidual   decoded proxy plus the residual code of the last training snapshot
-     * @param codecFloor     the LES field's own code decoded with its residual: no proxy can do better
-     * @param codecFloorLatentOnly the LES field's own latent decoded (the floor of latent-only decoding)
-     */
-    public record HorizonPoint(int step, long lesStep, double time, double latentRelError, FieldErrors latentOnly,
-                               FieldErrors withResidual, FieldErrors codecFloor, FieldErrors codecFloorLatentOnly) {
+    public record Options(Path dir, Path metrics, Consumer<String> log, boolean report, boolean saveFields) {
+        public Options(Path dir, Path metrics, Consumer<String> log, boolean report) {
+            this(dir, metrics, log, report, false);
+        }
     }
 
     /** What a finished pipeline did. */
     public record Result(LinearProxy proxy, List<HorizonPoint> horizon, Map<String, Double> stageSeconds,
-                         Map<String, Object> speed, double frozenDt) {
+                         Map<String, Object> speed, double frozenDt, ResidualFade fade, List<Complex_F64> eigenvalues) {
     }
 
     private final PipelineSettings settings;
@@ -122,6 +122,9 @@ public final class Pipeline {
     public Result run() throws IOException {
         Path dir = options.dir();
         checkOutputDirectory(dir);
+        if (options.saveFields()) {
+            RomFile.checkFieldsFit(settings);
+        }
         Files.createDirectories(dir);
         AtomicFiles.writeString(dir.resolve(RunFiles.PIPELINE_SETTINGS), Json.write(settings));
         MetricsWriter metrics = new MetricsWriter(options.metrics(), "pipeline");
@@ -135,10 +138,12 @@ public final class Pipeline {
             status = "completed";
             Result result = done.result();
             PipelineOutputs.writeHorizonCsv(dir.resolve(RunFiles.HORIZON_CSV), result.horizon());
+            verdictWarnings(result);
             fillMetrics(metrics, status, (System.nanoTime() - t0) * 1e-9, done);
             if (options.report()) {
                 report(dir, metrics, done);
             }
+            options.log().accept(PipelineOutputs.verdict(settings, result));
             options.log().accept(PipelineOutputs.summary(settings, result, dir));
             return result;
         } finally {
@@ -168,39 +173,61 @@ public final class Pipeline {
                    List<Map<String, Object>> memoryMap, String device) {
     }
 
-    /** The stages on their backends. */
-    private record Stages(Simulation sim, SnapshotCodec codec, GramAccumulator gram, Rollout rollout) {
+    /** The stages on their backends; {@code gram} only in the primal form (the snapshot form reads the latents where they are). */
+    private record Stages(Simulation sim, SnapshotCodec codec, GramAccumulator gram, Rollout rollout, Backend proxyBackend) {
     }
 
-    private Outcome execute(Backends.Running on) {
+    private Outcome execute(Backends.Running on) throws IOException {
         int train = settings.trainingSnapshots();
         int horizon = settings.horizon();
         int d = settings.codec().latentDimension();
         var precision = settings.les().precision();
+        RidgeForm form = Proxies.form(d, train - 1L);
+        // the first fit of a process pays for class loading and the JIT: warm the learner on a host core the GPU leaves idle
+        CompletableFuture<Void> warm = on.sim().kind() == BackendKind.VULKAN ? CompletableFuture.runAsync(RidgeLearner::warmUp)
+                : CompletableFuture.completedFuture(null);
         // closed in reverse order of creation, before the backends
         try (Simulation sim = times.time("setup", () -> Simulations.create(settings.les(), on.sim()));
              SnapshotCodec codec = times.time("setup", () -> Codecs.create(settings.codec(), on.codec(), train + horizon));
-             GramAccumulator gram = times.time("setup", () -> Proxies.gram(on.proxy(), d, precision));
+             GramAccumulator gram = form == RidgeForm.PRIMAL ? times.time("setup", () -> Proxies.gram(on.proxy(), d, precision)) : null;
              Rollout rollout = times.time("setup", () -> Proxies.rollout(on.proxy(), d, horizon, precision))) {
-            Stages s = new Stages(sim, codec, gram, rollout);
+            Stages s = new Stages(sim, codec, gram, rollout, on.proxy());
             settings.les().time().warnings().forEach(this::warn);
             trainingHealth = new HealthCheck(settings.les().health(), w -> warn("training data: " + w));
             double dt = spinUp(s.sim());
             trainingWindow(s, dt);
-            LinearProxy proxy = learn(s);
-            SnapshotCodec.Code lastTraining = times.time("decode", () -> s.codec().code(train - 1));
+            times.time("compare", () -> {
+                s.codec().reference(SnapshotCodec.HELD, s.sim()); // persistence: the last training field, held where the codec runs
+                return null;
+            });
+            LinearProxy proxy = learn(s, warm);
+            ResidualFade fade = times.time("learn", () -> ResidualFade.fromGram(s.codec().residualGram(0, train), train, horizon));
             times.time("rollout", () -> {
                 s.rollout().start(s.codec().latents(), train - 1);
                 s.rollout().run(horizon);
                 return null;
             });
             List<PipelineReport.Frame> frames = new ArrayList<>();
-            List<HorizonPoint> points = horizon(s, dt, lastTraining, frames);
-            Result result = new Result(proxy, List.copyOf(points), times.asSeconds(), speed(s.rollout()), dt);
+            RomFile.Fields fields = options.saveFields() ? new RomFile.Fields(settings) : null;
+            Horizon verdict = horizon(s, dt, fade, frames, fields);
+            List<Complex_F64> eigenvalues = times.time("spectrum", () -> eigenvalues(proxy));
+            Result result = new Result(proxy, List.copyOf(verdict.points()), times.asSeconds(), speed(s.rollout(), verdict.fieldsDecoded()),
+                    dt, fade, eigenvalues);
+            times.time("rom", () -> {
+                RomFile.write(options.dir().resolve(RunFiles.ROM), settings, result, s.codec().latents(), s.rollout().trajectory(),
+                        fields);
+                return null;
+            });
             Backend.Vulkan gpu = on.vulkan() != null && on.vulkan().opened() ? on.vulkan() : null;
             return new Outcome(result, frames, gpu != null ? gpu.context().ledger().snapshot() : List.of(),
                     gpu != null ? gpu.context().memoryMap() : sim.memoryMap(), gpu != null ? gpu.context().info().name() : "cpu");
         }
+    }
+
+    /** A's nonzero eigenvalues when the matrix they come from is small enough to solve exactly (else empty: the fit's power estimate stands). */
+    private static List<Complex_F64> eigenvalues(LinearProxy proxy) {
+        int size = proxy.factors().map(f -> f.m()).orElse(proxy.d());
+        return size <= Spectrum.EXACT_MAX ? Spectrum.eigenvalues(proxy) : List.of();
     }
 
     /** 1. spin-up, 2. the frozen step. */
@@ -214,8 +241,8 @@ public final class Pipeline {
 
     /**
      * 3. The training window: every stride steps the state's health is checked and the state is encoded
-     * into the next latent column, whose pair with the previous one goes into the Grams. The last
-     * validation pairs are held out: the split goes before the latent that ends the first of them.
+     * into the next latent column; in the primal form its pair with the previous one goes into the Grams
+     * (the last validation pairs held out: the split goes before the latent that ends the first of them).
      */
     private void trainingWindow(Stages s, double dt) {
         int train = settings.trainingSnapshots();
@@ -233,72 +260,85 @@ public final class Pipeline {
                 s.codec().encode(s.sim(), column);
                 return null;
             });
-            times.time("learn", () -> {
-                if (column == split) {
-                    s.gram().split();
-                }
-                s.gram().add(s.codec().latents(), column);
-                return null;
-            });
+            if (s.gram() != null) {
+                times.time("learn", () -> {
+                    if (column == split) {
+                        s.gram().split();
+                    }
+                    s.gram().add(s.codec().latents(), column);
+                    return null;
+                });
+            }
         }
         options.log().accept(String.format(Locale.ROOT, "training window done: %d snapshots to step %d", train, s.sim().stepCount()));
     }
 
-    /** 4. Learn: the Grams cross to the host once, A is solved there and handed to the rollout. */
-    private LinearProxy learn(Stages s) {
+    /** 4. Learn: A in the form the sizes call for, handed to the rollout. */
+    private LinearProxy learn(Stages s, CompletableFuture<Void> warm) {
         if (!trainingHealth.healthy()) {
             options.log().accept("learning from training data that failed the health check (see the warning above):"
                     + " the proxy will partly learn grid-scale noise");
         }
+        int train = settings.trainingSnapshots();
         LinearProxy proxy = times.time("learn", () -> {
-            LinearProxy p = Proxies.learn(s.gram(), settings.proxy());
+            warm.join();
+            LinearProxy p = s.gram() != null ? Proxies.learn(s.gram(), settings.proxy())
+                    : Proxies.learn(s.proxyBackend(), s.codec().latents(), train, settings.splitBeforeLatent(), settings.proxy());
             s.rollout().setOperator(p);
             return p;
         });
-        options.log().accept(String.format(Locale.ROOT, "learnt A (d = %d): λ = %.3g, spectral radius %s, validation error %s",
-                proxy.d(), proxy.lambda(), proxy.fit().get("spectral_radius"), proxy.fit().get("validation_relative_error")));
+        options.log().accept(String.format(Locale.ROOT, "learnt A (d = %d, %s form): λ = %.3g, spectral radius %s, validation error %s",
+                proxy.d(), proxy.fit().get("form"), proxy.lambda(), proxy.fit().get("spectral_radius"),
+                proxy.fit().get("validation_relative_error")));
         return proxy;
     }
 
     /**
      * 6. The horizon: the LES continues as the ground truth; every compareEvery proxy steps (and at the
-     * last) the proxy's latent is decoded, latent only and with the last training residual, and compared
-     * with the LES field next to the codec floor (the LES field's own code decoded).
+     * last) the verdict is taken where the codec runs; the fields themselves cross only for the pictured
+     * steps (and, with --save-fields, every compared step).
      */
-    private List<HorizonPoint> horizon(Stages s, double dt, SnapshotCodec.Code lastTraining, List<PipelineReport.Frame> frames) {
+    private Horizon horizon(Stages s, double dt, ResidualFade fade, List<PipelineReport.Frame> frames, RomFile.Fields fields) {
         int train = settings.trainingSnapshots();
         int horizon = settings.horizon();
         int n = settings.les().n();
+        int d = settings.codec().latentDimension();
+        Latents trajectory = s.rollout().trajectory();
+        HorizonJudge judge = times.time("compare", () -> new HorizonJudge(s.codec(), trajectory, train - 1, fade,
+                new SpanProjection(s.codec().latents().columns(0, train), d, train)));
         java.util.Set<Integer> pictured = PipelineReport.picturedSteps(horizon, settings.compareEvery());
         List<HorizonPoint> points = new ArrayList<>();
-        double[][] truthField = new double[1][];
+        int[] decoded = {0};
         for (int h = 1; h <= horizon; h++) {
             advance(s.sim(), settings.stride(), dt, "sim_truth");
             if (h % settings.compareEvery() != 0 && h != horizon) {
                 continue;
             }
             int step = h;
-            double[] latentOnly = times.time("decode", () -> s.codec().decode(s.rollout().trajectory(), step, null));
-            double[] withResidual = times.time("decode", () -> s.codec().decode(s.rollout().trajectory(), step, lastTraining));
-            int truthColumn = train - 1 + h;
-            HorizonPoint point = times.time("compare", () -> {
-                FieldErrors.Reference truth = FieldErrors.reference(n, s.sim().vorticity());
-                truthField[0] = truth.field();
-                s.codec().encode(s.sim(), truthColumn);
-                SnapshotCodec.Code own = s.codec().code(truthColumn); // Z, α and t of the truth: one read-back on the GPU
-                double[] floor = s.codec().decode(s.codec().latents(), truthColumn, own);
-                double[] floorLatent = s.codec().decode(s.codec().latents(), truthColumn, null);
-                double latentError = Reductions.relL2(s.rollout().trajectory().column(step), own.z());
-                return new HorizonPoint(step, s.sim().stepCount(), s.sim().time(), latentError, truth.compare(latentOnly),
-                        truth.compare(withResidual), truth.compare(floor), truth.compare(floorLatent));
-            });
+            HorizonPoint point = times.time("compare", () -> judge.judge(s.sim(), step, train - 1 + step));
             points.add(point);
-            if (pictured.contains(h)) {
-                frames.add(times.time("plot", () -> PipelineReport.Frame.of(n, step, point.lesStep(), point.time(),
-                        truthField[0], withResidual)));
+            boolean picture = options.report() && pictured.contains(h);
+            // the prediction's field crosses for the pictures, for --save-fields, and once at the last step (the decode timing)
+            if (picture || fields != null || h == horizon) {
+                double[] predicted = times.time("decode", () -> s.codec().decode(trajectory, step, judge.faded(step)));
+                decoded[0]++;
+                if (picture || fields != null) {
+                    double[] truth = times.time("compare", () -> s.sim().vorticity());
+                    if (picture) {
+                        frames.add(times.time("plot", () -> PipelineReport.Frame.of(n, step, point.lesStep(), point.time(), truth,
+                                predicted)));
+                    }
+                    if (fields != null) {
+                        fields.add(step, truth, predicted);
+                    }
+                }
             }
         }
-        return points;
+        return new Horizon(points, decoded[0]);
+    }
+
+    /** The verdict's points, and how many predicted fields were decoded to the host (the decode timing's count). */
+    private record Horizon(List<HorizonPoint> points, int fieldsDecoded) {
     }
 
     /** Advances {@code steps} in chunks the backend takes in one submission, timed under {@code stage}. */
@@ -343,16 +383,21 @@ public final class Pipeline {
         }
     }
 
+    /** The warnings a verdict must carry ({@link PipelineOutputs#warnings}), in the console, metrics.json and the report. */
+    private void verdictWarnings(Result r) {
+        PipelineOutputs.warnings(r).forEach(this::warn);
+    }
+
     /** The speed figures the pipeline exists for: the LES per step against the proxy per step. */
-    private Map<String, Object> speed(Rollout rollout) {
+    private Map<String, Object> speed(Rollout rollout, int framesDecoded) {
         Map<String, Object> s = new LinkedHashMap<>();
         int stride = settings.stride();
         int horizon = settings.horizon();
         double lesTrain = times.seconds("sim") / settings.windowSteps();
         double lesTruth = times.seconds("sim_truth") / settings.horizonSteps();
         double rolloutSeconds = times.seconds("rollout");
-        int decoded = (int) Math.ceil((double) horizon / settings.compareEvery());
-        double decodePerFrame = times.seconds("decode") / Math.max(1, 2 * decoded);
+        double decodePerFrame = framesDecoded == 0 ? Double.NaN : times.seconds("decode") / framesDecoded;
+        int compared = (int) Math.ceil((double) horizon / settings.compareEvery());
         s.put("les_ms_per_step", 1e3 * lesTrain);
         s.put("les_ms_per_step_horizon", 1e3 * lesTruth);
         s.put("encode_ms_per_snapshot", 1e3 * times.seconds("encode") / settings.trainingSnapshots());
@@ -361,6 +406,7 @@ public final class Pipeline {
         s.put("proxy_ms_per_step_device", Double.isNaN(device) ? null : device / horizon);
         s.put("proxy_step_les_steps", stride);
         s.put("decode_ms_per_frame", 1e3 * decodePerFrame);
+        s.put("compare_ms_per_step", 1e3 * times.seconds("compare") / compared);
         // The horizon: the LES took sim_truth; the proxy takes the rollout plus decoding every frame the user wants.
         s.put("horizon_les_seconds", times.seconds("sim_truth"));
         s.put("horizon_proxy_seconds_rollout", rolloutSeconds);
@@ -368,8 +414,7 @@ public final class Pipeline {
         s.put("speedup_rollout_vs_les", times.seconds("sim_truth") / rolloutSeconds);
         s.put("speedup_rollout_and_decode_all_vs_les", times.seconds("sim_truth") / (rolloutSeconds + horizon * decodePerFrame));
         s.put("lesstep_over_proxystep", lesTruth * stride / (rolloutSeconds / horizon));
-        s.put("pipeline_seconds", times.seconds("sim") + times.seconds("encode") + times.seconds("learn") + rolloutSeconds
-                + times.seconds("decode"));
+        s.put("pipeline_seconds", times.seconds("sim") + times.seconds("encode") + times.seconds("learn") + rolloutSeconds);
         return s;
     }
 
@@ -390,8 +435,15 @@ public final class Pipeline {
         m.put("device", outcome.device());
         m.put("frozen_dt", r.frozenDt());
         m.put("latent_dimension", settings.codec().latentDimension());
-        m.put("proxy", Map.of("lambda", r.proxy().lambda(), "rank", r.proxy().rank(), "fit", r.proxy().fit()));
+        Map<String, Object> proxy = new LinkedHashMap<>();
+        proxy.put("lambda", r.proxy().lambda());
+        proxy.put("rank", r.proxy().rank());
+        proxy.put("fit", r.proxy().fit());
+        proxy.put("eigenvalues", PipelineOutputs.eigenvalues(r.eigenvalues()));
+        m.put("proxy", proxy);
+        m.put("residual_fade", r.fade().describe());
         m.put("speed", r.speed());
+        m.put("verdict", PipelineOutputs.verdictMap(r));
         m.put("horizon", r.horizon().stream().map(PipelineOutputs::describe).toList());
         m.put("transfers", outcome.transfers());
         m.put("memory_map", outcome.memoryMap());

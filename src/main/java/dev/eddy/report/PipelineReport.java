@@ -1,8 +1,8 @@
 package dev.eddy.report;
 
-import dev.eddy.store.RunFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.io.Json;
+import dev.eddy.store.RunFiles;
 import dev.eddy.viz.Colormap;
 import dev.eddy.viz.Comparison;
 import dev.eddy.viz.FieldImage;
@@ -29,6 +29,15 @@ import java.util.function.Consumer;
 public final class PipelineReport {
     /** Comparison panels kept per run (evenly spread over the compared steps, first and last included). */
     public static final int MAX_COMPARISONS = 6;
+    /** The horizon entries drawn on the error plot (metrics key, legend), the prediction first. */
+    private static final String[][] PLOTTED = {
+        {"faded_residual", "proxy + faded residual (the prediction)"},
+        {"latent_only", "proxy, latent only"},
+        {"stale_residual", "proxy + stale residual"},
+        {"persistence", "persistence"},
+        {"span_floor", "span floor"},
+        {"codec_floor", "codec floor"},
+    };
 
     private PipelineReport() {
     }
@@ -85,30 +94,64 @@ public final class PipelineReport {
         int count = h.size();
         if (count > 0) {
             double[] t = new double[count];
-            String[] kinds = {"latent_only", "with_residual", "codec_floor", "codec_floor_latent_only"};
-            String[] labels = {"proxy, latent only", "proxy + residual of last training snapshot", "codec floor (LES encoded)",
-                    "codec floor, latent only"};
-            double[][] rel = new double[kinds.length][count];
-            double[][] corr = new double[2][count];
+            double[][] rel = new double[PLOTTED.length][count];
+            double[][] corr = new double[3][count];
             double[][] drift = new double[2][count];
+            String[] labels = new String[PLOTTED.length];
+            for (int k = 0; k < PLOTTED.length; k++) {
+                labels[k] = PLOTTED[k][1];
+            }
             for (int i = 0; i < count; i++) {
                 JsonNode p = h.get(i);
                 t[i] = p.path("proxy_step").asDouble();
-                for (int k = 0; k < kinds.length; k++) {
-                    rel[k][i] = p.path(kinds[k]).path("relL2").asDouble();
+                for (int k = 0; k < PLOTTED.length; k++) {
+                    rel[k][i] = p.path(PLOTTED[k][0]).path("relL2").asDouble();
                 }
-                corr[0][i] = p.path("latent_only").path("correlation").asDouble();
-                corr[1][i] = p.path("with_residual").path("correlation").asDouble();
-                drift[0][i] = p.path("with_residual").path("energyRelError").asDouble();
-                drift[1][i] = p.path("with_residual").path("enstrophyRelError").asDouble();
+                corr[0][i] = p.path("faded_residual").path("correlation").asDouble();
+                corr[1][i] = p.path("latent_only").path("correlation").asDouble();
+                corr[2][i] = p.path("persistence").path("correlation").asDouble();
+                drift[0][i] = p.path("faded_residual").path("energyRelError").asDouble();
+                drift[1][i] = p.path("faded_residual").path("enstrophyRelError").asDouble();
             }
             String axis = "proxy steps (× " + metrics.path("settings").path("stride").asInt() + " LES steps)";
             pictures.add(save(pics, "error_vs_horizon.png", Plots.errorVsHorizon(t, labels, rel, "relative L2 error", axis),
-                    "Relative L2 error of the decoded proxy against the LES over the horizon, with the codec floor", "plot"));
-            pictures.add(save(pics, "correlation_vs_horizon.png", Plots.errorVsHorizon(t, new String[] {labels[0], labels[1]}, corr,
-                    "correlation", axis), "Correlation of the decoded proxy with the LES over the horizon", "plot"));
+                    "Relative L2 error against the LES over the horizon: the proxy's decodings and the baselines", "plot"));
+            pictures.add(save(pics, "correlation_vs_horizon.png", Plots.errorVsHorizon(t, new String[] {labels[0], labels[1],
+                    "persistence"}, corr, "correlation", axis), "Correlation with the LES over the horizon", "plot"));
             pictures.add(save(pics, "drift_vs_horizon.png", Plots.errorVsHorizon(t, new String[] {"energy", "enstrophy"}, drift,
-                    "relative drift", axis), "Energy and enstrophy of the proxy (with residual) relative to the LES", "plot"));
+                    "relative drift", axis), "Energy and enstrophy of the prediction relative to the LES", "plot"));
+        }
+        JsonNode eig = metrics.path("proxy").path("eigenvalues");
+        if (eig.path("re").size() > 0) {
+            pictures.add(save(pics, "eigenvalues.png", Plots.eigenvalues(doubles(eig.path("re")), doubles(eig.path("im")),
+                    "Eigenvalues of A"), "A's nonzero eigenvalues and the unit circle: modes outside it grow", "plot"));
+        }
+        JsonNode validation = metrics.path("proxy").path("fit").path("validation");
+        if (validation.size() > 0) {
+            List<double[]> pts = new ArrayList<>();
+            for (JsonNode row : validation) {
+                if (row.path("relative_error").isNumber()) {
+                    pts.add(new double[] {row.path("lambda_relative").asDouble(), row.path("relative_error").asDouble()});
+                }
+            }
+            if (!pts.isEmpty()) {
+                pictures.add(save(pics, "error_vs_lambda.png", Plots.errorVsLambda(pts.stream().mapToDouble(p -> p[0]).toArray(),
+                        pts.stream().mapToDouble(p -> p[1]).toArray(), metrics.path("proxy").path("fit").path("lambda_relative")
+                                .asDouble(Double.NaN)), "Error on the held-out pairs against the ridge parameter λ (the chosen one marked)",
+                        "plot"));
+            }
+        }
+        JsonNode lags = metrics.path("residual_fade").path("lags");
+        if (lags.size() > 1) {
+            double[] lag = new double[lags.size()];
+            double[][] c = new double[1][lags.size()];
+            for (int i = 0; i < lags.size(); i++) {
+                lag[i] = lags.get(i).path("lag").asDouble();
+                c[0][i] = lags.get(i).path("coefficient").asDouble();
+            }
+            pictures.add(save(pics, "residual_fade.png", Plots.errorVsHorizon(lag, new String[] {"c_h"}, c, "residual coefficient c_h",
+                    "lag h (proxy steps)"), "How the residual goes stale: the coefficient learnt for each lag on the training window",
+                    "plot"));
         }
         for (Frame f : frames) {
             BufferedImage img = Comparison.render(f.les(), f.proxy(), f.side(), String.format(Locale.ROOT,
@@ -136,6 +179,7 @@ public final class PipelineReport {
 
     private static List<Section> sections(JsonNode m, Object settings) {
         List<Section> out = new ArrayList<>();
+        out.add(verdict(m));
         List<String[]> speed = new ArrayList<>();
         speed.add(new String[] {"quantity", "value"});
         speed.add(new String[] {"status", m.path("status").asText("?")});
@@ -148,23 +192,33 @@ public final class PipelineReport {
                 + " sim_truth is the LES over the horizon, the work the proxy replaces"));
 
         List<String[]> horizon = new ArrayList<>();
-        horizon.add(new String[] {"proxy step", "LES step", "latent rel. error", "rel L2 (latent only)", "rel L2 (+ residual)",
-                "correlation (+ residual)", "energy drift", "enstrophy drift", "codec floor rel L2"});
+        horizon.add(new String[] {"proxy step", "LES step", "c_h", "latent rel. error", "prediction", "latent only", "stale residual",
+                "persistence", "span floor", "codec floor", "correlation", "energy drift", "enstrophy drift"});
         for (JsonNode p : m.path("horizon")) {
-            JsonNode r = p.path("with_residual");
+            JsonNode r = p.path("faded_residual");
             horizon.add(new String[] {p.path("proxy_step").asText(), p.path("les_step").asText(),
-                    ReportWriter.num(p.path("latent_rel_error").asDouble()), ReportWriter.num(p.path("latent_only").path("relL2").asDouble()),
-                    ReportWriter.num(r.path("relL2").asDouble()), ReportWriter.num(r.path("correlation").asDouble()),
-                    ReportWriter.num(r.path("energyRelError").asDouble()), ReportWriter.num(r.path("enstrophyRelError").asDouble()),
-                    ReportWriter.num(p.path("codec_floor").path("relL2").asDouble())});
+                    ReportWriter.num(p.path("residual_fade").asDouble()), ReportWriter.num(p.path("latent_rel_error").asDouble()),
+                    rel(r), rel(p.path("latent_only")), rel(p.path("stale_residual")), rel(p.path("persistence")),
+                    rel(p.path("span_floor")), rel(p.path("codec_floor")), ReportWriter.num(r.path("correlation").asDouble()),
+                    ReportWriter.num(r.path("energyRelError").asDouble()), ReportWriter.num(r.path("enstrophyRelError").asDouble())});
         }
-        out.add(new Section("Proxy against the LES over the horizon", horizon, "also in horizon.csv"));
+        out.add(new Section("Proxy against the LES over the horizon", horizon, "relative L2 errors against the LES field; the"
+                + " prediction is the proxy's latent decoded with c_h times the last training residual; every column is in horizon.csv"
+                + " (docs/pipeline.md)"));
         out.add(trainingHealth(m.path("training_health")));
 
         List<String[]> fit = new ArrayList<>();
         fit.add(new String[] {"item", "value"});
-        ReportWriter.flatten("", m.path("proxy"), fit);
-        out.add(new Section("The learnt operator A", fit, null));
+        JsonNode proxy = m.path("proxy");
+        fit.add(new String[] {"lambda", ReportWriter.num(proxy.path("lambda").asDouble())});
+        fit.add(new String[] {"rank", proxy.path("rank").asText()});
+        proxy.path("fit").fields().forEachRemaining(e -> {
+            if (!e.getValue().isArray() && !e.getValue().isObject()) {
+                fit.add(new String[] {e.getKey(), e.getValue().isNumber() ? ReportWriter.num(e.getValue().asDouble()) : e.getValue().asText()});
+            }
+        });
+        ReportWriter.flatten("timings_seconds.", proxy.path("fit").path("timings_seconds"), fit);
+        out.add(new Section("The learnt operator A", fit, "the eigenvalues and the validation error against λ are plotted above"));
 
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"setting", "value"});
@@ -182,6 +236,34 @@ public final class PipelineReport {
         out.add(new Section("Warnings", warnings, warnings.isEmpty() ? "none" : null));
         out.add(ReportWriter.software(m));
         return out;
+    }
+
+    private static String rel(JsonNode errors) {
+        return ReportWriter.num(errors.path("relL2").asDouble(Double.NaN));
+    }
+
+    private static double[] doubles(JsonNode array) {
+        double[] out = new double[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asDouble();
+        }
+        return out;
+    }
+
+    /** The verdict at the last compared step: the prediction against every baseline, and the warnings' gist. */
+    private static Section verdict(JsonNode m) {
+        JsonNode v = m.path("verdict");
+        List<String[]> rows = new ArrayList<>();
+        if (v.isMissingNode()) {
+            return new Section("Verdict", rows, "not recorded (the pipeline did not finish)");
+        }
+        rows.add(new String[] {"decoding or baseline", "relative L2 error after " + v.path("proxy_step").asText() + " proxy steps"});
+        v.path("rel_l2").fields().forEachRemaining(e -> rows.add(new String[] {e.getKey(), ReportWriter.num(e.getValue().asDouble())}));
+        boolean beats = v.path("beats_persistence").asBoolean(false);
+        int warnings = m.path("warnings").size();
+        return new Section("Verdict", rows, (beats ? "the prediction beats persistence" : "the prediction does NOT beat persistence")
+                + " at the last compared step; spectral radius of A " + v.path("spectral_radius").asText() + "; "
+                + (warnings == 0 ? "no warnings" : warnings + " warning(s), listed below"));
     }
 
     /** The health check of the training snapshots: a proxy learnt from grid-scale noise learns the noise. */

@@ -21,6 +21,8 @@ public final class RunFiles {
     public static final String PIPELINE_SETTINGS = "pipeline.json";
     /** The pipeline's proxy against the LES, one row per compared proxy step. */
     public static final String HORIZON_CSV = "horizon.csv";
+    /** The pipeline's reduced-order model: training and rolled-out latents, A, its eigenvalues, the latent index map. */
+    public static final String ROM = "rom.h5";
     /** The report page and its markdown twin. */
     public static final String REPORT_HTML = "report.html";
     public static final String REPORT_MD = "report.md";

@@ -212,6 +212,89 @@ public final class Plots {
         return BitmapEncoder.getBufferedImage(chart);
     }
 
+    /**
+     * Eigenvalues in the complex plane with the unit circle: a linear proxy's modes outside the circle
+     * grow, those inside decay. Square, equal axes covering the circle and every eigenvalue.
+     */
+    public static BufferedImage eigenvalues(double[] re, double[] im, String title) {
+        requireSameLength(re.length, im.length, "re", "im");
+        XYChart chart = ChartStyle.xy(title, "Re λ", "Im λ", HEIGHT, HEIGHT);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        double r = 1.05;
+        for (int i = 0; i < re.length; i++) {
+            r = Math.max(r, 1.05 * Math.hypot(re[i], im[i]));
+        }
+        chart.getStyler().setXAxisMin(-r).setXAxisMax(r).setYAxisMin(-r).setYAxisMax(r);
+        int points = 361;
+        double[] cx = new double[points];
+        double[] cy = new double[points];
+        for (int i = 0; i < points; i++) {
+            cx[i] = Math.cos(2 * Math.PI * i / (points - 1));
+            cy[i] = Math.sin(2 * Math.PI * i / (points - 1));
+        }
+        XYSeries circle = chart.addSeries("unit circle", cx, cy);
+        circle.setMarker(SeriesMarkers.NONE);
+        circle.setLineColor(Color.GRAY);
+        circle.setLineStyle(SeriesLines.DASH_DASH);
+        List<double[]> inside = new ArrayList<>();
+        List<double[]> outside = new ArrayList<>();
+        for (int i = 0; i < re.length; i++) {
+            (Math.hypot(re[i], im[i]) > 1 ? outside : inside).add(new double[] {re[i], im[i]});
+        }
+        scatter(chart, "|λ| ≤ 1 (" + inside.size() + ")", inside, new Color(59, 76, 192));
+        scatter(chart, "|λ| > 1, grows (" + outside.size() + ")", outside, new Color(180, 4, 38));
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    private static void scatter(XYChart chart, String label, List<double[]> points, Color c) {
+        if (points.isEmpty()) {
+            return;
+        }
+        XYSeries s = chart.addSeries(label, points.stream().mapToDouble(p -> p[0]).toArray(), points.stream().mapToDouble(p -> p[1]).toArray());
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        s.setMarker(SeriesMarkers.CIRCLE);
+        s.setMarkerColor(c);
+    }
+
+    /**
+     * The validation error of each ridge parameter tried, on log–log axes (λ = 0 cannot be shown on a log
+     * axis and is drawn as a horizontal dashed line), the chosen λ marked.
+     */
+    public static BufferedImage errorVsLambda(double[] lambda, double[] error, double chosen) {
+        requireSameLength(lambda.length, error.length, "lambda", "error");
+        XYChart chart = chart("Validation error against λ", "λ (relative to tr(X Xᵀ)/d)", "relative error on held-out pairs");
+        chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true);
+        chart.getStyler().setXAxisDecimalPattern("0.#E0").setYAxisDecimalPattern("0.#E0");
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+        XYSeries s = addPositive(chart, "validation error", lambda, error);
+        if (s != null) {
+            s.setMarker(SeriesMarkers.CIRCLE);
+            s.setLineColor(new Color(59, 76, 192));
+        }
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = 0;
+        for (double l : lambda) {
+            if (l > 0) {
+                lo = Math.min(lo, l);
+                hi = Math.max(hi, l);
+            }
+        }
+        for (int i = 0; i < lambda.length; i++) {
+            if (lambda[i] == 0 && error[i] > 0 && Double.isFinite(error[i]) && hi > 0) {
+                line(chart, "λ = 0", new double[] {lo, hi}, new double[] {error[i], error[i]}, Color.GRAY, 0, true);
+            }
+        }
+        for (int i = 0; i < lambda.length; i++) {
+            if (lambda[i] == chosen && chosen > 0 && error[i] > 0 && Double.isFinite(error[i])) {
+                XYSeries c = chart.addSeries("chosen", new double[] {chosen}, new double[] {error[i]});
+                c.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                c.setMarker(SeriesMarkers.DIAMOND);
+                c.setMarkerColor(new Color(180, 4, 38));
+            }
+        }
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
     private static XYChart chart(String title, String x, String y) {
         return ChartStyle.xy(title, x, y, WIDTH, HEIGHT);
     }

@@ -3,7 +3,7 @@ package dev.eddy.report.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * The proxy against the LES at one horizon step of a pipeline run: the decoded proxy (with the residual),
+ * The proxy against the LES at one horizon step of a pipeline run: the decoded proxy (the prediction: with the faded residual),
  * and the baselines the verdict puts it next to (design §4) where the file has them — the codec floor (the
  * LES field's own code), persistence (the last training field held still) and the span floor (the best a
  * linear operator fitted on the window can do). Files from before persistence and the span floor were
@@ -26,7 +26,8 @@ public record HorizonPoint(int proxyStep, double relL2, Double relL2LatentOnly, 
     /** Null when the entry has neither a proxy step nor a relative L2 error with the residual. */
     static HorizonPoint of(JsonNode h) {
         Integer step = Fields.integer(h, "proxy_step");
-        JsonNode r = h.path("with_residual");
+        // the prediction: the faded residual's decode (files from before it was learnt have the residual as it was)
+        JsonNode r = h.has("faded_residual") ? h.path("faded_residual") : h.path("with_residual");
         Double relL2 = Fields.number(r, "relL2", "rel_l2");
         if (step == null || relL2 == null) {
             return null;
