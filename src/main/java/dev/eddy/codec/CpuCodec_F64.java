@@ -108,7 +108,7 @@ public final class CpuCodec_F64 implements SnapshotCodec {
     }
 
     @Override
-    public double[] residualGram(int from, int count) { // neutral
+    public double[] residualLags(int from, int count, int maxLag) { // neutral
         checkSlot(from, latents.columns());
         checkSlot(from + count - 1, latents.columns());
         for (int a = from; a < from + count; a++) {
@@ -116,14 +116,13 @@ public final class CpuCodec_F64 implements SnapshotCodec {
                 throw new IllegalStateException("latent column " + a + " has not been encoded: no residual code");
             }
         }
-        double[] g = new double[count * count]; // neutral
+        int lags = maxLag + 1;
+        double[] g = new double[count * lags]; // neutral
         parallel.forRange(count, (a0, a1) -> {
             for (int a = a0; a < a1; a++) {
-                for (int b = a; b < count; b++) {
-                    double v = CodecKernels_F64.residualDot(grid, settings.tile(), alphas[from + a], packeds[from + a], // neutral
-                            alphas[from + b], packeds[from + b]);
-                    g[a * count + b] = v;
-                    g[b * count + a] = v;
+                for (int h = 0; h < lags && a + h < count; h++) {
+                    g[a * lags + h] = CodecKernels_F64.residualDot(grid, settings.tile(), alphas[from + a], packeds[from + a], // neutral
+                            alphas[from + a + h], packeds[from + a + h]);
                 }
             }
         });

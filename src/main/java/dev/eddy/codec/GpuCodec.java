@@ -325,51 +325,56 @@ public final class GpuCodec implements SnapshotCodec {
     }
 
     @Override
-    public double[] residualGram(int from, int count) {
+    public double[] residualLags(int from, int count, int maxLag) {
         checkOpen();
-        if (count < 1 || count > 65535) {
-            throw new IllegalArgumentException("a residual Gram of " + count + " codes (1 to 65535)");
+        if (count < 1 || count > 65535 || maxLag < 0 || maxLag > 65534) {
+            throw new IllegalArgumentException("residual products of " + count + " codes (1 to 65535) at lags up to " + maxLag);
         }
+        int lags = maxLag + 1;
         checkColumn(from, latentColumns, latents);
         checkColumn(from + count - 1, latentColumns, latents);
         for (int c = from; c < from + count; c++) {
             requireCoded(c);
         }
         if (!ctx.supports(Precision.FP64)) {
-            return hostResidualGram(from, count);
+            return hostResidualLags(from, count, lags);
         }
-        if (residualGramKernel == null) {
-            residualGramKernel = kernel("ternary_gram", 3, Push.size(precision, 0, 6));
-        }
-        long bytes = 8L * count * count;
-        if (residualGramOut == null) { // sized for the largest Gram: every column
-            residualGramOut = buffer("codec.residual_gram", 8L * latentColumns * latentColumns,
-                    "learn: Gram of the decoded residuals (the pipeline's residual fading)", DeviceBuffer.Movement.ON_DEMAND);
+        long bytes = 8L * count * lags;
+        if (residualGramOut == null || residualGramOut.bytes() < bytes) {
+            if (residualGramOut != null) { // grown: a new buffer (and descriptor set) for the larger band
+                ctx.waitIdle();
+                programs.close();
+            }
+            residualGramKernel = kernel("ternary_gram", 3, Push.size(precision, 0, 7));
+            residualGramOut = buffer("codec.residual_lags", bytes, "learn: lagged products of the decoded residuals (the"
+                    + " pipeline's residual fading)", DeviceBuffer.Movement.ON_DEMAND);
         }
         DeviceBuffer out = residualGramOut;
-        StepProgram p = programs.get(List.of("residual-gram", from, count), false, b -> {
-            recorder.residualGram(b, residualGramKernel, out, from, count);
+        ComputeKernel kernel = residualGramKernel;
+        StepProgram p = programs.get(List.of("residual-lags", out, from, count, lags), false, b -> {
+            recorder.residualLags(b, kernel, out, from, count, lags);
             b.readBack(out, 0, bytes, ENCODE_STAGE);
         });
         p.run();
-        double[] g = new double[count * count];
+        double[] g = new double[count * lags];
         p.readBack(out, 0).asDoubleBuffer().get(g);
+        for (int a = Math.max(0, count - lags + 1); a < count; a++) {
+            java.util.Arrays.fill(g, a * lags + (count - a), (a + 1) * lags, 0.0); // pairs past the window: never written
+        }
         return g;
     }
 
-    /** The residual Gram on the host from the codes read back (a device without float64). */
-    private double[] hostResidualGram(int from, int count) {
+    /** The residual products on the host from the codes read back (a device without float64). */
+    private double[] hostResidualLags(int from, int count, int lags) {
         Code[] codes = new Code[count];
         for (int a = 0; a < count; a++) {
             codes[a] = code(from + a);
         }
-        double[] g = new double[count * count];
+        double[] g = new double[count * lags];
         for (int a = 0; a < count; a++) {
-            for (int b = a; b < count; b++) {
-                double v = CodecKernels_F64.residualDot(grid, settings.tile(), codes[a].alpha(), codes[a].packed(), codes[b].alpha(),
-                        codes[b].packed());
-                g[a * count + b] = v;
-                g[b * count + a] = v;
+            for (int h = 0; h < lags && a + h < count; h++) {
+                g[a * lags + h] = CodecKernels_F64.residualDot(grid, settings.tile(), codes[a].alpha(), codes[a].packed(),
+                        codes[a + h].alpha(), codes[a + h].packed());
             }
         }
         return g;

@@ -47,6 +47,8 @@ final class GpuCodecJudge implements AutoCloseable {
     private final DeviceBuffer energyRows;
     private final ComputeKernel moments;
     private final ComputeKernel energy;
+    /** A descriptor set per (kernel, buffers), made once: a kernel's pool holds 32, and every compared step records programs anew. */
+    private final java.util.Map<List<Object>, ComputeKernel.Binding> bindings = new java.util.HashMap<>();
 
     static boolean available(VulkanContext ctx) {
         return ctx.supports(Precision.FP64);
@@ -150,7 +152,7 @@ final class GpuCodecJudge implements AutoCloseable {
 
     private void recordMoments(StepProgram.Builder b, DeviceBuffer a, DeviceBuffer ref) {
         int n = grid.n();
-        ComputeKernel.Binding binding = moments.bind(a, ref, momentRows);
+        ComputeKernel.Binding binding = bind(moments, a, ref, momentRows);
         b.barrier();
         b.dispatch(binding, Push.of(precision).i(n).i(0).build(), (n + 63) / 64, 1, 1);
         b.barrier();
@@ -159,11 +161,17 @@ final class GpuCodecJudge implements AutoCloseable {
 
     private void recordEnergy(StepProgram.Builder b, DeviceBuffer spectrum) {
         int n = grid.n();
-        ComputeKernel.Binding binding = energy.bind(spectrum, energyRows);
+        ComputeKernel.Binding binding = bind(energy, spectrum, energyRows);
         b.barrier();
         b.dispatch(binding, Push.of(precision).i(n).i(0).build(), (n + 63) / 64, 1, 1);
         b.barrier();
         b.dispatch(binding, Push.of(precision).i(n).i(1).build(), 1, 1, 1);
+    }
+
+    private ComputeKernel.Binding bind(ComputeKernel kernel, DeviceBuffer... buffers) {
+        List<Object> key = new java.util.ArrayList<>(List.of(buffers));
+        key.addFirst(kernel);
+        return bindings.computeIfAbsent(key, k -> kernel.bind(buffers));
     }
 
     private void readBacks(StepProgram.Builder b) {

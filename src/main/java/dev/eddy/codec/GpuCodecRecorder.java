@@ -154,12 +154,12 @@ final class GpuCodecRecorder implements CodecSteps.Ops {
     }
 
     /**
-     * Records G = the Gram of the decoded residuals of code slots [from, from + count) into {@code out}
-     * (count² float64, row-major): one workgroup per pair, those below the diagonal exit at once.
+     * Records the lagged products of the decoded residuals of code slots [from, from + count) into {@code out}
+     * (count × lags float64, row-major: [a][h] = ⟨ρ_a, ρ_{a+h}⟩): one workgroup per (a, h).
      */
-    void residualGram(StepProgram.Builder builder, ComputeKernel gram, DeviceBuffer out, int from, int count) {
-        builder.dispatch(bind(gram, p.alpha(), p.packed(), out), Push.of(precision).i(grid.n()).i(settings.tile()).i(settings.tiles())
-                .i(Math.toIntExact(wordsPerSlot())).i(from).i(count).build(), count, count, 1);
+    void residualLags(StepProgram.Builder builder, ComputeKernel kernel, DeviceBuffer out, int from, int count, int lags) {
+        builder.dispatch(bind(kernel, p.alpha(), p.packed(), out), Push.of(precision).i(grid.n()).i(settings.tile()).i(settings.tiles())
+                .i(Math.toIntExact(wordsPerSlot())).i(from).i(count).i(lags).build(), count, lags, 1);
     }
 
     /** 32-bit words of one slot of the packed code (whole words: 16 need not divide N², N = 30 gives 225 bytes). */

@@ -66,11 +66,12 @@ public interface SnapshotCodec extends AutoCloseable {
     double[] decode(Latents source, int column, Residual residual);
 
     /**
-     * The Gram matrix of the decoded residuals ρ = α·t of code slots [from, from + count): G[a][b] =
-     * Σ_cells ρ_a·ρ_b in float64, row-major count×count. Computed where the codes live (on a GPU only the
-     * count² numbers cross): the pipeline learns how its residual fades from it.
+     * The inner products of the decoded residuals ρ = α·t of code slots [from, from + count) at lags up to
+     * {@code maxLag}, in float64: band[a·(maxLag + 1) + h] = Σ_cells ρ_a·ρ_{a+h} (0 where a + h ≥ count).
+     * Computed where the codes live (on a GPU only these numbers cross): the pipeline learns how its
+     * residual fades from them.
      */
-    double[] residualGram(int from, int count);
+    double[] residualLags(int from, int count, int maxLag);
 
     /** Encodes a host field (into latent column 0) and returns its code. */
     default Code encode(double[] omega) {

@@ -58,9 +58,10 @@ import org.ejml.data.Complex_F64;
  *     residual, latent only and with the stale residual, against the LES field, next to persistence, the
  *     span floor and the codec floor.</li>
  * </ol>
- * Stages are timed apart: setup, sim_spinup, sim (training window), encode, learn, rollout, sim_truth
- * (the LES over the horizon: what the proxy replaces), compare (the verdict, which a production rollout
- * would not do), decode (the fields of the pictures), spectrum, rom and report.
+ * Stages are timed apart: setup_device (the Vulkan context), setup_sim, setup_codec, setup_proxy,
+ * sim_spinup, sim (training window), diagnostics, encode, learn, residual_fade, rollout, sim_truth (the
+ * LES over the horizon: what the proxy replaces), compare (the verdict, which a production rollout would
+ * not do), decode (the fields of the pictures, and one timed decode), spectrum, rom and report.
  */
 public final class Pipeline {
     /** Fraction of the CFL step used as the frozen step, so the flow can speed up a little before dt must shrink. */
@@ -92,6 +93,7 @@ public final class Pipeline {
     private final List<String> warnings = new ArrayList<>();
     /** The health of the training window's states: a proxy learnt from grid-scale noise learns the noise. */
     private HealthCheck trainingHealth;
+    private final Cuts cuts = new Cuts();
 
     /** A pipeline on backends of its own (the default Vulkan device where a stage needs one). */
     public Pipeline(PipelineSettings settings, Options options) {
@@ -187,10 +189,14 @@ public final class Pipeline {
         CompletableFuture<Void> warm = on.sim().kind() == BackendKind.VULKAN ? CompletableFuture.runAsync(RidgeLearner::warmUp)
                 : CompletableFuture.completedFuture(null);
         // closed in reverse order of creation, before the backends
-        try (Simulation sim = times.time("setup", () -> Simulations.create(settings.les(), on.sim()));
-             SnapshotCodec codec = times.time("setup", () -> Codecs.create(settings.codec(), on.codec(), train + horizon));
-             GramAccumulator gram = form == RidgeForm.PRIMAL ? times.time("setup", () -> Proxies.gram(on.proxy(), d, precision)) : null;
-             Rollout rollout = times.time("setup", () -> Proxies.rollout(on.proxy(), d, horizon, precision))) {
+        if (on.vulkan() != null) {
+            times.time("setup_device", () -> on.vulkan().context()); // instance, device, queue: opened once for every stage
+        }
+        try (Simulation sim = times.time("setup_sim", () -> Simulations.create(settings.les(), on.sim()));
+             SnapshotCodec codec = times.time("setup_codec", () -> Codecs.create(settings.codec(), on.codec(), train + horizon));
+             GramAccumulator gram = form == RidgeForm.PRIMAL ? times.time("setup_proxy", () -> Proxies.gram(on.proxy(), d, precision))
+                     : null;
+             Rollout rollout = times.time("setup_proxy", () -> Proxies.rollout(on.proxy(), d, horizon, precision))) {
             Stages s = new Stages(sim, codec, gram, rollout, on.proxy());
             settings.les().time().warnings().forEach(this::warn);
             trainingHealth = new HealthCheck(settings.les().health(), w -> warn("training data: " + w));
@@ -201,7 +207,8 @@ public final class Pipeline {
                 return null;
             });
             LinearProxy proxy = learn(s, warm);
-            ResidualFade fade = times.time("learn", () -> ResidualFade.fromGram(s.codec().residualGram(0, train), train, horizon));
+            ResidualFade fade = times.time("residual_fade", () -> ResidualFade.fromLags(s.codec().residualLags(0, train, horizon), train,
+                    horizon));
             times.time("rollout", () -> {
                 s.rollout().start(s.codec().latents(), train - 1);
                 s.rollout().run(horizon);
@@ -270,6 +277,7 @@ public final class Pipeline {
                 });
             }
         }
+        cuts.report("training window", this::warn);
         options.log().accept(String.format(Locale.ROOT, "training window done: %d snapshots to step %d", train, s.sim().stepCount()));
     }
 
@@ -280,8 +288,8 @@ public final class Pipeline {
                     + " the proxy will partly learn grid-scale noise");
         }
         int train = settings.trainingSnapshots();
+        times.time("learn_warmup_wait", warm::join); // normally done long before: it ran while the GPU took the window
         LinearProxy proxy = times.time("learn", () -> {
-            warm.join();
             LinearProxy p = s.gram() != null ? Proxies.learn(s.gram(), settings.proxy())
                     : Proxies.learn(s.proxyBackend(), s.codec().latents(), train, settings.splitBeforeLatent(), settings.proxy());
             s.rollout().setOperator(p);
@@ -334,6 +342,7 @@ public final class Pipeline {
                 }
             }
         }
+        cuts.report("horizon", this::warn);
         return new Horizon(points, decoded[0]);
     }
 
@@ -356,9 +365,36 @@ public final class Pipeline {
             // the device sums float32 steps in fp32 runs: rounding, not a cut step, below 1e-5 of the interval
             double tolerance = settings.les().precision() == dev.eddy.numerics.Precision.FP32 ? 1e-5 : 1e-9;
             if (Math.abs(taken - expected) > tolerance * expected) {
-                warn(String.format(Locale.ROOT, "the CFL limit cut the frozen step near step %d: %d steps advanced"
-                        + " t by %.6g instead of %.6g, so snapshots are not equally spaced there", sim.stepCount(), steps, taken, expected));
+                cuts.add(sim.stepCount(), taken / expected);
             }
+        }
+    }
+
+    /** Intervals where the CFL limit cut the frozen step, gathered over a stage and reported once. */
+    private static final class Cuts {
+        private int count;
+        private long first;
+        private long last;
+        private double worst = 1;
+
+        void add(long step, double ratio) {
+            if (count++ == 0) {
+                first = step;
+            }
+            last = step;
+            worst = Math.min(worst, ratio);
+        }
+
+        /** One warning for the stage's cuts, if any; then starts over. */
+        void report(String stage, java.util.function.Consumer<String> warn) {
+            if (count > 0) {
+                warn.accept(String.format(Locale.ROOT, "the CFL limit cut the frozen step in %d interval(s) of the %s, from step %d to"
+                        + " %d (at worst to %.3g of it): the flow sped up by more than the frozen step's margin, so snapshots there"
+                        + " are not equally spaced and the proxy's step is not one stride (a shorter --window, or a lower --cfl for"
+                        + " the spin-up, keeps them equal)", count, stage, first, last, worst));
+            }
+            count = 0;
+            worst = 1;
         }
     }
 

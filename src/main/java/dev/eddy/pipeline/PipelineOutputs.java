@@ -155,10 +155,12 @@ final class PipelineOutputs {
         Map<String, Object> s = r.speed();
         HorizonPoint last = r.horizon().getLast();
         HorizonPoint first = r.horizon().getFirst();
+        String errors = first == last ? String.format(Locale.ROOT, "%.3g after %d proxy step(s)", last.proxy().relL2(), last.step())
+                : String.format(Locale.ROOT, "%.3g after %d proxy step(s), %.3g after %d", first.proxy().relL2(), first.step(),
+                        last.proxy().relL2(), last.step());
         return String.format(Locale.ROOT, "done (%s pipeline): LES %.4g ms/step, proxy %.4g ms/step (= %d LES steps);"
-                        + " proxy rel L2 %.3g after %d proxy step(s), %.3g after %d (codec floor %.3g); output in %s",
+                        + " proxy rel L2 %s (codec floor %.3g); output in %s",
                 settings.backends().label(), (double) s.get("les_ms_per_step_horizon"), (double) s.get("proxy_ms_per_step_wall"),
-                settings.stride(), first.proxy().relL2(), first.step(), last.proxy().relL2(), last.step(),
-                last.errors(Variant.CODEC_FLOOR).relL2(), dir);
+                settings.stride(), errors, last.errors(Variant.CODEC_FLOOR).relL2(), dir);
     }
 }

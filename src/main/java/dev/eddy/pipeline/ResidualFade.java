@@ -8,8 +8,8 @@ import java.util.Map;
 /**
  * How the residual code goes stale: c_h, the least-squares coefficient of the residual h snapshots
  * later on the residual now, c_h = Σ_t ⟨ρ_t, ρ_{t+h}⟩ / Σ_t ⟨ρ_t, ρ_t⟩ over the t of the training window
- * that have a partner h later (ρ = α·t, the decoded residual; the sums come from the codec's residual
- * Gram, {@code SnapshotCodec#residualGram}). It minimises Σ_t ‖ρ_{t+h} − c·ρ_t‖², so decoding the proxy's
+ * that have a partner h later (ρ = α·t, the decoded residual; the products come from the codec,
+ * {@code SnapshotCodec#residualLags}). It minimises Σ_t ‖ρ_{t+h} − c·ρ_t‖², so decoding the proxy's
  * latent h steps past the window with c_h times the last training residual is the best a scaled copy of
  * that residual can do on the window; c_0 = 1. A lag with fewer than {@link #MIN_PAIRS} pairs in the
  * window cannot be estimated and gets c_h = 0 (latent only), as does a lag whose sums vanish.
@@ -22,12 +22,14 @@ public record ResidualFade(double[] coefficients, int[] pairs) {
     public static final int MIN_PAIRS = 3;
 
     /**
-     * The coefficients for lags 0 … {@code maxLag} from the residual Gram {@code g} (count×count, row-major)
-     * of {@code count} consecutive snapshots.
+     * The coefficients for lags 0 … {@code maxLag} from the lagged products {@code band} of {@code count}
+     * consecutive snapshots' residuals: band[t·(maxLag + 1) + h] = ⟨ρ_t, ρ_{t+h}⟩.
      */
-    public static ResidualFade fromGram(double[] g, int count, int maxLag) {
-        if (g.length != (long) count * count) {
-            throw new IllegalArgumentException("a residual Gram of " + g.length + " values for " + count + " snapshots");
+    public static ResidualFade fromLags(double[] band, int count, int maxLag) {
+        int lags = maxLag + 1;
+        if (band.length != (long) count * lags) {
+            throw new IllegalArgumentException("lagged residual products of " + band.length + " values for " + count + " snapshots and "
+                    + lags + " lags");
         }
         double[] c = new double[maxLag + 1];
         int[] pairs = new int[maxLag + 1];
@@ -44,8 +46,8 @@ public record ResidualFade(double[] coefficients, int[] pairs) {
             double num = 0;
             double den = 0;
             for (int t = 0; t + h < count; t++) {
-                num += g[t * count + t + h];
-                den += g[t * count + t];
+                num += band[t * lags + h];
+                den += band[t * lags];
             }
             c[h] = den > 0 ? num / den : 0;
         }

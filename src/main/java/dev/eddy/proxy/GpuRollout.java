@@ -15,19 +15,23 @@ import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
- * The rollout on the device (design §4): A is uploaded once ({@link #setOperator}, ledger stage
- * "learn"), the initial states are copied from a device latent matrix ({@link #start(DeviceBuffer, int)},
- * no host copy) or uploaded ({@link #start(double[])}), and {@link #run} replays one step program that
- * holds `steps` dispatches of src/main/glsl/proxy/rollout_gemv.comp with a barrier between them: one
- * submission, no host round trip between steps. The trajectory stays on the device
+ * The rollout on the device (design §4): the operator is uploaded once ({@link #setOperator}, ledger
+ * stage "learn") in the form that is cheaper to apply — the factors L, R of a snapshot-form fit (A = L Rᵀ,
+ * two rollout_factors.comp GEMVs a step, 2dr multiply-adds) or the explicit A (one rollout_gemv.comp GEMV,
+ * d²) — the initial states are copied from a device latent matrix ({@link #start(DeviceBuffer, int)}, no
+ * host copy) or uploaded ({@link #start(double[])}), and {@link #run} replays one step program that holds
+ * every step's dispatches with barriers between them: one submission, no host round trip between steps. The trajectory stays on the device
  * ({@link #trajectory()}, layout in {@link Rollout}) for the GPU decoder; {@link #readColumn} and
  * {@link #readColumns} are declared read-backs (stage "rollout").
  *
- * <p>Buffers: "proxy.A" d² reals, "proxy.trajectory" d·(maxSteps+1)·batch reals, in the run's precision.
+ * <p>Buffers: "proxy.trajectory" d·(maxSteps+1)·batch reals; "proxy.A" d² reals, or "proxy.R" and "proxy.L" d·r
+ * and "proxy.u" r·batch; in the run's precision.
  */
 public final class GpuRollout implements Rollout {
     /** Ledger stage of the upload of A. */
     public static final String STAGE_LEARN = "learn";
+    /** Push constants of rollout_factors: seven uints (rows, cols, batch, in offset and stride, out offset and stride). */
+    static final int FACTOR_PUSH_BYTES = 28;
     /** Ledger stage of initial-state uploads and trajectory read-backs. */
     public static final String STAGE_ROLLOUT = "rollout";
     /** Push constants: four uints (d, batch, stride, step). */
@@ -40,15 +44,16 @@ public final class GpuRollout implements Rollout {
     private final int batch;
     private final int maxSteps;
     private final Precision precision;
-    private final DeviceBuffer operator;
     private final DeviceBuffer trajectory;
     private final ComputeKernel gemv;
-    private final ComputeKernel.Binding gemvBinding;
+    /** The operator as it is applied: explicit A (rollout_gemv) or the factors L, R (rollout_factors); made by setOperator. */
+    private Operator operator;
+    private DeviceBuffer explicitA;
+    private ComputeKernel.Binding explicitBinding;
     private final Map<DeviceBuffer, ComputeKernel.Binding> copyBindings = new IdentityHashMap<>();
     private ComputeKernel copy;
     private StepProgram program;
     private int programSteps;
-    private boolean hasOperator;
     private boolean started;
     private int lastSteps;
     private double lastNanos = Double.NaN;
@@ -73,16 +78,14 @@ public final class GpuRollout implements Rollout {
         this.batch = batch;
         this.maxSteps = maxSteps;
         this.precision = p;
-        DeviceBuffer a = null;
         DeviceBuffer z = null;
         ComputeKernel k = null;
         try {
             k = new ComputeKernel(ctx, "rollout_gemv", p, 2, PUSH_BYTES);
-            a = new DeviceBuffer(ctx, "proxy.A", (long) d * d * p.bytes(), "proxy", DeviceBuffer.Movement.ONCE_AT_START);
             z = new DeviceBuffer(ctx, "proxy.trajectory", reals * p.bytes(), "proxy", DeviceBuffer.Movement.ON_DEMAND);
             this.copy = CopyColumns.gpu(ctx, p);
         } catch (RuntimeException e) {
-            for (AutoCloseable c : new AutoCloseable[] {z, a, k}) {
+            for (AutoCloseable c : new AutoCloseable[] {z, k}) {
                 if (c != null) {
                     try {
                         c.close();
@@ -94,9 +97,134 @@ public final class GpuRollout implements Rollout {
             throw e;
         }
         this.gemv = k;
-        this.operator = a;
         this.trajectory = z;
-        this.gemvBinding = gemv.bind(operator, trajectory);
+    }
+
+    /** The device side of one learnt operator: its buffers and descriptor sets, and how a step is recorded. */
+    private interface Operator extends AutoCloseable {
+        void recordStep(StepProgram.Builder b, int step);
+
+        /** "explicit" or "factors", for the metrics. */
+        String form();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * A, row-major d×d: one rollout_gemv dispatch per step. The buffer and its descriptor set are made on the
+     * first explicit operator and kept for the next ones (a kernel's pool holds 32 sets).
+     */
+    private final class Explicit implements Operator {
+        Explicit(LinearProxy proxy) {
+            if (explicitA == null) {
+                explicitA = new DeviceBuffer(ctx, "proxy.A", (long) d * d * precision.bytes(), "proxy: A, row-major d×d",
+                        DeviceBuffer.Movement.ONCE_AT_START);
+                explicitBinding = gemv.bind(explicitA, trajectory);
+            }
+            ctx.staging().uploadReals(explicitA, proxy.a(), precision, STAGE_LEARN);
+        }
+
+        @Override
+        public void recordStep(StepProgram.Builder b, int step) {
+            ByteBuffer push = ByteBuffer.allocateDirect(PUSH_BYTES).order(ByteOrder.nativeOrder());
+            push.putInt(0, d).putInt(4, batch).putInt(8, maxSteps + 1).putInt(12, step);
+            b.dispatch(explicitBinding, push, d, Math.ceilDiv(batch, RolloutKernels_F64.BATCH_TILE), 1);
+            b.barrier(); // step t + 1 reads the column step t wrote
+        }
+
+        @Override
+        public String form() {
+            return "explicit";
+        }
+
+        @Override
+        public void close() {
+            // the buffer stays for the next explicit operator; GpuRollout.close() frees it
+        }
+    }
+
+    /**
+     * A = L Rᵀ: two rollout_factors dispatches per step, u = Rᵀ z_t into a small buffer, then z_{t+1} = L u
+     * (2·d·r multiply-adds instead of d², and no d×d matrix formed on the host or held on the device).
+     */
+    private final class Factored implements Operator {
+        private final int r;
+        private final ComputeKernel kernel;
+        private final DeviceBuffer right;
+        private final DeviceBuffer left;
+        private final DeviceBuffer u;
+        private final ComputeKernel.Binding project;
+        private final ComputeKernel.Binding expand;
+
+        Factored(OperatorFactors f) {
+            r = f.m();
+            java.util.List<AutoCloseable> made = new java.util.ArrayList<>();
+            try {
+                kernel = keep(made, new ComputeKernel(ctx, "rollout_factors", precision, 3, FACTOR_PUSH_BYTES));
+                // R column-major d×r is Rᵀ row-major r×d as stored; L goes down row-major d×r
+                right = keep(made, new DeviceBuffer(ctx, "proxy.R", (long) d * r * precision.bytes(), "proxy: Rᵀ, r×d",
+                        DeviceBuffer.Movement.ONCE_AT_START));
+                left = keep(made, new DeviceBuffer(ctx, "proxy.L", (long) d * r * precision.bytes(), "proxy: L, row-major d×r",
+                        DeviceBuffer.Movement.ONCE_AT_START));
+                u = keep(made, new DeviceBuffer(ctx, "proxy.u", (long) r * batch * precision.bytes(), "proxy: Rᵀ z per trajectory",
+                        DeviceBuffer.Movement.NEVER));
+                ctx.staging().uploadReals(right, f.right(), precision, STAGE_LEARN);
+                double[] lRows = new double[d * r];
+                for (int c = 0; c < r; c++) {
+                    for (int i = 0; i < d; i++) {
+                        lRows[i * r + c] = f.left()[c * d + i];
+                    }
+                }
+                ctx.staging().uploadReals(left, lRows, precision, STAGE_LEARN);
+                project = kernel.bind(right, trajectory, u);
+                expand = kernel.bind(left, u, trajectory);
+            } catch (RuntimeException e) {
+                for (int i = made.size() - 1; i >= 0; i--) {
+                    try {
+                        made.get(i).close();
+                    } catch (Exception suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+                throw e;
+            }
+        }
+
+        private static <T extends AutoCloseable> T keep(java.util.List<AutoCloseable> made, T t) {
+            made.add(t);
+            return t;
+        }
+
+        @Override
+        public void recordStep(StepProgram.Builder b, int step) {
+            int stride = (maxSteps + 1) * d;
+            int groupsY = Math.ceilDiv(batch, RolloutKernels_F64.BATCH_TILE);
+            b.dispatch(project, factorPush(r, d, step * d, stride, 0, r), r, groupsY, 1);
+            b.barrier();
+            b.dispatch(expand, factorPush(d, r, 0, r, (step + 1) * d, stride), d, groupsY, 1);
+            b.barrier(); // step t + 1 reads the column step t wrote, and rewrites u
+        }
+
+        private ByteBuffer factorPush(int rows, int cols, int inOffset, int inStride, int outOffset, int outStride) {
+            ByteBuffer push = ByteBuffer.allocateDirect(FACTOR_PUSH_BYTES).order(ByteOrder.nativeOrder());
+            push.putInt(0, rows).putInt(4, cols).putInt(8, batch).putInt(12, inOffset).putInt(16, inStride).putInt(20, outOffset)
+                    .putInt(24, outStride);
+            return push;
+        }
+
+        @Override
+        public String form() {
+            return "factors";
+        }
+
+        @Override
+        public void close() {
+            u.close();
+            left.close();
+            right.close();
+            kernel.close();
+        }
     }
 
     @Override
@@ -131,8 +259,20 @@ public final class GpuRollout implements Rollout {
         if (proxy.d() != d) {
             throw new IllegalArgumentException("the proxy's A is " + proxy.d() + "×" + proxy.d() + " but this rollout has d = " + d);
         }
-        ctx.staging().uploadReals(operator, proxy.a(), precision, STAGE_LEARN);
-        hasOperator = true;
+        Operator next = proxy.factorsCheaper() ? new Factored(proxy.factors().orElseThrow()) : new Explicit(proxy);
+        if (program != null) {
+            program.close();
+            program = null;
+        }
+        if (operator != null) {
+            operator.close();
+        }
+        operator = next;
+    }
+
+    /** How the operator is applied on the device: "explicit" (the GEMV with A) or "factors" (A = L Rᵀ); null before setOperator. */
+    public String operatorForm() {
+        return operator == null ? null : operator.form();
     }
 
     /**
@@ -195,7 +335,7 @@ public final class GpuRollout implements Rollout {
         if (steps < 1 || steps > maxSteps) {
             throw new IllegalArgumentException("steps must be in 1..maxSteps = " + maxSteps + ", got " + steps);
         }
-        if (!hasOperator) {
+        if (operator == null) {
             throw new IllegalStateException("setOperator() before run(): the rollout has no A");
         }
         if (!started) {
@@ -221,12 +361,8 @@ public final class GpuRollout implements Rollout {
         if (timed) {
             b.timestamp();
         }
-        int groupsY = Math.ceilDiv(batch, RolloutKernels_F64.BATCH_TILE);
         for (int t = 0; t < steps; t++) {
-            ByteBuffer push = ByteBuffer.allocateDirect(PUSH_BYTES).order(ByteOrder.nativeOrder());
-            push.putInt(0, d).putInt(4, batch).putInt(8, maxSteps + 1).putInt(12, t);
-            b.dispatch(gemvBinding, push, d, groupsY, 1);
-            b.barrier(); // step t + 1 reads the column step t wrote
+            operator.recordStep(b, t);
         }
         if (timed) {
             b.timestamp();
@@ -300,9 +436,14 @@ public final class GpuRollout implements Rollout {
         if (program != null) {
             program.close();
         }
+        if (operator != null) {
+            operator.close();
+        }
+        if (explicitA != null) {
+            explicitA.close();
+        }
         copy.close();
         gemv.close();
         trajectory.close();
-        operator.close();
     }
 }

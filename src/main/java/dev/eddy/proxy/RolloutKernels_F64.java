@@ -36,6 +36,22 @@ public final class RolloutKernels_F64 {
         }
     }
 
+    /**
+     * The rectangular GEMV of a proxy step in factors (rollout_factors.comp): for the rows i in [from, to) of
+     * the row-major rows×cols matrix {@code m} and each of {@code batch} vectors,
+     * out[outOffset + b·outStride + i] = Σ_j m[i·cols + j]·in[inOffset + b·inStride + j], summed as
+     * {@link #gemv} sums a row. {@code partial} is scratch of LOCAL_SIZE values.
+     */
+    public static void factorGemv(double[] m, int cols, double[] in, int inOffset, int inStride, double[] out, int outOffset,
+                                  int outStride, int batch, double[] partial, int from, int to) {
+        for (int i = from; i < to; i++) {
+            for (int b = 0; b < batch; b++) {
+                gemvRow(m, i * cols, cols, in, inOffset + b * inStride, partial);
+                out[outOffset + b * outStride + i] = partial[0];
+            }
+        }
+    }
+
     /** One row of {@link #gemv}: leaves the row's sum in partial[0]. */
     static void gemvRow(double[] a, int row, int d, double[] z, int in, double[] partial) {
         int first = Math.min(d, LOCAL_SIZE);

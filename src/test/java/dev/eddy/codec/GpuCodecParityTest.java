@@ -206,17 +206,23 @@ class GpuCodecParityTest extends GpuContextTest {
             double[] latentOnly = gpu.decode(gpu.latents(), 3, null);
             double[] zeroFade = gpu.decode(gpu.latents(), 3, SnapshotCodec.Residual.of(1).faded(0));
             assertArrayEquals(latentOnly, zeroFade, 0.0, "a residual faded to 0 adds nothing");
-            double[] want = cpu.residualGram(1, 3);
-            double[] got = gpu.residualGram(1, 3);
-            assertClose(want, got, p == Precision.FP64 ? 1e-12 : 1e-5, "residual Gram");
-            // G[a][a] is the squared norm of the decoded residual: decode with and without it and compare
+            double[] want = cpu.residualLags(1, 3, 1); // [a][h] for a = 0..2 (slots 1..3), h = 0, 1
+            double[] got = gpu.residualLags(1, 3, 1);
+            assertClose(want, got, p == Precision.FP64 ? 1e-12 : 1e-5, "lagged residual products");
+            assertEquals(0.0, got[2 * 2 + 1], 0.0, "slot 3 has no partner one later in the band");
+            // [a][0] is the squared norm of the decoded residual: decode with and without it and compare
             double[] full = cpu.decode(cpu.latents(), 2, SnapshotCodec.Residual.of(2));
             double[] low = cpu.decode(cpu.latents(), 2, null);
+            double[] next = cpu.decode(cpu.latents(), 3, SnapshotCodec.Residual.of(3));
+            double[] nextLow = cpu.decode(cpu.latents(), 3, null);
             double norm = 0;
+            double cross = 0;
             for (int i = 0; i < full.length; i++) {
                 norm += (full[i] - low[i]) * (full[i] - low[i]);
+                cross += (full[i] - low[i]) * (next[i] - nextLow[i]);
             }
-            assertEquals(norm, want[1 * 3 + 1], 1e-6 * norm, "G[2][2] = ‖α·t‖² of column 2");
+            assertEquals(norm, want[1 * 2], 1e-6 * norm, "⟨ρ_2, ρ_2⟩ = ‖α·t‖² of column 2");
+            assertEquals(cross, want[1 * 2 + 1], 1e-6 * norm, "⟨ρ_2, ρ_3⟩");
         }
     }
 
@@ -307,7 +313,7 @@ class GpuCodecParityTest extends GpuContextTest {
             assertTrue(noCode.getMessage().contains("has not been encoded"), noCode.getMessage());
             assertThrows(IllegalStateException.class, () -> gpu.decodeColumn(gpu.latentBuffer(), 0, SnapshotCodec.Residual.of(0)));
             assertThrows(IndexOutOfBoundsException.class, () -> gpu.decodeColumn(gpu.latentBuffer(), 0, SnapshotCodec.Residual.of(7)));
-            assertThrows(IllegalStateException.class, () -> gpu.residualGram(0, 2), "no codes yet");
+            assertThrows(IllegalStateException.class, () -> gpu.residualLags(0, 2, 1), "no codes yet");
             var notColumns = assertThrows(IllegalArgumentException.class, () -> gpu.decodeColumn(odd, 0, null));
             assertTrue(notColumns.getMessage().contains("whole number of latent columns"), notColumns.getMessage());
             assertThrows(IndexOutOfBoundsException.class, () -> gpu.decodeColumn(gpu.latentBuffer(), 2, null));

@@ -64,7 +64,8 @@ class PipelineTest {
         }
         JsonNode m = Json.MAPPER.readTree(dir.resolve("metrics.json").toFile());
         assertEquals("completed", m.path("status").asText());
-        for (String stage : List.of("sim_spinup", "sim", "encode", "learn", "rollout", "decode", "sim_truth", "compare", "rom")) {
+        for (String stage : List.of("sim_spinup", "sim", "encode", "learn", "residual_fade", "rollout", "decode", "sim_truth", "compare",
+                "rom")) {
             assertTrue(m.path("stage_seconds").has(stage), "stage " + stage + " timed");
         }
         // 13 snapshots, 12 pairs < d = 182: the snapshot form, chosen and reported
@@ -147,7 +148,7 @@ class PipelineTest {
         f.put(HorizonPoint.Variant.FADED_RESIDUAL, errors(proxy));
         f.put(HorizonPoint.Variant.PERSISTENCE, errors(persistence));
         HorizonPoint p = new HorizonPoint(4, 20, 1.0, 0.2, 0.3, 0.4, 0.1, f);
-        return new Pipeline.Result(a, List.of(p), Map.of(), Map.of(), 0.01, ResidualFade.fromGram(new double[] {1}, 1, 4), eig);
+        return new Pipeline.Result(a, List.of(p), Map.of(), Map.of(), 0.01, ResidualFade.fromLags(new double[] {1, 0, 0, 0, 0}, 1, 4), eig);
     }
 
     private static FieldErrors errors(double rel) {
@@ -184,11 +185,12 @@ class PipelineTest {
         assertEquals(0, bytesOf(ledger, "omega", "device_to_host"), "ω̂ read-backs: " + ledger);
         long field = (long) n * (n + 2) * 4;
         assertEquals(field, bytesOf(ledger, "codec.field", "device_to_host"), "one decoded field: " + ledger);
-        // learn: the 13×13 snapshot Gram comes back (float64) and Z once (d×13 reals, for A's factors); A goes down
-        // once for the rollout's GEMV (d² float32)
+        // learn: the 13×13 snapshot Gram comes back (float64) and Z once (d×13 reals, for A's factors); the factors
+        // L and R (d×r, r ≤ 12) go down for the rollout: A itself (d²) is never formed
         int d = new CodecSettings(n, 6, 4, 0.7, 0, false, Precision.FP32).latentDimension();
         long learn = bytes(ledger, "learn");
-        assertTrue(learn > 0 && learn <= 13L * 13 * 8 + 13L * d * 4 + (long) d * d * 4 + 4096, "learn moved " + learn + " bytes for d = " + d);
+        assertTrue(learn > 0 && learn <= 13L * 13 * 8 + 13L * d * 4 + 2L * d * 12 * 4 + 4096, "learn moved " + learn + " bytes for d = " + d);
+        assertEquals(0, bytesOf(ledger, "proxy.A", "host_to_device"), "no explicit A: " + ledger);
     }
 
     private static long bytesOf(JsonNode ledger, String buffer, String direction) {

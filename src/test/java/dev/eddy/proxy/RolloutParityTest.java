@@ -147,4 +147,88 @@ class RolloutParityTest extends GpuContextTest {
         }
         assertThrows(IllegalArgumentException.class, () -> new GpuRollout(ctx, 1000, 100, 100_000, p), "32-bit indexing");
     }
+
+    /** The twin of a factored rollout: per step u = Rᵀ z_t, then z_{t+1} = L u, each by RolloutKernels.factorGemv. */
+    static double[] expectedFactored(Precision p, OperatorFactors f, double[] z0, int d, int batch) {
+        int r = f.m();
+        int columns = MAX_STEPS + 1;
+        double[] lRows = new double[d * r];
+        for (int c = 0; c < r; c++) {
+            for (int i = 0; i < d; i++) {
+                lRows[i * r + c] = f.left()[c * d + i];
+            }
+        }
+        double[] z = new double[batch * columns * d];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(z0, b * d, z, b * columns * d, d);
+        }
+        if (p == Precision.FP64) {
+            double[] u = new double[r * batch];
+            double[] partial = new double[RolloutKernels_F64.LOCAL_SIZE];
+            for (int t = 0; t < STEPS; t++) {
+                RolloutKernels_F64.factorGemv(f.right(), d, z, t * d, columns * d, u, 0, r, batch, partial, 0, r);
+                RolloutKernels_F64.factorGemv(lRows, r, u, 0, r, z, (t + 1) * d, columns * d, batch, partial, 0, d);
+            }
+            return z;
+        }
+        float[] zf = new float[z.length];
+        for (int i = 0; i < z.length; i++) {
+            zf[i] = (float) z[i];
+        }
+        float[] rf = new float[d * r];
+        float[] lf = new float[d * r];
+        for (int i = 0; i < d * r; i++) {
+            rf[i] = (float) f.right()[i];
+            lf[i] = (float) lRows[i];
+        }
+        float[] u = new float[r * batch];
+        float[] partial = new float[RolloutKernels_F32.LOCAL_SIZE];
+        for (int t = 0; t < STEPS; t++) {
+            RolloutKernels_F32.factorGemv(rf, d, zf, t * d, columns * d, u, 0, r, batch, partial, 0, r);
+            RolloutKernels_F32.factorGemv(lf, r, u, 0, r, zf, (t + 1) * d, columns * d, batch, partial, 0, d);
+        }
+        double[] out = new double[zf.length];
+        for (int i = 0; i < zf.length; i++) {
+            out[i] = zf[i];
+        }
+        return out;
+    }
+
+    /**
+     * A snapshot-form operator (A = L Rᵀ, r &lt; d/2) rolls out on the device as two rollout_factors.comp GEMVs a step:
+     * the twin's bits, the explicit A's trajectory to rounding, and no d×d buffer on the device.
+     */
+    @ParameterizedTest
+    @MethodSource("cases")
+    void factoredOperatorsRollOutAsTheTwinsTwoGemvs(Precision p, int d, int batch) {
+        GpuTests.needs(ctx, p);
+        int r = Math.max(3, d / 15);
+        Random random = new Random(93);
+        double[] left = new double[d * r];
+        double[] right = new double[d * r];
+        for (int i = 0; i < d * r; i++) {
+            left[i] = random.nextGaussian() / Math.sqrt(d);
+            right[i] = random.nextGaussian() / Math.sqrt(d);
+        }
+        LinearProxy proxy = new LinearProxy(new OperatorFactors(d, left, right, r), 0, r, Map.of());
+        assertTrue(proxy.factorsCheaper());
+        double[] z0 = states(d, batch, 94);
+        double[] want = expectedFactored(p, proxy.factors().get(), z0, d, batch);
+        try (GpuRollout g = new GpuRollout(ctx, d, batch, MAX_STEPS, p)) {
+            g.setOperator(proxy);
+            assertEquals("factors", g.operatorForm());
+            assertTrue(ctx.memoryMap().stream().noneMatch(m -> m.get("name").equals("proxy.A")), "no d×d buffer");
+            g.start(z0);
+            g.run(STEPS);
+            int columns = MAX_STEPS + 1;
+            double[] explicit = expected(p, proxy.a(), z0, d, batch);
+            for (int b = 0; b < batch; b++) {
+                double[] got = g.readColumns(g.column(b, 0), STEPS + 1);
+                double[] w = java.util.Arrays.copyOfRange(want, b * columns * d, (b * columns + STEPS + 1) * d);
+                assertArrayEquals(w, got, p.label() + " trajectory " + b + ": the twin's bits");
+                double[] e = java.util.Arrays.copyOfRange(explicit, b * (STEPS + 1) * d, (b + 1) * (STEPS + 1) * d);
+                assertTrue(relativeError(e, got) < (p == Precision.FP64 ? 1e-12 : 1e-5), "as the explicit A: " + relativeError(e, got));
+            }
+        }
+    }
 }
