@@ -313,4 +313,75 @@ public final class GpuLesLayout implements ResourcePlan {
                             : "a smaller N, fp32, or a larger GPU"));
         }
     }
+
+    /**
+     * How {@code config}'s members split into device states on {@code device}: the sizes of consecutive
+     * groups, each as many members as one state holds (no buffer beyond the device's largest storage-buffer
+     * binding or the shaders' 32-bit indices), after checking that all of them together fit the device's
+     * memory. Refuses, before anything is allocated, with how many members fit.
+     */
+    public static List<Integer> groups(EnsembleConfig config, dev.eddy.gpu.DeviceInfo device) {
+        int b = config.size();
+        List<Integer> sizes = new ArrayList<>();
+        long total = 0;
+        for (int from = 0; from < b; ) {
+            int size = largestState(config, from, device);
+            if (size == 0) {
+                throw new dev.eddy.gpu.GpuException(new GpuLesLayout(config.slice(from, from + 1)).whyNotOneState(device)
+                        + ": use a smaller N, or fp32");
+            }
+            total += new GpuLesLayout(config.slice(from, from + size)).deviceBytes();
+            sizes.add(size);
+            from += size;
+        }
+        long budget = budget(device);
+        if (total > budget) {
+            GpuLesLayout whole = new GpuLesLayout(config);
+            int fit = 0;
+            for (int lo = 0, hi = b; lo <= hi; ) { // the most members whose groups fit the budget
+                int mid = (lo + hi) >>> 1;
+                if (mid == 0 || bytesOfGroups(config.slice(0, mid), device) <= budget) {
+                    fit = mid;
+                    lo = mid + 1;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            throw new dev.eddy.gpu.GpuException(String.format(java.util.Locale.ROOT,
+                    "%d members of N = %d in %s need %.2f GiB of device memory (%.1f MiB per member); '%s' has %.2f GiB usable"
+                            + " (90%% of its %.2f GiB heap): at most %d members fit: use fewer members, a smaller N, fp32, or a larger GPU",
+                    b, whole.n, whole.precision.label(), total / 1073741824.0, whole.bytesPerMember() / 1048576.0, device.name(),
+                    budget / 1073741824.0, device.deviceLocalHeaps().stream().mapToLong(Long::longValue).max().orElse(0) / 1073741824.0,
+                    fit));
+        }
+        return sizes;
+    }
+
+    /** The device bytes of {@code config} split into groups as {@link #groups} splits it, without the memory check. */
+    private static long bytesOfGroups(EnsembleConfig config, dev.eddy.gpu.DeviceInfo device) {
+        long total = 0;
+        for (int from = 0; from < config.size(); ) {
+            int size = Math.max(1, largestState(config, from, device));
+            total += new GpuLesLayout(config.slice(from, from + size)).deviceBytes();
+            from += size;
+        }
+        return total;
+    }
+
+    /** The most members from {@code from} on that one device state holds (0: not even one). */
+    private static int largestState(EnsembleConfig config, int from, dev.eddy.gpu.DeviceInfo device) {
+        int lo = 1;
+        int hi = config.size() - from;
+        int best = 0;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (new GpuLesLayout(config.slice(from, from + mid)).whyNotOneState(device) == null) {
+                best = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return best;
+    }
 }
