@@ -130,9 +130,9 @@ public final class CpuEnsemble_F64 implements Ensemble {
                 }
             }
         }
-        for (int m = 0; m < members; m++) {
-            System.arraycopy(Reals_F64.narrow(InitialCondition.vorticity(grid, memberConfigs[m].initial())), 0, omega, m * len, len);
-        }
+        // the members in parallel: each field comes from its own seed alone
+        java.util.stream.IntStream.range(0, members).parallel().forEach(m ->
+                System.arraycopy(Reals_F64.narrow(InitialCondition.vorticity(grid, memberConfigs[m].initial())), 0, omega, m * len, len));
         this.status = new MemberStatus[members];
         java.util.Arrays.fill(status, MemberStatus.start());
         this.dtLimit = new double[members]; // neutral

@@ -181,13 +181,12 @@ public final class GpuEnsemble implements Ensemble {
         }
     }
 
-    /** Every member's initial ω̂, generated in float64 on the host, member after member. */
+    /** Every member's initial ω̂, generated in float64 on the host, the members in parallel (each from its own seed alone). */
     private double[] initialStates() {
         int len = grid.fieldLength();
         double[] all = new double[members * len];
-        for (int m = 0; m < members; m++) {
-            System.arraycopy(InitialCondition.vorticity(grid, memberConfigs[m].initial()), 0, all, m * len, len);
-        }
+        java.util.stream.IntStream.range(0, members).parallel().forEach(m ->
+                System.arraycopy(InitialCondition.vorticity(grid, memberConfigs[m].initial()), 0, all, m * len, len));
         return all;
     }
 
