@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code eddy ensemble}: many LES members advanced together into one output directory. */
-@Command(name = "ensemble", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "ensemble", mixinStandardHelpOptions = true, sortOptions = false, subcommands = EnsembleScoreCommand.class,
         description = {"Run an ensemble of LES members together (one batched state on the GPU, the members spread over the"
                 + " threads on the CPU), each with its own seed and optionally its own ν, μ, C_s and forcing amplitude: every"
                 + " combination of --seeds (or --members) and the swept lists.",
