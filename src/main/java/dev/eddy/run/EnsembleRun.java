@@ -94,9 +94,8 @@ public final class EnsembleRun {
     private long lastCheckpointStep = -1;
     private List<Map<String, Object>> transfers = List.of();
     private List<Map<String, Object>> memoryMap = List.of();
-    private volatile boolean stopRequested;
-    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
-    private volatile RunInterruptedException interruption;
+    /** SIGINT/SIGTERM: the loop checkpoints and stops after the current step. */
+    private StopOnSignal signal;
 
     /** An ensemble on {@code backend} (the caller's, who closes it; null: one made from the settings and closed at the end). */
     public EnsembleRun(EnsembleConfig config, Backend backend, Options options) {
@@ -148,8 +147,7 @@ public final class EnsembleRun {
         MetricsWriter metrics = new MetricsWriter(options.metrics(), options.restart() ? "ensemble --restart" : "ensemble");
         long t0 = System.nanoTime();
         String status = "running";
-        Thread hook = new Thread(this::onSignal, "eddy-checkpoint-on-signal");
-        Runtime.getRuntime().addShutdownHook(hook);
+        signal = new StopOnSignal();
         Ensemble ensemble = null;
         try (Backend own = backend == null ? Backend.of(config.base().backend(), null, config.base().threads()) : null;
              Ensemble e = times.time("setup", () -> Ensembles.create(config, backend != null ? backend : own));
@@ -166,10 +164,9 @@ public final class EnsembleRun {
             }
             loop(e);
             checkpoint(e);
-            if (stopRequested) {
+            if (signal.requested()) {
                 status = "interrupted";
-                interruption = new RunInterruptedException(step, dir);
-                throw interruption;
+                throw signal.interrupted(step, dir);
             }
             status = "completed";
             if (options.report()) {
@@ -192,24 +189,7 @@ public final class EnsembleRun {
                 fillMetrics(metrics, status, (System.nanoTime() - t0) * 1e-9, ensemble);
                 metrics.save();
             }
-            stopped.countDown();
-            if (!stopRequested) {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
-        }
-    }
-
-    /** The shutdown hook: ask the loop to stop, then give it time to save a checkpoint. */
-    private void onSignal() {
-        stopRequested = true;
-        try {
-            if (!stopped.await(120, java.util.concurrent.TimeUnit.SECONDS)) {
-                System.err.println("eddy: no checkpoint within 120 s of the signal; the previous checkpoint stands");
-            } else if (interruption != null) {
-                System.err.println("eddy: " + interruption.getMessage());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            signal.close();
         }
     }
 
@@ -231,7 +211,7 @@ public final class EnsembleRun {
         progress.update(step, leadTime(e, false), leadTime(e, true), memberSteps, running(e), config.size());
         try {
             finishMembersAtTheEnd(e);
-            while (!stopRequested && running(e) > 0) {
+            while (!signal.requested() && running(e) > 0) {
                 // the leading member keeps a batched advance short of the end; near it, single steps land each member on it
                 int count = schedule.stepsToNextEvent(step, leadTime(e, true), e.maxAdvance());
                 double[] maxDt = new double[config.size()];
