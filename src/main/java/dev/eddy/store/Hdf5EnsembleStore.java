@@ -10,12 +10,10 @@ import dev.eddy.io.Versions;
 import dev.eddy.sim.DiagnosticSample;
 import dev.eddy.sim.EnsembleSample;
 import dev.eddy.sim.MemberStatus;
-import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.WritableGroup;
 import io.jhdf.api.WritableNode;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -112,19 +110,7 @@ public final class Hdf5EnsembleStore implements EnsembleStore {
 
     @Override
     public List<Long> steps() throws IOException {
-        Path frames = dir.resolve(RunFiles.ENSEMBLE_FRAMES);
-        List<Long> steps = new ArrayList<>();
-        if (!Files.isDirectory(frames)) {
-            return steps;
-        }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(frames, "frame_*.bin")) {
-            for (Path p : ds) {
-                String name = p.getFileName().toString();
-                steps.add(Long.parseLong(name.substring(6, name.length() - 4)));
-            }
-        }
-        steps.sort(null);
-        return steps;
+        return StoreFiles.steps(dir.resolve(RunFiles.ENSEMBLE_FRAMES), "frame_");
     }
 
     @Override
@@ -146,23 +132,12 @@ public final class Hdf5EnsembleStore implements EnsembleStore {
             }
         }
         List<EnsembleSample> samples = diagnostics.stream().filter(d -> d.step() <= upTo).toList();
-        Path target = dir.resolve(RunFiles.ENSEMBLE);
-        Path tmp = AtomicFiles.temporaryBeside(target);
-        try {
-            try (WritableHdfFile h5 = HdfFile.write(tmp)) {
-                putSettings(h5);
-                putMembers(h5, status);
-                putSnapshots(h5, frames);
-                putDiagnostics(h5, samples);
-            }
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            AtomicFiles.moveIntoPlace(tmp, target);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
+        StoreFiles.writeHdf5(dir.resolve(RunFiles.ENSEMBLE), h5 -> {
+            putSettings(h5);
+            putMembers(h5, status);
+            putSnapshots(h5, frames);
+            putDiagnostics(h5, samples);
+        });
     }
 
     /** A dataset with its named dimensions. */
