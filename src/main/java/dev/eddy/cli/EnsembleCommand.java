@@ -72,8 +72,9 @@ public final class EnsembleCommand implements Callable<Integer> {
         var log = quiet ? (java.util.function.Consumer<String>) s -> { } : (java.util.function.Consumer<String>) System.err::println;
         EnsembleRun.Result r;
         try (Backend backend = where.backend(config.base().backend(), config.base().threads())) {
+            java.io.PrintWriter err = spec.commandLine().getErr();
             r = new EnsembleRun(config, backend, new EnsembleRun.Options(dir, restart != null, metrics, log, !noReport,
-                    Progress.detect(quiet))).run();
+                    Progress.detect(quiet), message -> err.println("eddy: warning: " + message))).run();
         }
         List<Integer> dropped = r.dropped();
         if (!dropped.isEmpty()) {

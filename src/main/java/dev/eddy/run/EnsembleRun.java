@@ -54,8 +54,14 @@ public final class EnsembleRun {
      * @param log      progress and member lines (stderr in the CLI)
      * @param report   make the report at the end
      * @param progress how progress shows while stepping
+     * @param warn     the warnings (a member dropped, unhealthy, …): shown even when {@code log} is quiet
      */
-    public record Options(Path dir, boolean restart, Path metrics, Consumer<String> log, boolean report, Progress.Mode progress) {
+    public record Options(Path dir, boolean restart, Path metrics, Consumer<String> log, boolean report, Progress.Mode progress,
+                          Consumer<String> warn) {
+        /** Warnings to stderr as "eddy: warning: …". */
+        public Options(Path dir, boolean restart, Path metrics, Consumer<String> log, boolean report, Progress.Mode progress) {
+            this(dir, restart, metrics, log, report, progress, message -> System.err.println("eddy: warning: " + message));
+        }
     }
 
     /**
@@ -113,8 +119,8 @@ public final class EnsembleRun {
         }
     }
 
-    private static void warn(String message) {
-        System.err.println("eddy: warning: " + message);
+    private void warn(String message) {
+        options.warn().accept(message);
     }
 
     /** "member 3 (seed 4, ν 0.001, μ 0, C_s 0.26, A 0.5)": a member and what sets it apart. */
@@ -154,7 +160,7 @@ public final class EnsembleRun {
              SnapshotWriter _ = (writer = new SnapshotWriter(true, LesRun.SNAPSHOTS_IN_FLIGHT, times))) {
             ensemble = e;
             AtomicFiles.writeString(dir.resolve(RunFiles.ENSEMBLE_CONFIG), Json.write(config));
-            config.base().time().warnings().forEach(EnsembleRun::warn);
+            config.base().time().warnings().forEach(this::warn);
             options.log().accept(String.format(Locale.ROOT, "ensemble: %d members of N = %d in %s on %s (%s dt)", config.size(),
                     grid.n(), config.base().precision().label(), e.name(), config.sharedDt() ? "one shared" : "each member's own"));
             if (options.restart()) {

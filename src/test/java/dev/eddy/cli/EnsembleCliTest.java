@@ -99,6 +99,33 @@ class EnsembleCliTest {
         assertEquals("DROPPED", metrics.get("members").get(0).get("status").get("phase").asText());
     }
 
+    /**
+     * Two members forced 3000× harder than the others blow up at a fixed dt: the device (or the CPU) drops
+     * them in the step that finds their speed infinite, the log names them, their state is kept at that
+     * step, and the other two run to the end. Exit 3.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"cpu", "vulkan"})
+    void membersThatBlowUpAreDroppedAndTheOthersRunToTheEnd(String backend, @TempDir Path tmp) throws Exception {
+        if (backend.equals("vulkan")) {
+            GpuTests.contextOrSkip().close();
+        }
+        Path dir = tmp.resolve("e");
+        CliTest.Outcome r = CliTest.eddy("ensemble", "--out", dir.toString(), "--n", "32", "--kp", "3", "--seeds", "1,2", "--forcing",
+                "kolmogorov", "--kf", "2", "--forcing-amplitude", "0,3000", "--cfl", "0", "--dt", "0.01", "--stepper", "heun", "--nu", "1e-2",
+                "--cs", "0", "--steps", "60", "--diag-every", "10", "--no-report", "--quiet", "--backend", backend);
+        assertEquals(ExitCodes.DIVERGED, r.code(), r.err());
+        assertTrue(r.err().contains("2 of 4 members were dropped: [2, 3]"), r.err());
+        assertTrue(r.err().contains("eddy: warning: member 2 (seed 1, ν 0.01, μ 0.0, C_s 0.0, A 3000.0): dropped at step")
+                && r.err().contains("the field blew up (max|u| = "), r.err());
+        EnsembleCheckpoint cp = EnsembleCheckpoint.read(dir);
+        for (int m = 0; m < 4; m++) {
+            MemberStatus s = cp.status().get(m);
+            assertEquals(m < 2 ? MemberStatus.Phase.FINISHED : MemberStatus.Phase.DROPPED, s.phase(), s.toString());
+            assertEquals(m < 2, s.step() == 60, s.toString());
+        }
+    }
+
     /** With an end time and each member's own dt, every member lands on the end time at a step of its own. */
     @Test
     void anEndTimeIsReachedByEveryMemberAtItsOwnStep(@TempDir Path tmp) throws Exception {
