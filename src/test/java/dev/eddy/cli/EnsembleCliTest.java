@@ -71,6 +71,24 @@ class EnsembleCliTest {
         }
     }
 
+    /** An ensemble re-run from its own ensemble.json gives the same members and the same bits. */
+    @Test
+    void anEnsembleReRunsFromItsSettings(@TempDir Path tmp) throws Exception {
+        Path first = tmp.resolve("first");
+        Path again = tmp.resolve("again");
+        assertEquals(ExitCodes.OK, CliTest.eddy(args(CASE, "--out", first.toString(), "--steps", "10", "--shared-dt")).code());
+        var r = CliTest.eddy("ensemble", "--config", first.resolve(RunFiles.ENSEMBLE_CONFIG).toString(), "--out", again.toString(),
+                "--quiet", "--no-report");
+        assertEquals(ExitCodes.OK, r.code(), r.err());
+        EnsembleCheckpoint a = EnsembleCheckpoint.read(first);
+        EnsembleCheckpoint b = EnsembleCheckpoint.read(again);
+        assertEquals(a.config(), b.config());
+        assertTrue(b.config().sharedDt());
+        for (int m = 0; m < 6; m++) {
+            assertArrayEquals(a.states()[m], b.states()[m], 0.0, "member " + m);
+        }
+    }
+
     /**
      * With --strict, the two members without viscosity pile up enstrophy at the cutoff and are dropped;
      * the viscous two finish. The exit code says so, the log says which, and the store keeps their fate.
