@@ -1,9 +1,28 @@
 // Per-point math of the LES, the GLSL twins of the static methods of dev.eddy.sim.cpu.LesKernels_F64
 // (same names, same operation order). REAL is float or double: each shader is compiled twice,
 // -DREAL=float -> *_f32.spv and -DREAL=double -> *_f64.spv.
+//
+// Members: every kernel runs a batch of `members` members, member m = gl_WorkGroupID.z (the third
+// dispatch dimension). A state holds member m at m*fieldLength; the work buffer holds field f of member
+// m at f*members*fieldLength + m*fieldLength (the batched FFTs transform its first 6B or 3B fields). With
+// members = 1 every index is a single run's (LesKernels_F64's class comment).
 #ifndef REAL
 #define REAL float
 #endif
+
+// The per-member parameter table of dev.eddy.sim.MemberParams: PARAMS reals per member.
+const int PARAMS = 5;
+const int P_NU = 0;
+const int P_MU = 1;
+const int P_CS_DELTA2 = 2;
+const int P_DT_LIMIT = 3;
+const int P_ACTIVE = 4;
+// The per-member step record of les_cfl_dt: dt, max speed, (max|u| + max|v|)·K.
+const int STEP_RECORD = 3;
+
+bool finiteReal(REAL x) {
+    return !(isnan(x) || isinf(x));
+}
 
 // Grid layout of dev.eddy.sim.Grid: n rows (ky in FFT order) of halfX = n/2+1 complex values,
 // interleaved re/im; in physical space n rows of n reals with row stride 2*halfX.

@@ -1,17 +1,18 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
 // Twin of LesKernels_F64.diagnosticSums (mode 0) and diagnosticTotals (mode 1), in the same summation
-// order. Mode 0: invocation j sums row j over i in order into rows[13*j + q] (q: the indices of
-// dev.eddy.sim.DiagnosticSums). Mode 1: invocation q < 13 sums rows[13*j + q] over j in order into
-// totals at rows[13*n + q]. Reads the state, the forward-transformed products of the same state (work
-// fields 0..2, as les_explicit_term reads them) and the forcing. Deterministic: no atomics.
+// order, for member m = gl_WorkGroupID.z. Mode 0: invocation j sums row j of member m over i in order into
+// rows[13*(m*n + j) + q] (q: the indices of dev.eddy.sim.DiagnosticSums). Mode 1: invocation q < 13 sums
+// member m's rows over j in order into its totals at rows[13*(members*n + m) + q], after every member's
+// rows. Reads the state, the forward-transformed products of the same state (work fields 0..2, as
+// les_explicit_term reads them) and the forcing (member m's at m*forcingStride). Deterministic: no atomics.
 #include "les_common.glsl"
 layout(local_size_x = 64) in;
 layout(std430, binding = 0) readonly buffer Omega { REAL omega[]; };
 layout(std430, binding = 1) readonly buffer Work { REAL work[]; };
 layout(std430, binding = 2) readonly buffer Forcing { REAL forcing[]; };
 layout(std430, binding = 3) buffer Rows { REAL rows[]; };
-layout(push_constant) uniform P { int n; int fieldLength; int sgs; int hasForcing; int mode; };
+layout(push_constant) uniform P { int n; int fieldLength; int sgs; int hasForcing; int mode; int members; int forcingStride; };
 
 const int SUMS = 13;
 
@@ -22,17 +23,18 @@ bool inShell(int k2, int s) {
 
 void main() {
     int g = int(gl_GlobalInvocationID.x);
+    int member = int(gl_WorkGroupID.z);
     if (mode == 1) {
         if (g >= SUMS) return;
         REAL t = REAL(0);
-        for (int j = 0; j < n; j++) t += rows[SUMS * j + g];
-        rows[SUMS * n + g] = t;
+        for (int j = 0; j < n; j++) t += rows[SUMS * (member * n + j) + g];
+        rows[SUMS * (members * n + member) + g] = t;
         return;
     }
     int j = g;
     if (j >= n) return;
     int half_ = n / 2 + 1;
-    int len = fieldLength;
+    int len = members * fieldLength;
     int c = dealiasCutoff(n);
     int ch = c / 2;
     int ky = kyOf(j, n);
@@ -42,7 +44,8 @@ void main() {
         int kx = i;
         int k2 = kx * kx + ky * ky;
         if (k2 == 0) continue;
-        int p = 2 * (j * half_ + i);
+        int p = member * fieldLength + 2 * (j * half_ + i);
+        int fp = member * forcingStride + 2 * (j * half_ + i);
         REAL w = (i == 0 || i == n / 2) ? REAL(1) : REAL(2);
         REAL wr = omega[p];
         REAL wi = omega[p + 1];
@@ -70,10 +73,10 @@ void main() {
             if (inShell(k2, ch)) r[6] += e;    // SHELL_HALF
         }
         if (hasForcing != 0) {
-            REAL f = w * (wr * forcing[p] + wi * forcing[p + 1]);
+            REAL f = w * (wr * forcing[fp] + wi * forcing[fp + 1]);
             r[11] += f / REAL(k2);     // FORCING_ENERGY
             r[12] += f;                // FORCING_ENSTROPHY
         }
     }
-    for (int q = 0; q < SUMS; q++) rows[SUMS * j + q] = r[q];
+    for (int q = 0; q < SUMS; q++) rows[SUMS * (member * n + j) + q] = r[q];
 }

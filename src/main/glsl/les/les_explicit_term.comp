@@ -1,23 +1,27 @@
 #version 450
 #extension GL_GOOGLE_include_directive : require
 // Twin of LesKernels_F64.explicitTerm: N = mask(-A + i kx qx + i ky qy) + F, written into stage slot
-// `stage` of the stages buffer (stage s occupies [s*fieldLength, (s+1)*fieldLength)).
+// `stage` of the stages buffer (stage s occupies [s*members*fieldLength, (s+1)*members*fieldLength), member
+// m at m*fieldLength within it); member m = gl_WorkGroupID.z, its forcing at m*forcingStride (0: one
+// field for every member).
 #include "les_common.glsl"
 layout(local_size_x = 16, local_size_y = 16) in;
 layout(std430, binding = 0) readonly buffer Work { REAL work[]; };
 layout(std430, binding = 1) readonly buffer Forcing { REAL forcing[]; };
 layout(std430, binding = 2) writeonly buffer Stages { REAL k[]; };
-layout(push_constant) uniform P { int n; int fieldLength; int sgs; int hasForcing; int stage; };
+layout(push_constant) uniform P { int n; int fieldLength; int sgs; int hasForcing; int stage; int members; int forcingStride; };
 
 void main() {
     int i = int(gl_GlobalInvocationID.x);
     int j = int(gl_GlobalInvocationID.y);
+    int member = int(gl_WorkGroupID.z);
     int half_ = n / 2 + 1;
     if (i >= half_ || j >= n) return;
     int kx = i;
     int ky = kyOf(j, n);
-    int p = 2 * (j * half_ + i);
-    int len = fieldLength;
+    int p = member * fieldLength + 2 * (j * half_ + i);
+    int f = member * forcingStride + 2 * (j * half_ + i);
+    int len = members * fieldLength;
     REAL re = REAL(0);
     REAL im = REAL(0);
     if (kept(j, i, n)) {
@@ -29,8 +33,8 @@ void main() {
         }
     }
     if (hasForcing != 0) {
-        re += forcing[p];
-        im += forcing[p + 1];
+        re += forcing[f];
+        im += forcing[f + 1];
     }
     k[stage * len + p] = re;
     k[stage * len + p + 1] = im;

@@ -29,6 +29,8 @@ import picocli.CommandLine.Option;
 /** {@code eddy bench}: times the LES step (or, with --fft, GPU FFT round trips; with --codec, the codec) and records a lab-notebook JSON. */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, subcommands = {BenchPipelineCommand.class, BenchReportCommand.class},
         description = {"Time LES steps for several N and precisions after warm-up; write",
+                "With --members: time ensembles of B members stepped together instead (ms per member-step,",
+                "member-steps/s and the bytes-per-member-step floor; DIR/<timestamp>-ensemble-<device>.json).",
                 "DIR/<timestamp>.json and add a summary line to DIR/README.md.",
                 "With --fft: time batched R2C+C2R round trips on the Vulkan device instead",
                 "(GPU timestamps and wall clock; DIR/<timestamp>-fft-<device>.json).",
@@ -72,6 +74,12 @@ public final class BenchCommand implements Callable<Integer> {
     int cpuMaxN;
     @Option(names = "--repeats", defaultValue = "5", description = "timed submits for --fft; for the LES, timed batches that --steps is split into (default ${DEFAULT-VALUE})")
     int repeats;
+    @Option(names = "--members", split = ",", paramLabel = "B,…",
+            description = "time ensembles of these many members at every N and precision (each member its own seed and CFL dt)")
+    List<Integer> members;
+    @Option(names = "--seconds", defaultValue = "0", paramLabel = "S",
+            description = "with --members: time at least S seconds of steps per case (at the warm-up's pace; default 0: --steps)")
+    double seconds;
     @Mixin
     AfterBenchReport report;
 
@@ -99,6 +107,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (codec) {
             return benchCodec(ps);
+        }
+        if (members != null) {
+            return benchEnsemble(ps);
         }
         BackendKind kind = where.kind(BackendKind.CPU);
         int threads = where.threads(0);
@@ -251,6 +262,66 @@ public final class BenchCommand implements Callable<Integer> {
             @SuppressWarnings("unchecked") var dec = (Map<String, Object>) g.get("decode_residual");
             line.append(String.format(Locale.ROOT, "%s %s %s / %s; ", r.get("n"), r.get("precision"), fmt(enc.get("gpu_median_ms")),
                     fmt(dec.get("gpu_median_ms"))));
+        }
+        line.append("| ").append(json.getFileName()).append(" |\n");
+        appendReadme(line.toString());
+        System.out.println("wrote " + json);
+        report.write(out);
+        return ExitCodes.OK;
+    }
+
+    /** --members: ensembles of B members at every N and precision; a case the memory check refuses is listed as skipped. */
+    private Integer benchEnsemble(List<Precision> ps) throws Exception {
+        if (members.stream().anyMatch(b -> b < 1) || seconds < 0 || repeats < 1) {
+            throw new ConfigException("--members must be ≥ 1, --seconds ≥ 0 and --repeats ≥ 1");
+        }
+        BackendKind kind = where.kind(BackendKind.CPU);
+        int threads = where.threads(0);
+        List<Map<String, Object>> results = new ArrayList<>();
+        List<Map<String, Object>> skipped = new ArrayList<>();
+        Map<String, Object> ranOn;
+        List<Map<String, Object>> ledger;
+        try (Backend on = where.backend(kind, threads)) {
+            for (int n : sizes) {
+                for (Precision p : ps) {
+                    for (int b : members) {
+                        var c = dev.eddy.bench.EnsembleBench.caseFor(n, b, p, kind, cs, stepper, cfl, threads);
+                        try {
+                            var r = dev.eddy.bench.EnsembleBench.time(c, on, warmup, steps, repeats, seconds);
+                            results.add(r);
+                            System.out.printf(Locale.ROOT, "%-11s N=%-5d %s %s B=%-4d %.4f ms/step  %.5f ms per member-step (%.4g member-steps/s,"
+                                            + " %.2f× the H200 floor)  first %.1f ms, setup %.0f ms%n", r.get("backend"), n, p.label(), stepper, b,
+                                    r.get("ms_per_step"), r.get("ms_per_member_step"), r.get("member_steps_per_second"), r.get("times_floor_h200"),
+                                    r.get("first_step_ms"), r.get("setup_ms"));
+                        } catch (dev.eddy.gpu.GpuException | ConfigException refused) {
+                            if (refused instanceof dev.eddy.gpu.GpuUnavailableException) {
+                                throw refused;
+                            }
+                            skipped.add(dev.eddy.bench.EnsembleBench.skipped(c, refused.getMessage()));
+                            System.out.printf(Locale.ROOT, "skip N=%d %s B=%d: %s%n", n, p.label(), b, refused.getMessage());
+                        }
+                    }
+                }
+            }
+            ranOn = on.deviceInfo();
+            ledger = on instanceof Backend.Vulkan v && v.opened() ? v.context().ledger().snapshot() : null;
+        }
+        BenchRecord record = new BenchRecord("ensemble", label, "milliseconds per member-step: wall ms of one ensemble step (" + stepper
+                + " at C = " + cfl + ", " + dev.eddy.numerics.ButcherTableau.named(stepper).stages() + " right-hand-side evaluations, each"
+                + " member its own CFL dt) / members; member-steps per second; the bytes-per-member-step floor")
+                .put("floor_model", dev.eddy.bench.EnsembleBench.FLOOR_MODEL);
+        if (ranOn != null) {
+            record.put("device", ranOn);
+        }
+        record.put("skipped", skipped);
+        String stamp = record.stamp();
+        String name = ranOn != null ? "ensemble-" + BenchRecord.slug(ranOn.get("name")) : "ensemble-" + kind.label();
+        Path json = record.write(out, name, ledger, results);
+        StringBuilder line = new StringBuilder();
+        line.append("| ").append(stamp).append(" | ensemble ").append(ranOn != null ? ranOn.get("name") : kind.label())
+                .append(" | ms per member-step | ");
+        for (var r : results) {
+            line.append(String.format(Locale.ROOT, "%s×%s %s %.4g; ", r.get("n"), r.get("members"), r.get("precision"), r.get("ms_per_member_step")));
         }
         line.append("| ").append(json.getFileName()).append(" |\n");
         appendReadme(line.toString());

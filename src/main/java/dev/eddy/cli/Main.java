@@ -6,13 +6,13 @@ import dev.eddy.io.Versions;
 import dev.eddy.sim.SimulationDivergedException;
 import java.io.IOException;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code eddy} command line. */
 @Command(name = "eddy", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "2D spectral LES of turbulence, latent + ternary-residual codec, linear proxy — CPU and Vulkan GPU.",
-        subcommands = {RunCommand.class, PipelineCommand.class, CompareCommand.class, EncodeCommand.class, DecodeCommand.class, ReportCommand.class, BenchCommand.class,
+        subcommands = {RunCommand.class, EnsembleCommand.class, PipelineCommand.class, CompareCommand.class, EncodeCommand.class, DecodeCommand.class, ReportCommand.class, BenchCommand.class,
                 DevicesCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -153,6 +153,11 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private void timeFlags(ConfigLoader loader) {
+        timeFlags(loader, steps, endTime);
+    }
+
+    /** --steps or --end-time (not both) onto {@code loader}: one of them replaces the other. */
+    static void timeFlags(ConfigLoader loader, Long steps, Double endTime) {
         if (steps != null && endTime != null) {
             throw new ConfigException("give --steps or --end-time, not both");
         }

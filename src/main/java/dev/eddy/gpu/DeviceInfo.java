@@ -12,15 +12,20 @@ import org.lwjgl.system.MemoryStack;
 import org.lwjgl.vulkan.VkPhysicalDevice;
 import org.lwjgl.vulkan.VkPhysicalDeviceFeatures;
 import org.lwjgl.vulkan.VkPhysicalDeviceMemoryProperties;
-import org.lwjgl.vulkan.VkPhysicalDeviceProperties;
 import org.lwjgl.vulkan.VkPhysicalDeviceProperties2;
+import org.lwjgl.vulkan.VkPhysicalDeviceProperties;
 import org.lwjgl.vulkan.VkPhysicalDeviceSubgroupProperties;
 
-/** What Eddy needs to know about one physical device (also what {@code eddy devices} prints). */
+/**
+ * What Eddy needs to know about one physical device (also what {@code eddy devices} prints).
+ *
+ * @param maxStorageBufferRange the largest range one storage-buffer binding may have: no buffer a shader
+ *                              binds whole may be larger (an ensemble splits its members into groups below it)
+ */
 public record DeviceInfo(int index, String name, String type, int vendorId, int deviceId, int driverVersion,
                          String driverVersionText, String apiVersion, List<Long> deviceLocalHeaps, List<Long> hostHeaps,
                          int[] maxWorkGroupSize, int maxWorkGroupInvocations, int subgroupSize, boolean float64,
-                         float timestampPeriodNs) {
+                         float timestampPeriodNs, long maxStorageBufferRange) {
 
     public boolean discrete() {
         return "discrete-gpu".equals(type);
@@ -39,7 +44,8 @@ public record DeviceInfo(int index, String name, String type, int vendorId, int 
             return this;
         }
         return new DeviceInfo(index, name, type, vendorId, deviceId, driverVersion, driverVersionText, apiVersion,
-                deviceLocalHeaps, hostHeaps, maxWorkGroupSize, maxWorkGroupInvocations, subgroupSize, false, timestampPeriodNs);
+                deviceLocalHeaps, hostHeaps, maxWorkGroupSize, maxWorkGroupInvocations, subgroupSize, false, timestampPeriodNs,
+                maxStorageBufferRange);
     }
 
     static DeviceInfo describe(int index, VkPhysicalDevice pd) {
@@ -69,7 +75,7 @@ public record DeviceInfo(int index, String name, String type, int vendorId, int 
             return new DeviceInfo(index, p.deviceNameString(), typeName(p.deviceType()), p.vendorID(), p.deviceID(),
                     p.driverVersion(), driverVersionText(p.vendorID(), p.driverVersion()), versionText(p.apiVersion()),
                     List.copyOf(local), List.copyOf(host), wg, lim.maxComputeWorkGroupInvocations(), subgroup,
-                    f.shaderFloat64(), lim.timestampPeriod());
+                    f.shaderFloat64(), lim.timestampPeriod(), Integer.toUnsignedLong(lim.maxStorageBufferRange()));
         }
     }
 
@@ -113,6 +119,7 @@ public record DeviceInfo(int index, String name, String type, int vendorId, int 
         m.put("subgroup_size", subgroupSize);
         m.put("float64", float64);
         m.put("timestamp_period_ns", timestampPeriodNs);
+        m.put("max_storage_buffer_range", maxStorageBufferRange);
         return m;
     }
 }

@@ -20,9 +20,18 @@ public final class Proxies {
 
     /** A rollout of one trajectory of up to {@code maxSteps} steps in the latents' precision. */
     public static Rollout rollout(Backend backend, int d, int maxSteps, Precision precision) {
+        return rollout(backend, d, 1, maxSteps, precision);
+    }
+
+    /**
+     * A rollout of {@code batch} trajectories at once (from consecutive latent columns, e.g. an ensemble's
+     * held-out members at one time), up to {@code maxSteps} steps each, in the latents' precision: on the
+     * device one batched GEMM per step ({@code rollout_gemv} over the batch), on the host the same GEMV per trajectory.
+     */
+    public static Rollout rollout(Backend backend, int d, int batch, int maxSteps, Precision precision) {
         return switch (backend) {
-            case Backend.Cpu cpu -> new HostRollout(d, precision, cpu.threads());
-            case Backend.Vulkan vulkan -> new GpuRollout(vulkan.context(), d, 1, maxSteps, precision);
+            case Backend.Cpu cpu -> new HostRollout(d, batch, precision, cpu.threads());
+            case Backend.Vulkan vulkan -> new GpuRollout(vulkan.context(), d, batch, maxSteps, precision);
         };
     }
 

@@ -86,10 +86,8 @@ public final class LesRun {
     private List<Map<String, Object>> transfers = List.of();
     private List<Map<String, Object>> memoryMap = List.of();
     private String reportError;
-    /** Set by SIGINT/SIGTERM (through a shutdown hook): the loop checkpoints and stops after the current step. */
-    private volatile boolean stopRequested;
-    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
-    private volatile RunInterruptedException interruption;
+    /** SIGINT/SIGTERM: the loop checkpoints and stops after the current step. */
+    private StopOnSignal signal;
 
     /** A run on a backend of its own, made from the settings (the default device) and closed at the end. */
     public LesRun(RunConfig config, Options options) {
@@ -144,8 +142,7 @@ public final class LesRun {
         MetricsWriter metrics = new MetricsWriter(options.metrics(), options.restart() ? "run --restart" : "run");
         long t0 = System.nanoTime();
         String status = "running";
-        Thread hook = new Thread(this::onSignal, "eddy-checkpoint-on-signal");
-        Runtime.getRuntime().addShutdownHook(hook);
+        signal = new StopOnSignal();
         // closed in reverse: the writer first (waiting for its frames), the listener, the simulation, then the run's own backend
         try (Backend own = backend == null ? Backend.of(config.backend(), null, config.threads()) : null;
              Simulation sim = times.time("setup", () -> Simulations.create(config, backend != null ? backend : own));
@@ -162,10 +159,9 @@ public final class LesRun {
             }
             loop(sim);
             checkpoint(sim);
-            if (stopRequested) {
+            if (signal.requested()) {
                 status = "interrupted";
-                interruption = new RunInterruptedException(sim.stepCount(), dir);
-                throw interruption;
+                throw signal.interrupted(sim.stepCount(), dir);
             }
             status = "completed";
             if (options.report()) {
@@ -203,10 +199,7 @@ public final class LesRun {
                 fillMetrics(metrics, status, (System.nanoTime() - t0) * 1e-9);
                 metrics.save();
             }
-            stopped.countDown();
-            if (!stopRequested) {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
+            signal.close();
         }
     }
 
@@ -218,21 +211,6 @@ public final class LesRun {
         return listener;
     }
 
-    /** The shutdown hook: ask the loop to stop, then give it time to save a checkpoint. */
-    private void onSignal() {
-        stopRequested = true;
-        try {
-            // The JVM halts when this hook returns, before the CLI could report: say it here.
-            if (!stopped.await(120, java.util.concurrent.TimeUnit.SECONDS)) {
-                System.err.println("eddy: no checkpoint within 120 s of the signal; the previous checkpoint stands");
-            } else if (interruption != null) {
-                System.err.println("eddy: " + interruption.getMessage());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private long stepsTaken;
 
     private void loop(Simulation sim) throws IOException {
@@ -241,7 +219,7 @@ public final class LesRun {
                 System::nanoTime);
         progress.update(sim.stepCount(), sim.time(), 0, 0); // starts the clock
         try {
-            while (!stopRequested && schedule.continues(sim.stepCount(), sim.time())) {
+            while (!signal.requested() && schedule.continues(sim.stepCount(), sim.time())) {
                 int count = schedule.stepsToNextEvent(sim.stepCount(), sim.time(), sim.maxAdvance());
                 double maxDt = schedule.maxDt(count, sim.time());
                 StepInfo info = times.time("sim", () -> sim.advance(count, maxDt));

@@ -25,6 +25,7 @@ public final class Progress {
     private final double endTime;
     private long startStep = -1;
     private double startTime;
+    private long startMemberSteps;
     private long startNanos;
     private long lastShown;
     private int shownWidth;
@@ -56,23 +57,47 @@ public final class Progress {
 
     /** Called after every step; cheap when nothing is due. */
     public void update(long step, double time, double dt, double maxSpeed) {
+        double elapsed = due(step, time, 0);
+        if (elapsed >= 0) {
+            show(line(step, time, dt, maxSpeed, elapsed));
+        }
+    }
+
+    /**
+     * Called after every advance of an ensemble: its step, the simulated times of its running members
+     * (the slowest sets the ETA of a run to an end time), the member-steps taken so far and the members
+     * still running. The line shows member-steps/s, the ensemble's throughput.
+     */
+    public void update(long step, double minTime, double maxTime, long memberSteps, int running, int members) {
+        double elapsed = due(step, minTime, memberSteps);
+        if (elapsed >= 0) {
+            show(ensembleLine(step, minTime, maxTime, memberSteps, running, members, elapsed));
+        }
+    }
+
+    /** Seconds since the start when a line is due now, else −1 (the first call starts the clock). */
+    private double due(long step, double time, long memberSteps) {
         if (mode == Mode.OFF) {
-            return;
+            return -1;
         }
         long now = clock.getAsLong();
         if (startStep < 0) {
             startStep = step;
             startTime = time;
+            startMemberSteps = memberSteps;
             startNanos = now;
             lastShown = now;
-            return;
+            return -1;
         }
         long interval = mode == Mode.TERMINAL ? TERMINAL_INTERVAL_NANOS : LINE_INTERVAL_NANOS;
         if (now - lastShown < interval) {
-            return;
+            return -1;
         }
         lastShown = now;
-        String line = line(step, time, dt, maxSpeed, (now - startNanos) * 1e-9);
+        return (now - startNanos) * 1e-9;
+    }
+
+    private void show(String line) {
         if (mode == Mode.TERMINAL) {
             int pad = Math.max(0, shownWidth - line.length());
             terminal.print("\r" + line + " ".repeat(pad));
@@ -106,6 +131,17 @@ public final class Progress {
         }
         return String.format(Locale.ROOT, "step %d%s  t = %.4g  dt = %.3g  max|u| = %.3g  %.1f steps/s  ETA %s",
                 step, target, time, dt, maxSpeed, rate, duration(eta));
+    }
+
+    String ensembleLine(long step, double minTime, double maxTime, long memberSteps, int running, int members, double elapsed) {
+        double rate = (step - startStep) / Math.max(elapsed, 1e-9);
+        double eta = targetSteps > 0 ? (rate > 0 ? (targetSteps - step) / rate : Double.NaN)
+                : ((minTime - startTime) > 0 ? (endTime - minTime) / ((minTime - startTime) / Math.max(elapsed, 1e-9)) : Double.NaN);
+        String target = targetSteps > 0 ? "/" + targetSteps : String.format(Locale.ROOT, " (t → %.4g)", endTime);
+        String times = minTime == maxTime ? String.format(Locale.ROOT, "%.4g", minTime)
+                : String.format(Locale.ROOT, "%.4g–%.4g", minTime, maxTime);
+        return String.format(Locale.ROOT, "step %d%s  t = %s  running %d/%d  %.4g member-steps/s  ETA %s", step, target, times,
+                running, members, (memberSteps - startMemberSteps) / Math.max(elapsed, 1e-9), duration(eta));
     }
 
     /** h:mm:ss, or "?" before there is a rate to go by. */

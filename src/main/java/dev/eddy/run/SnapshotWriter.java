@@ -54,10 +54,21 @@ public final class SnapshotWriter implements AutoCloseable {
         }) : null;
     }
 
+    /** Consuming one snapshot of any kind: wait for it, transform it, write it (an ensemble's frames). */
+    @FunctionalInterface
+    public interface Task {
+        void run() throws IOException;
+    }
+
     /** Hands a snapshot over to be consumed by {@code consumer}. */
     public void submit(PendingSnapshot pending, Consumer consumer) throws IOException {
+        submit(() -> consumer.accept(pending.get()));
+    }
+
+    /** Hands over the consumption of a snapshot: run on the writer thread, or now without overlap (see the class comment). */
+    public void submit(Task task) throws IOException {
         if (!overlap) {
-            consume(pending, consumer);
+            consume(task);
             return;
         }
         while (outstanding.size() >= depth) {
@@ -65,16 +76,16 @@ public final class SnapshotWriter implements AutoCloseable {
         }
         outstanding.addLast(thread.submit(() -> {
             try {
-                consume(pending, consumer);
+                consume(task);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }));
     }
 
-    private void consume(PendingSnapshot pending, Consumer consumer) throws IOException {
+    private void consume(Task task) throws IOException {
         times.time("snapshots", () -> {
-            consumer.accept(pending.get());
+            task.run();
             return null;
         });
     }

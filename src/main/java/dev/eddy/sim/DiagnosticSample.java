@@ -1,8 +1,8 @@
 package dev.eddy.sim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.eddy.sim.FlowDiagnostics;
 import dev.eddy.sim.FlowDiagnostics.Budget;
+import dev.eddy.sim.FlowDiagnostics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,6 +66,41 @@ public record DiagnosticSample(long step, double time, double dt, double courant
         c.put("step", samples.stream().mapToLong(DiagnosticSample::step).toArray());
         COLUMNS.forEach((name, f) -> c.put(name, samples.stream().mapToDouble(f).toArray()));
         return c;
+    }
+
+    /** The names of {@link #values()}, in order: step, then the columns of {@link #columns}. */
+    public static java.util.List<String> valueNames() {
+        List<String> names = new ArrayList<>();
+        names.add("step");
+        names.addAll(COLUMNS.keySet());
+        return names;
+    }
+
+    /** This sample as float64 values in the order of {@link #valueNames()} (the step is exact below 2⁵³). */
+    public double[] values() {
+        double[] v = new double[1 + COLUMNS.size()];
+        v[0] = step;
+        int i = 1;
+        for (ToDoubleFunction<DiagnosticSample> f : COLUMNS.values()) {
+            v[i++] = f.applyAsDouble(this);
+        }
+        return v;
+    }
+
+    /** The sample of {@link #values()} stored at {@code from} in {@code v}. */
+    public static DiagnosticSample ofValues(double[] v, int from) {
+        Map<String, Double> c = new LinkedHashMap<>();
+        int i = from + 1;
+        for (String name : COLUMNS.keySet()) {
+            c.put(name, v[i++]);
+        }
+        Budget eb = new Budget(c.get("energy_forcing"), c.get("energy_viscous"), c.get("energy_sgs"), c.get("energy_drag"),
+                c.get("energy_transfer"));
+        Budget zb = new Budget(c.get("enstrophy_forcing"), c.get("enstrophy_viscous"), c.get("enstrophy_sgs"), c.get("enstrophy_drag"),
+                c.get("enstrophy_transfer"));
+        FlowDiagnostics f = new FlowDiagnostics(c.get("energy"), c.get("enstrophy"), c.get("palinstrophy"), c.get("max_speed"),
+                c.get("max_u"), c.get("max_v"), c.get("band_fraction"), c.get("cutoff_ratio"), eb, zb);
+        return new DiagnosticSample((long) v[from], c.get("time"), c.get("dt"), c.get("courant"), f);
     }
 
     /** The samples back from the columns of {@link #columns} as JSON; a column an older run did not record reads as NaN. */

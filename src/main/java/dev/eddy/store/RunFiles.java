@@ -28,6 +28,14 @@ public final class RunFiles {
     public static final String REPORT_MD = "report.md";
     /** The report's pictures. */
     public static final String PICTURES = "pictures";
+    /** An ensemble's settings, enough to re-run it ({@code eddy ensemble --config}). */
+    public static final String ENSEMBLE_CONFIG = "ensemble.json";
+    /** An ensemble's restart point: every member's exact state, step, time and fate ({@code eddy ensemble}). */
+    public static final String ENSEMBLE_CHECKPOINT = "ensemble-checkpoint.bin";
+    /** An ensemble's snapshots, diagnostics and member settings, with a member dimension, for h5py and xarray. */
+    public static final String ENSEMBLE = "ensemble.h5";
+    /** The checksummed raw snapshots of every member, one file per ensemble step, written as they are taken. */
+    public static final String ENSEMBLE_FRAMES = "ensemble-frames";
 
     private RunFiles() {
     }

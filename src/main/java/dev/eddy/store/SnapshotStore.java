@@ -2,20 +2,16 @@ package dev.eddy.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.eddy.config.RunConfig;
-import dev.eddy.io.AtomicFiles;
 import dev.eddy.io.BinaryRecord;
 import dev.eddy.io.CorruptFileException;
 import dev.eddy.io.Json;
 import dev.eddy.io.Versions;
 import dev.eddy.sim.DiagnosticSample;
-import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.WritableGroup;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -88,19 +84,7 @@ public final class SnapshotStore {
 
     /** Steps of the frames in a run directory, in order. */
     public static List<Long> frameSteps(Path dir) throws IOException {
-        Path frames = dir.resolve(RunFiles.FRAMES);
-        List<Long> steps = new ArrayList<>();
-        if (!Files.isDirectory(frames)) {
-            return steps;
-        }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(frames, "omega_*.bin")) {
-            for (Path p : ds) {
-                String name = p.getFileName().toString();
-                steps.add(Long.parseLong(name.substring(6, name.length() - 4)));
-            }
-        }
-        steps.sort(null);
-        return steps;
+        return StoreFiles.steps(dir.resolve(RunFiles.FRAMES), "omega_");
     }
 
     /** Removes frames taken after {@code step} (a restart continues from an earlier checkpoint). */
@@ -148,31 +132,20 @@ public final class SnapshotStore {
         }
         List<DiagnosticSample> diag = diagnostics.stream().filter(d -> d.step() <= upToStep).toList();
 
-        Path target = dir.resolve(RunFiles.SNAPSHOTS);
-        Path tmp = AtomicFiles.temporaryBeside(target);
-        try {
-            try (WritableHdfFile h5 = HdfFile.write(tmp)) {
-                putSettings(h5);
-                h5.putDataset("omega", fp32 ? omega32 : omega64);
-                h5.putDataset("step", steps);
-                h5.putDataset("time", times);
-                int[] k = new int[n / 2 + 1];
-                for (int i = 0; i < k.length; i++) {
-                    k[i] = i;
-                }
-                h5.putDataset("k", k);
-                h5.putDataset("spectrum", t == 0 ? new double[0][k.length] : spectra);
-                WritableGroup g = h5.putGroup("diagnostics");
-                DiagnosticSample.columns(diag).forEach(g::putDataset);
+        StoreFiles.writeHdf5(dir.resolve(RunFiles.SNAPSHOTS), h5 -> {
+            putSettings(h5);
+            h5.putDataset("omega", fp32 ? omega32 : omega64);
+            h5.putDataset("step", steps);
+            h5.putDataset("time", times);
+            int[] k = new int[n / 2 + 1];
+            for (int i = 0; i < k.length; i++) {
+                k[i] = i;
             }
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            AtomicFiles.moveIntoPlace(tmp, target);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
+            h5.putDataset("k", k);
+            h5.putDataset("spectrum", t == 0 ? new double[0][k.length] : spectra);
+            WritableGroup g = h5.putGroup("diagnostics");
+            DiagnosticSample.columns(diag).forEach(g::putDataset);
+        });
     }
 
     private void putSettings(WritableHdfFile h5) {

@@ -295,6 +295,51 @@ public final class Plots {
         return BitmapEncoder.getBufferedImage(chart);
     }
 
+    /**
+     * Ensemble statistics against x: for each quantity its mean over the members (solid) and the mean ± one
+     * standard deviation (dashed, same colour), on linear or log–log axes (log axes drop values ≤ 0).
+     *
+     * @param mean   mean[q][i]: quantity q at x[i]
+     * @param spread spread[q][i]: its standard deviation over the members
+     */
+    public static BufferedImage meanAndSpread(String title, String xName, String yName, double[] x, String[] labels,
+                                              double[][] mean, double[][] spread, boolean logLog) {
+        requireSameLength(labels.length, mean.length, "labels", "means");
+        requireSameLength(labels.length, spread.length, "labels", "spreads");
+        XYChart chart = chart(title, xName, yName);
+        chart.getStyler().setLegendPosition(logLog ? Styler.LegendPosition.InsideSW : Styler.LegendPosition.InsideNE);
+        if (logLog) {
+            chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true).setYAxisDecimalPattern("0.#E0");
+        }
+        Color[] colours = {new Color(59, 76, 192), new Color(180, 4, 38), new Color(0x22, 0x88, 0x33), new Color(0x88, 0x44, 0xaa)};
+        for (int q = 0; q < labels.length; q++) {
+            requireSameLength(x.length, mean[q].length, "x", "mean of " + labels[q]);
+            Color c = colours[q % colours.length];
+            double[] lo = new double[x.length];
+            double[] hi = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                lo[i] = mean[q][i] - spread[q][i];
+                hi[i] = mean[q][i] + spread[q][i];
+            }
+            String[] names = {labels[q] + " (mean)", labels[q] + " ± σ", labels[q] + " − σ"};
+            double[][] ys = {mean[q], hi, lo};
+            for (int j = 0; j < 3; j++) {
+                XYSeries series = logLog ? addPositive(chart, names[j], x, ys[j]) : chart.addSeries(names[j], x, ys[j]);
+                if (series == null) {
+                    continue;
+                }
+                series.setMarker(SeriesMarkers.NONE);
+                series.setLineColor(c);
+                series.setLineWidth(j == 0 ? 2f : 1f);
+                if (j > 0) {
+                    series.setLineStyle(SeriesLines.DASH_DASH);
+                    series.setShowInLegend(j == 1);
+                }
+            }
+        }
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
     private static XYChart chart(String title, String x, String y) {
         return ChartStyle.xy(title, x, y, WIDTH, HEIGHT);
     }

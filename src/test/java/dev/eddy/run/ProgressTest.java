@@ -51,6 +51,21 @@ class ProgressTest {
         assertTrue(log.getFirst().contains("ETA 0:01:35"), log.getFirst()); // 9.5 time units left at 0.1 per s
     }
 
+    /** An ensemble's line: its step, the members' time range, the members running and the throughput in member-steps/s. */
+    @Test
+    void anEnsembleShowsMemberStepsPerSecond() {
+        List<String> log = new ArrayList<>();
+        Progress p = new Progress(Progress.Mode.LINES, System.err, log::add, 1000, 0, () -> now);
+        p.update(0, 0, 0, 0, 64, 64);
+        for (int s = 1; s <= 600; s++) {
+            now += 10_000_000L; // 10 ms an ensemble step of 64 members: 6400 member-steps/s
+            p.update(s, s * 0.01, s * 0.012, 64L * s, s < 300 ? 64 : 63, 64);
+        }
+        assertEquals(1, log.size(), log.toString()); // at 5 s
+        String line = log.getFirst();
+        assertTrue(line.startsWith("step 500/1000  t = 5.000–6.000  running 63/64  6400 member-steps/s  ETA 0:00:05"), line);
+    }
+
     @Test
     void durations() {
         assertEquals("?", Progress.duration(Double.NaN));

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One row of an ensemble benchmark: M members of one N stepped together. No Eddy command writes these
- * yet; the expected file is an {@code eddy-bench/1} file of kind {@code ensemble} whose results hold
+ * One row of an ensemble benchmark: M members of one N stepped together, as {@code eddy bench --members}
+ * writes them: an {@code eddy-bench/1} file of kind {@code ensemble} whose results hold
  * {@code n}, {@code members}, {@code precision} and {@code ms_per_member_step} (wall ms of one ensemble
  * step divided by the members; {@code ms_per_step} with {@code members} is read as well), and
  * optionally {@code device} — the format the README gives.

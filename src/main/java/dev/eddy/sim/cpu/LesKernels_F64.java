@@ -3,12 +3,20 @@ package dev.eddy.sim.cpu;
 import dev.eddy.numerics.Grid;
 import dev.eddy.numerics.Reals_F64;
 import dev.eddy.sim.DiagnosticSums;
+import dev.eddy.sim.MemberParams;
 
 /**
- * The LES kernels as plain data-parallel loops over rows [j0, j1): the specification that the GLSL
- * shaders of the same names are tested against. Per-point math is in small static methods (the GLSL
- * functions of the same names); the loops only index. Fields live packed in one work buffer in the
- * {@link Grid} layout; field f starts at f·{@link Grid#fieldLength()}.
+ * The LES kernels as plain data-parallel loops over packed rows [r0, r1): the specification that the
+ * GLSL shaders of the same names are tested against. Per-point math is in small static methods (the GLSL
+ * functions of the same names); the loops only index.
+ *
+ * <p>Members. A batch of B members (an ensemble; a single run is B = 1) is laid out member-minor: row r
+ * of a loop is row j = r mod N of member m = r / N (a shader takes m from gl_WorkGroupID.z). A state
+ * (ω̂, a stage's explicit term) holds member m at [m·L, (m+1)·L) with L = {@link Grid#fieldLength()};
+ * the work buffer holds field f of member m at f·B·L + m·L, so that the fields one FFT transforms are
+ * contiguous for every member at once (field-major: the batched FFTs transform the first 6B or 3B
+ * fields). With B = 1 every index is a single run's. Per-member parameters come from the table of
+ * {@link MemberParams}.
  *
  * <p>Work-buffer fields after {@link #spectralFields}: 0 û, 1 v̂, 2 ∂̂ω/∂x, 3 ∂̂ω/∂y, and with the SGS
  * model 4 Ŝ₁₁, 5 Ŝ₁₂. After {@link #physicalProducts}: 0 u·∇ω, 1 ν_t ∂ω/∂x, 2 ν_t ∂ω/∂y.
@@ -63,15 +71,18 @@ public final class LesKernels_F64 {
      * inverse FFT yields physical values) and dealiased: û = i ky ψ̂, v̂ = −i kx ψ̂, i kx ω̂, i ky ω̂, and
      * with the SGS model Ŝ₁₁ = −kx ky ψ̂ and Ŝ₁₂ = ½(kx² − ky²) ψ̂, where ψ̂ = ω̂/k².
      */
-    public static void spectralFields(Grid g, double[] omega, double[] work, boolean sgs, double scale,
-                                      int j0, int j1) {
+    public static void spectralFields(Grid g, int members, double[] omega, double[] work, boolean sgs, double scale,
+                                      int r0, int r1) {
+        int n = g.n();
         int half = g.halfX();
-        int len = g.fieldLength();
-        for (int j = j0; j < j1; j++) {
+        int len = members * g.fieldLength(); // the work buffer's field stride
+        for (int r = r0; r < r1; r++) {
+            int member = r / n;
+            int j = r - member * n;
             int ky = g.ky(j);
             for (int i = 0; i < half; i++) {
                 int kx = g.kx(i);
-                int p = 2 * (j * half + i);
+                int p = member * g.fieldLength() + 2 * (j * half + i);
                 double m = g.kept(j, i) ? scale : (double) 0;
                 double wr = omega[p] * m;
                 double wi = omega[p + 1] * m;
@@ -102,19 +113,23 @@ public final class LesKernels_F64 {
      * In physical space, per point: the advection u·∇ω into field 0 and, with the SGS model, the eddy
      * fluxes ν_t∇ω into fields 1 and 2 (in place: all inputs of a point are read before it is written).
      * Stores the row maxima of row j in {@code rowMax[ROW_MAXIMA·j …]}: max|u|, max|v| (the Courant
-     * number's), max(u² + v²) (the speed's).
+     * number's), max(u² + v²) (the speed's); packed row r's at {@code rowMax[ROW_MAXIMA·r …]}. The
+     * member's (C_sΔ)² is read from its row of {@code params} ({@link MemberParams}).
      */
-    public static void physicalProducts(Grid g, double[] work, boolean sgs, double csDelta2,
-                                        double[] rowMax, int j0, int j1) {
+    public static void physicalProducts(Grid g, int members, double[] work, boolean sgs, double[] params,
+                                        double[] rowMax, int r0, int r1) {
         int n = g.n();
         int stride = g.rowStride();
-        int len = g.fieldLength();
-        for (int j = j0; j < j1; j++) {
+        int len = members * g.fieldLength();
+        for (int r = r0; r < r1; r++) {
+            int member = r / n;
+            int j = r - member * n;
+            double csDelta2 = params[member * MemberParams.COUNT + MemberParams.CS_DELTA2];
             double maxU = (double) 0;
             double maxV = (double) 0;
             double maxSpeed2 = (double) 0;
             for (int x = 0; x < n; x++) {
-                int p = j * stride + x;
+                int p = member * g.fieldLength() + j * stride + x;
                 double u = work[p];
                 double v = work[len + p];
                 double wx = work[2 * len + p];
@@ -129,20 +144,21 @@ public final class LesKernels_F64 {
                     work[2 * len + p] = nut * wy;
                 }
             }
-            rowMax[ROW_MAXIMA * j] = maxU;
-            rowMax[ROW_MAXIMA * j + 1] = maxV;
-            rowMax[ROW_MAXIMA * j + 2] = maxSpeed2;
+            rowMax[ROW_MAXIMA * r] = maxU;
+            rowMax[ROW_MAXIMA * r + 1] = maxV;
+            rowMax[ROW_MAXIMA * r + 2] = maxSpeed2;
         }
     }
 
     /**
-     * The grid maxima {max|u|, max|v|, max(u² + v²)} from the row maxima of {@link #physicalProducts}
-     * (max is exact in any order; NaN propagates), as les_cfl_dt and the diagnostics reduce them.
+     * Member {@code member}'s grid maxima {max|u|, max|v|, max(u² + v²)} from the row maxima of
+     * {@link #physicalProducts} (max is exact in any order; NaN propagates), as les_cfl_dt and the
+     * diagnostics reduce them.
      */
     public static double[] gridMaxima( // neutral
-            double[] rowMax, int n) {
+            double[] rowMax, int n, int member) {
         double[] m = new double[ROW_MAXIMA];
-        for (int j = 0; j < n; j++) {
+        for (int j = member * n; j < (member + 1) * n; j++) {
             for (int q = 0; q < ROW_MAXIMA; q++) {
                 m[q] = maxNan(m[q], rowMax[ROW_MAXIMA * j + q]);
             }
@@ -152,17 +168,23 @@ public final class LesKernels_F64 {
 
     /**
      * The explicit term N̂ = mask·(−(u·∇ω)^ + i kx (ν_t ∂ω/∂x)^ + i ky (ν_t ∂ω/∂y)^) + F̂ from the
-     * forward-transformed products; {@code forcing} may be null.
+     * forward-transformed products, into one stage's slot {@code out} (member m at m·L); {@code forcing}
+     * may be null, and holds one field for every member ({@code forcingStride} 0) or one per member
+     * ({@code forcingStride} L).
      */
-    public static void explicitTerm(Grid g, double[] work, boolean sgs, double[] forcing, double[] out,
-                                    int j0, int j1) {
+    public static void explicitTerm(Grid g, int members, double[] work, boolean sgs, double[] forcing, int forcingStride,
+                                    double[] out, int r0, int r1) {
+        int n = g.n();
         int half = g.halfX();
-        int len = g.fieldLength();
-        for (int j = j0; j < j1; j++) {
+        int len = members * g.fieldLength();
+        for (int r = r0; r < r1; r++) {
+            int member = r / n;
+            int j = r - member * n;
             int ky = g.ky(j);
             for (int i = 0; i < half; i++) {
                 int kx = g.kx(i);
-                int p = 2 * (j * half + i);
+                int p = member * g.fieldLength() + 2 * (j * half + i);
+                int f = member * forcingStride + 2 * (j * half + i);
                 double re = (double) 0;
                 double im = (double) 0;
                 if (g.kept(j, i)) {
@@ -174,8 +196,8 @@ public final class LesKernels_F64 {
                     }
                 }
                 if (forcing != null) {
-                    re += forcing[p];
-                    im += forcing[p + 1];
+                    re += forcing[f];
+                    im += forcing[f + 1];
                 }
                 out[p] = re;
                 out[p + 1] = im;
@@ -185,23 +207,32 @@ public final class LesKernels_F64 {
 
     /**
      * One Lawson (integrating-factor Runge–Kutta) combination per mode:
-     * target = e₀·ω̂ + Σ_s dt·a_s·e_s·k_s, where e are per-mode decay tables (null = 1) and the a_s are
-     * the tableau coefficients of the stages used (zero ones already dropped by the caller). The target
-     * may be {@code omega} itself: each mode reads only its own values.
+     * target = e₀·ω̂ + Σ_s dt·a_s·e_s·k_s, where e are per-mode decay tables of each member (member m's
+     * modes at m·{@link Grid#modes()}; null = 1) and the weights dt·a_s are per member
+     * ({@code weights[m·S + s]} for the S stages used, zero coefficients already dropped by the caller). A
+     * member whose {@link MemberParams#ACTIVE} flag is 0 is left as it is (frozen). The target may be
+     * {@code omega} itself: each mode reads only its own values.
      */
-    public static void lawsonCombine(Grid g, double[] target, double[] omega, double[] omegaDecay,
-                                     double[][] stages, double[] weights, double[][] stageDecay,
-                                     int j0, int j1) {
+    public static void lawsonCombine(Grid g, double[] params, double[] target, double[] omega,
+                                     double[] omegaDecay, double[][] stages, double[] weights, double[][] stageDecay,
+                                     int r0, int r1) {
+        int n = g.n();
         int half = g.halfX();
-        for (int j = j0; j < j1; j++) {
+        int used = stages.length;
+        for (int r = r0; r < r1; r++) {
+            int member = r / n;
+            int j = r - member * n;
+            if (params[member * MemberParams.COUNT + MemberParams.ACTIVE] == (double) 0) {
+                continue;
+            }
             for (int i = 0; i < half; i++) {
-                int m = j * half + i;
-                int p = 2 * m;
+                int m = member * g.modes() + j * half + i;
+                int p = member * g.fieldLength() + 2 * (j * half + i);
                 double e0 = omegaDecay == null ? (double) 1 : omegaDecay[m];
                 double re = e0 * omega[p];
                 double im = e0 * omega[p + 1];
-                for (int s = 0; s < stages.length; s++) {
-                    double w = stageDecay[s] == null ? weights[s] : weights[s] * stageDecay[s][m];
+                for (int s = 0; s < used; s++) {
+                    double w = stageDecay[s] == null ? weights[member * used + s] : weights[member * used + s] * stageDecay[s][m];
                     re += w * stages[s][p];
                     im += w * stages[s][p + 1];
                 }
@@ -211,20 +242,28 @@ public final class LesKernels_F64 {
         }
     }
 
-    /** Fills {@code table[m]} with the decay over τ for every mode m of rows [j0, j1). */
-    public static void decayTable(Grid g, double nu, double mu, double tau, double[] table, int j0, int j1) {
+    /**
+     * Fills {@code table} with the decay of every mode of packed rows [r0, r1) over member m's time
+     * {@code tau[m]}, with its ν and μ from {@code params} (member m's modes at m·{@link Grid#modes()}).
+     */
+    public static void decayTable(Grid g, double[] params, double[] tau, double[] table, int r0, int r1) {
+        int n = g.n();
         int half = g.halfX();
-        for (int j = j0; j < j1; j++) {
+        for (int r = r0; r < r1; r++) {
+            int member = r / n;
+            int j = r - member * n;
             int ky = g.ky(j);
+            double nu = params[member * MemberParams.COUNT + MemberParams.NU];
+            double mu = params[member * MemberParams.COUNT + MemberParams.MU];
             for (int i = 0; i < half; i++) {
-                table[j * half + i] = decay(g.kx(i), ky, nu, mu, tau);
+                table[member * g.modes() + j * half + i] = decay(g.kx(i), ky, nu, mu, tau[member]);
             }
         }
     }
 
     /**
-     * The diagnostics' per-row sums over the half spectrum of row j, into {@code rows[DIAGNOSTIC_SUMS·j …]}
-     * in the order of {@link DiagnosticSums} (weights 1 for kx = 0 and Nyquist, 2 otherwise,
+     * The diagnostics' per-row sums over the half spectrum of packed row r, into
+     * {@code rows[DIAGNOSTIC_SUMS·r …]} in the order of {@link DiagnosticSums} (weights 1 for kx = 0 and Nyquist, 2 otherwise,
      * so that they are full-plane sums; the mean mode is skipped). They read the state ω̂, the
      * forward-transformed products of the same state in {@code work} (fields 0..2 as
      * {@link #explicitTerm} reads them) and the forcing (may be null): spectral sums of the state (energy,
@@ -232,14 +271,16 @@ public final class LesKernels_F64 {
      * max(|kx|,|ky|) ≥ 0.8K; shell energies at |k| = K and K/2, shells [k − ½, k + ½)), and Σ Re(ω̂*·T̂)
      * weighted by 1/k² (energy) and 1 (enstrophy) for the advection, SGS and forcing tendencies T̂.
      */
-    public static void diagnosticSums(Grid g, double[] omega, double[] work, boolean sgs, double[] forcing,
-                                      double[] rows, int j0, int j1) {
+    public static void diagnosticSums(Grid g, int members, double[] omega, double[] work, boolean sgs, double[] forcing,
+                                      int forcingStride, double[] rows, int r0, int r1) {
         int n = g.n();
         int half = g.halfX();
-        int len = g.fieldLength();
+        int len = members * g.fieldLength();
         int c = g.dealiasCutoff();
         int ch = c / 2;
-        for (int j = j0; j < j1; j++) {
+        for (int row = r0; row < r1; row++) {
+            int member = row / n;
+            int j = row - member * n;
             int ky = g.ky(j);
             double[] r = new double[DIAGNOSTIC_SUMS];
             for (int i = 0; i < half; i++) {
@@ -248,7 +289,8 @@ public final class LesKernels_F64 {
                 if (k2 == 0) {
                     continue;
                 }
-                int p = 2 * (j * half + i);
+                int p = member * g.fieldLength() + 2 * (j * half + i);
+                int fp = member * forcingStride + 2 * (j * half + i);
                 double w = (i == 0 || i == n / 2) ? (double) 1 : (double) 2;
                 double wr = omega[p];
                 double wi = omega[p + 1];
@@ -284,12 +326,12 @@ public final class LesKernels_F64 {
                     }
                 }
                 if (forcing != null) {
-                    double f = w * (wr * forcing[p] + wi * forcing[p + 1]);
+                    double f = w * (wr * forcing[fp] + wi * forcing[fp + 1]);
                     r[DiagnosticSums.FORCING_ENERGY] += f / (double) k2;
                     r[DiagnosticSums.FORCING_ENSTROPHY] += f;
                 }
             }
-            System.arraycopy(r, 0, rows, DIAGNOSTIC_SUMS * j, DIAGNOSTIC_SUMS);
+            System.arraycopy(r, 0, rows, DIAGNOSTIC_SUMS * row, DIAGNOSTIC_SUMS);
         }
     }
 
@@ -301,11 +343,14 @@ public final class LesKernels_F64 {
         return 4 * k2 >= (2 * s - 1) * (2 * s - 1) && 4 * k2 < (2 * s + 1) * (2 * s + 1);
     }
 
-    /** The totals of {@link #diagnosticSums}: each sum over the rows in order (twin of les_diagnostics mode 1). */
+    /**
+     * Member {@code member}'s totals of {@link #diagnosticSums}: each sum over its rows in order (twin of
+     * les_diagnostics mode 1, which stores member m's totals after all the rows, at DIAGNOSTIC_SUMS·(B·N + m)).
+     */
     public static double[] diagnosticTotals( // neutral
-            double[] rows, int n) {
+            double[] rows, int n, int member) {
         double[] t = new double[DIAGNOSTIC_SUMS];
-        for (int j = 0; j < n; j++) {
+        for (int j = member * n; j < (member + 1) * n; j++) {
             for (int q = 0; q < DIAGNOSTIC_SUMS; q++) {
                 t[q] += rows[DIAGNOSTIC_SUMS * j + q];
             }

@@ -1,5 +1,6 @@
 package dev.eddy.sim.gpu;
 
+import dev.eddy.config.EnsembleConfig;
 import dev.eddy.config.RunConfig;
 import dev.eddy.gpu.ComputeKernel;
 import dev.eddy.gpu.DeviceBuffer;
@@ -16,19 +17,24 @@ import java.util.List;
 /**
  * The GPU side of {@link LesStep}: records its operations, in its order, into a {@link StepProgram}
  * with the GLSL twins of {@code LesKernels_F64} ({@code src/main/glsl/les}) and two batched VkFFT calls
- * per stage. Records, never submits (VkFFT's append discipline); the {@link GpuLes} that owns the buffers
- * freezes and replays the programs. With a label list, a GPU timestamp follows every operation and its
- * label is added, for the per-operation profile.
+ * per stage. Every dispatch covers all B members (its third workgroup count is B: the shaders take the
+ * member from gl_WorkGroupID.z) and every FFT all their fields, so one recorded step advances the whole
+ * batch. Records, never submits (VkFFT's append discipline); the {@link GpuEnsemble} that owns the
+ * buffers freezes and replays the programs. With a label list, a GPU timestamp follows every operation
+ * and its label is added, for the per-operation profile.
  */
 final class GpuLesRecorder implements LesStep.Ops {
     /** The kernels and plans the operations dispatch, and the buffers they bind. */
     record Parts(ComputeKernel spectral, ComputeKernel physical, ComputeKernel explicit, ComputeKernel combine,
                  ComputeKernel cfl, ComputeKernel diagnostics, VkFftPlan inverse, VkFftPlan forward,
                  DeviceBuffer omega, DeviceBuffer stageInput, DeviceBuffer stages, DeviceBuffer work, DeviceBuffer forcing,
-                 DeviceBuffer rowMax, DeviceBuffer step, DeviceBuffer ring, DeviceBuffer diagRows) {
+                 DeviceBuffer rowMax, DeviceBuffer step, DeviceBuffer ring, DeviceBuffer diagRows, DeviceBuffer params) {
     }
 
     private final RunConfig config;
+    private final int members;
+    private final int forcingStride;
+    private final boolean sharedDt;
     private final Precision precision;
     private final ButcherTableau tableau;
     private final int n;
@@ -52,14 +58,19 @@ final class GpuLesRecorder implements LesStep.Ops {
     private final ByteBuffer spectralPush;
     private final ByteBuffer physicalPush;
     private final ByteBuffer cflPush;
+    private final ByteBuffer sharedDtPush;
 
     private StepProgram.Builder b;
     private List<String> labels;
     /** The stage the operations being recorded belong to (1-based in labels). */
     private int stage;
 
-    GpuLesRecorder(RunConfig config, GpuLesLayout layout, boolean forced, Parts p) {
+    GpuLesRecorder(EnsembleConfig ensemble, GpuLesLayout layout, Parts p) {
+        RunConfig config = ensemble.base();
         this.config = config;
+        this.members = layout.members;
+        this.forcingStride = layout.forcingStride;
+        this.sharedDt = ensemble.sharedDt() && members > 1;
         this.precision = config.precision();
         this.tableau = config.time().tableau();
         Grid grid = new Grid(config.n());
@@ -68,24 +79,28 @@ final class GpuLesRecorder implements LesStep.Ops {
         this.gx = (grid.halfX() + 15) / 16;
         this.gy = (n + 15) / 16;
         this.sgs = config.physics().hasSgs() ? 1 : 0;
-        this.hasForcing = forced ? 1 : 0;
+        this.hasForcing = ensemble.forced() ? 1 : 0;
         this.spectralFields = layout.spectralFields;
         this.productFields = layout.productFields;
         this.inverse = p.inverse();
         this.forward = p.forward();
         spectralFromOmega = p.spectral().bind(p.omega(), p.work());
         spectralFromStage = p.spectral().bind(p.stageInput(), p.work());
-        physical = p.physical().bind(p.work(), p.rowMax());
+        physical = p.physical().bind(p.work(), p.rowMax(), p.params());
         explicit = p.explicit().bind(p.work(), p.forcing(), p.stages());
-        toStage = p.combine().bind(p.omega(), p.stages(), p.stageInput(), p.step());
-        toOmega = p.combine().bind(p.omega(), p.stages(), p.omega(), p.step());
-        cfl = p.cfl().bind(p.rowMax(), p.step(), p.ring());
+        toStage = p.combine().bind(p.omega(), p.stages(), p.stageInput(), p.step(), p.params());
+        toOmega = p.combine().bind(p.omega(), p.stages(), p.omega(), p.step(), p.params());
+        cfl = p.cfl().bind(p.rowMax(), p.step(), p.ring(), p.params());
         diagnostics = p.diagnostics().bind(p.omega(), p.work(), p.forcing(), p.diagRows());
-        double csDelta = config.physics().cs() * grid.spacing();
-        spectralPush = Push.of(precision).real(1.0 / ((double) n * n)).i(n).i(len).i(sgs).build();
-        physicalPush = Push.of(precision).real(csDelta * csDelta).i(n).i(len).i(sgs).build();
-        cflPush = Push.of(precision).real(config.time().dt()).real(config.time().cfl()).real(grid.dealiasCutoff()).i(n)
-                .i(GpuLesLayout.RING_CAPACITY).build();
+        spectralPush = Push.of(precision).real(1.0 / ((double) n * n)).i(n).i(len).i(sgs).i(members).build();
+        physicalPush = Push.of(precision).i(n).i(len).i(sgs).i(members).build();
+        cflPush = cflPush(grid, layout, 0);
+        sharedDtPush = cflPush(grid, layout, 1);
+    }
+
+    private ByteBuffer cflPush(Grid grid, GpuLesLayout layout, int mode) {
+        return Push.of(precision).real(config.time().dt()).real(config.time().cfl()).real(grid.dealiasCutoff()).i(n)
+                .i(layout.ringCapacity).i(members).i(mode).build();
     }
 
     /** Records one step into {@code builder}; with {@code labels}, a timestamp and a label after every operation. */
@@ -115,7 +130,7 @@ final class GpuLesRecorder implements LesStep.Ops {
 
     @Override
     public void spectralFields(LesStep.Field source) {
-        b.dispatch(source == LesStep.Field.OMEGA ? spectralFromOmega : spectralFromStage, spectralPush, gx, gy, 1);
+        b.dispatch(source == LesStep.Field.OMEGA ? spectralFromOmega : spectralFromStage, spectralPush, gx, gy, members);
         mark("les_spectral_fields");
     }
 
@@ -127,7 +142,7 @@ final class GpuLesRecorder implements LesStep.Ops {
 
     @Override
     public void physicalProducts() {
-        b.dispatch(physical, physicalPush, n, 1, 1);
+        b.dispatch(physical, physicalPush, n, 1, members);
         mark("les_physical_products");
     }
 
@@ -139,21 +154,26 @@ final class GpuLesRecorder implements LesStep.Ops {
 
     @Override
     public void explicitTerm(int s) {
-        b.dispatch(explicit, Push.of(precision).i(n).i(len).i(sgs).i(hasForcing).i(s).build(), gx, gy, 1);
+        b.dispatch(explicit, Push.of(precision).i(n).i(len).i(sgs).i(hasForcing).i(s).i(members).i(forcingStride).build(), gx, gy,
+                members);
         b.barrier();
         mark("les_explicit_term");
     }
 
     @Override
     public void courantStep() {
-        b.dispatch(cfl, cflPush, 1, 1, 1);
+        b.dispatch(cfl, cflPush, 1, 1, members);
         b.barrier();
+        if (sharedDt) {
+            b.dispatch(cfl, sharedDtPush, 1, 1, 1);
+            b.barrier();
+        }
         mark("les_cfl_dt");
     }
 
     @Override
     public void combine(ButcherTableau.Combination c, LesStep.Field target) {
-        b.dispatch(target == LesStep.Field.OMEGA ? toOmega : toStage, combinationPush(c), gx, gy, 1);
+        b.dispatch(target == LesStep.Field.OMEGA ? toOmega : toStage, combinationPush(c), gx, gy, members);
         b.barrier();
         mark("les_lawson_combine");
         stage++;
@@ -161,9 +181,11 @@ final class GpuLesRecorder implements LesStep.Ops {
 
     @Override
     public void diagnosticSums() {
-        b.dispatch(diagnostics, Push.of(precision).i(n).i(len).i(sgs).i(hasForcing).i(0).build(), (n + 63) / 64, 1, 1);
+        b.dispatch(diagnostics, Push.of(precision).i(n).i(len).i(sgs).i(hasForcing).i(0).i(members).i(forcingStride).build(),
+                (n + 63) / 64, 1, members);
         b.barrier();
-        b.dispatch(diagnostics, Push.of(precision).i(n).i(len).i(sgs).i(hasForcing).i(1).build(), 1, 1, 1);
+        b.dispatch(diagnostics, Push.of(precision).i(n).i(len).i(sgs).i(hasForcing).i(1).i(members).i(forcingStride).build(), 1, 1,
+                members);
     }
 
     /** The push constants of les_lawson_combine for one combination (coefficients, delays, stage slots). */
@@ -183,6 +205,6 @@ final class GpuLesRecorder implements LesStep.Ops {
         for (int u = 0; u < used; u++) {
             slots |= c.stage()[u] << (8 * u);
         }
-        return p.real(c.omegaDelay()).real(config.physics().nu()).real(config.physics().mu()).i(n).i(len).i(used).i(slots).build();
+        return p.real(c.omegaDelay()).i(n).i(len).i(used).i(slots).i(members).build();
     }
 }

@@ -8,14 +8,14 @@ import dev.eddy.numerics.CpuFft2D_F64;
 import dev.eddy.numerics.Grid;
 import dev.eddy.numerics.Parallel;
 import dev.eddy.numerics.Precision;
-import dev.eddy.sim.PendingSnapshot;
-import dev.eddy.sim.Snapshot;
+import dev.eddy.sim.EnsembleSnapshot;
 import java.nio.ByteBuffer;
 
 /**
- * The GPU LES's state ω̂ as the host sees it: host copies read at most once per state version,
- * snapshots copied into staging without waiting, and restores. The device buffer itself and the steps
- * that change it belong to {@link GpuLes}, which calls {@link #changes()} before every change.
+ * The GPU LES's state ω̂ (every member's) as the host sees it: host copies read at most once per state
+ * version, snapshots copied into staging without waiting, and restores. The device buffer itself and the
+ * steps that change it belong to {@link GpuEnsemble}, which calls {@link #changes()} before every change.
+ * All members cross together: one copy of the whole buffer per state.
  */
 final class GpuLesState implements AutoCloseable {
     private final VulkanContext ctx;
@@ -25,15 +25,19 @@ final class GpuLesState implements AutoCloseable {
     private final DeviceBuffer omega;
     private final ReadBackPool snapshotReadBacks;
     /**
-     * The last host copy of ω̂, valid until the state changes: a step that takes a snapshot and a
-     * checkpoint asks for ω̂ three times (ω, its spectrum, the checkpoint), and it crosses once.
+     * The last host copy of every member's ω̂, valid until the state changes: a step that takes a snapshot
+     * and a checkpoint asks for ω̂ three times (ω, its spectrum, the checkpoint), and it crosses once.
      * Shared with snapshots; never modified (callers get copies).
      */
-    private double[] hostState;
+    private double[][] hostState;
     /** Counts changes of the device state (steps, restores): a host copy or snapshot is of one version. */
     private long version;
-    /** The last snapshot requested; its copy serves a later {@link #spectral()} of the same version. */
-    private GpuSnapshot lastSnapshot;
+    /** The last snapshot requested, and the state version it holds; its copy serves a later {@link #spectral()} of that version. */
+    private ReadBackPool.Pending<double[][]> lastCopy;
+    private long lastCopyVersion = -1;
+    /** The last snapshot handed out, and its state version: a second request of the same state gets the same snapshot. */
+    private EnsembleSnapshot.Pending lastSnapshot;
+    private long lastSnapshotVersion = -1;
 
     GpuLesState(VulkanContext ctx, Grid grid, Precision precision, GpuLesLayout layout, DeviceBuffer omega) {
         this.ctx = ctx;
@@ -54,91 +58,85 @@ final class GpuLesState implements AutoCloseable {
         return snapshotReadBacks;
     }
 
-    /** ω̂ on the host, read at most once per state: from a snapshot of this state if one was requested. Not to be modified. */
-    double[] spectral() {
+    /** Every member's ω̂ on the host, read at most once per state: from a snapshot of this state if one was requested. Not to be modified. */
+    double[][] spectral() {
         if (hostState == null) {
-            if (lastSnapshot != null && lastSnapshot.version == version) {
-                hostState = lastSnapshot.spectral();
+            if (lastCopy != null && lastCopyVersion == version) {
+                hostState = lastCopy.get();
             } else {
-                double[] s = new double[grid.fieldLength()];
-                ByteBuffer b = RealBuffers.allocate(s.length, precision);
-                GpuLes.requireBuffer(layout.stateReadBack, omega);
+                ByteBuffer b = RealBuffers.allocate(Math.toIntExact(layout.omega.bytes() / precision.bytes()), precision);
+                GpuEnsemble.requireBuffer(layout.stateReadBack, omega);
                 ctx.staging().download(omega, layout.stateReadBack.offset(), b, layout.stateReadBack.stage());
-                RealBuffers.decode(b.flip(), s, precision);
-                hostState = s;
+                hostState = members(b.flip());
             }
         }
         return hostState;
     }
 
+    /** The members' fields of a copy of the whole buffer. */
+    private double[][] members(ByteBuffer bytes) {
+        int len = grid.fieldLength();
+        double[] all = new double[layout.members * len];
+        RealBuffers.decode(bytes, all, precision);
+        double[][] out = new double[layout.members][];
+        for (int m = 0; m < out.length; m++) {
+            out[m] = java.util.Arrays.copyOfRange(all, m * len, (m + 1) * len);
+        }
+        return out;
+    }
+
     /**
      * Submits a copy of ω̂ into a free snapshot staging buffer and returns at once; the next advance is
      * ordered behind the copy on the queue. A state already on the host (or already requested) is not
-     * copied again.
+     * copied again. {@code steps} and {@code times} are the members' at this state.
      */
-    PendingSnapshot requestSnapshot(long step, double time) {
-        if (lastSnapshot == null || lastSnapshot.version != version) {
-            if (hostState != null) {
-                lastSnapshot = new GpuSnapshot(step, time, version, null, hostState);
-            } else {
-                int len = grid.fieldLength();
-                ReadBackPool.Pending<double[]> copy = snapshotReadBacks.request(omega, layout.snapshotReadBack, bytes -> {
-                    double[] s = new double[len];
-                    RealBuffers.decode(bytes, s, precision);
-                    return s;
-                });
-                lastSnapshot = new GpuSnapshot(step, time, version, copy, null);
-            }
+    EnsembleSnapshot.Pending requestSnapshot(long[] steps, double[] times) {
+        if (lastSnapshot == null || lastSnapshotVersion != version) {
+            lastSnapshot = newSnapshot(steps, times);
+            lastSnapshotVersion = version;
         }
         return lastSnapshot;
     }
 
-    /** Replaces the device state with {@code state} (a planned upload). */
-    void restore(double[] state) {
-        changes();
-        GpuLes.upload(ctx, layout.restartUpload, omega, RealBuffers.encode(state, precision));
+    private EnsembleSnapshot.Pending newSnapshot(long[] steps, double[] times) {
+        if (hostState != null) {
+            return EnsembleSnapshot.Pending.completed(snapshot(steps, times, hostState));
+        }
+        if (lastCopy == null || lastCopyVersion != version) {
+            lastCopy = snapshotReadBacks.request(omega, layout.snapshotReadBack, this::members);
+            lastCopyVersion = version;
+        }
+        ReadBackPool.Pending<double[][]> copy = lastCopy;
+        return new EnsembleSnapshot.Pending() {
+            private EnsembleSnapshot done;
+
+            @Override
+            public synchronized EnsembleSnapshot get() {
+                if (done == null) {
+                    done = snapshot(steps, times, copy.get());
+                }
+                return done;
+            }
+        };
     }
 
-    /** A snapshot whose ω̂ is either on the host already or on its way in a {@link ReadBackPool} slot. */
-    private final class GpuSnapshot implements PendingSnapshot {
-        final long step;
-        final double time;
-        final long version;
-        private final ReadBackPool.Pending<double[]> copy;
-        private final double[] ready;
-        private Snapshot snapshot;
-
-        GpuSnapshot(long step, double time, long version, ReadBackPool.Pending<double[]> copy, double[] ready) {
-            this.step = step;
-            this.time = time;
-            this.version = version;
-            this.copy = copy;
-            this.ready = ready;
+    private EnsembleSnapshot snapshot(long[] steps, double[] times, double[][] states) {
+        double[][] own = new double[states.length][];
+        for (int m = 0; m < own.length; m++) {
+            own[m] = states[m].clone(); // the host copy stays unmodified whatever a consumer does
         }
+        return new EnsembleSnapshot(steps, times, own, s -> hostVorticity(grid, s));
+    }
 
-        /** ω̂ of this snapshot, shared and never modified (waits for the copy). */
-        double[] spectral() {
-            return ready != null ? ready : copy.get();
+    /** Replaces the device state with every member's {@code states} (a planned upload). */
+    void restore(double[][] states) {
+        changes();
+        int len = grid.fieldLength();
+        double[] all = new double[layout.members * len];
+        for (int m = 0; m < states.length; m++) {
+            System.arraycopy(states[m], 0, all, m * len, len);
         }
-
-        @Override
-        public long step() {
-            return step;
-        }
-
-        @Override
-        public double time() {
-            return time;
-        }
-
-        @Override
-        public synchronized Snapshot get() {
-            if (snapshot == null) {
-                double[] s = spectral();
-                snapshot = new Snapshot(step, time, s.clone(), hostVorticity(grid, s));
-            }
-            return snapshot;
-        }
+        GpuEnsemble.upload(ctx, layout.restartUploads.get(0), omega, RealBuffers.encode(all, precision));
     }
 
     /**
