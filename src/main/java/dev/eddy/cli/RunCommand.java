@@ -80,6 +80,7 @@ public final class RunCommand implements Callable<Integer> {
         RunConfig config;
         Path dir;
         Checkpoint resumed = null;
+        dev.eddy.codec.CodecSettings savedCodec = null;
         if (restart != null) {
             if (out != null && !out.equals(restart)) {
                 throw new ConfigException("--restart continues in its own directory; drop --out");
@@ -91,12 +92,24 @@ public final class RunCommand implements Callable<Integer> {
                         + (preset != null ? " --preset" : "") + (configFile != null ? " --config" : ""));
             }
             dir = restart;
-            LesRun.checkOutputDirectory(dir, true);
-            resumed = Checkpoint.read(dir);
-            ConfigLoader loader = new ConfigLoader(resumed.config());
+            LesRun.DirectoryState state = LesRun.checkOutputDirectory(dir, true);
+            RunConfig saved;
+            if (state == LesRun.DirectoryState.RUN) {
+                resumed = Checkpoint.read(dir);
+                saved = resumed.config();
+                savedCodec = resumed.outputs().codec();
+            } else {
+                saved = Json.read(dir.resolve(RunFiles.CONFIG), RunConfig.class, "settings");
+                savedCodec = java.nio.file.Files.exists(dir.resolve(RunFiles.ENCODE))
+                        ? Json.read(dir.resolve(RunFiles.ENCODE), dev.eddy.codec.CodecSettings.class, "--encode settings") : null;
+            }
+            ConfigLoader loader = new ConfigLoader(saved);
             timeFlags(loader);
             loader.set("threads", les.threads);
             config = loader.build();
+            if (resumed != null) {
+                checkTarget(config, resumed);
+            }
         } else {
             if (out == null && !explain) {
                 throw new ConfigException("give --out DIR (or --restart DIR)");
@@ -125,21 +138,63 @@ public final class RunCommand implements Callable<Integer> {
         }
         Path metrics = logMetrics == null ? null : logMetrics.isEmpty() ? dir.resolve(RunFiles.METRICS) : Path.of(logMetrics);
         var log = quiet ? (java.util.function.Consumer<String>) s -> { } : (java.util.function.Consumer<String>) System.err::println;
-        SnapshotEncoding encoding = snapshotEncoding(config, dir, log); // validated here, before the run starts
+        SnapshotEncoding encoding = snapshotEncoding(config, dir, log, savedCodec); // validated here, before the run starts
+        checkMetricsPath(metrics);
         new LesRun(config, new LesRun.Options(dir, restart != null, metrics, log, !noReport, Progress.detect(quiet)), encoding).run();
         return ExitCodes.OK;
     }
 
-    /** The --encode stage, or null without --encode; bad values are usage errors. */
-    private SnapshotEncoding snapshotEncoding(RunConfig config, Path dir, java.util.function.Consumer<String> log) {
+    /**
+     * The --encode stage, or null without --encode; bad values are usage errors. A restart continues the
+     * encoding saved with the run (with or without the flag; with it, only with the same settings).
+     */
+    private SnapshotEncoding snapshotEncoding(RunConfig config, Path dir, java.util.function.Consumer<String> log,
+                                              dev.eddy.codec.CodecSettings saved) {
         if (encode == null) {
             if (encodeSmooth != null || encodeMajority) {
                 throw new ConfigException("--encode-smooth and --encode-majority need --encode K,T[,θ]");
             }
-            return null;
+            if (saved == null) {
+                return null;
+            }
+            log.accept("encode: continuing the run's --encode " + saved.k() + "," + saved.tile() + "," + saved.theta()
+                    + " (saved with the run) into " + RunFiles.CODES);
+            return new SnapshotEncoding(dir, saved, config.threads(), log);
         }
-        return new SnapshotEncoding(dir, SnapshotEncoding.settings(encode, encodeSmooth == null ? 0 : encodeSmooth, encodeMajority,
-                config), config.threads(), log);
+        var settings = SnapshotEncoding.settings(encode, encodeSmooth == null ? 0 : encodeSmooth, encodeMajority, config);
+        if (saved != null && !saved.equals(settings)) {
+            throw new ConfigException("--encode " + settings + " differs from the settings saved with the run (" + saved
+                    + "): a restart continues the same code file; drop --encode to continue it");
+        }
+        return new SnapshotEncoding(dir, settings, config.threads(), log);
+    }
+
+    /** A restart must go further than its checkpoint: a target at or before it would change nothing but config.json. */
+    static void checkTarget(RunConfig config, Checkpoint cp) {
+        var t = config.time();
+        if (t.steps() > 0 && t.steps() <= cp.step()) {
+            throw new ConfigException("the run is already at step " + cp.step() + ": --steps must be larger to continue it");
+        }
+        if (t.steps() == 0 && t.endTime() <= cp.time()) {
+            throw new ConfigException("the run is already at t = " + cp.time() + ": --end-time must be later to continue it");
+        }
+    }
+
+    /** The metrics file must be writable before the run starts, not found unwritable at its end. */
+    static void checkMetricsPath(Path metrics) {
+        if (metrics == null) {
+            return;
+        }
+        Path parent = metrics.toAbsolutePath().getParent();
+        if (java.nio.file.Files.isDirectory(metrics)) {
+            throw new ConfigException("--log-metrics " + metrics + " is a directory, not a file");
+        }
+        if (parent != null && java.nio.file.Files.exists(parent) && !java.nio.file.Files.isWritable(parent)) {
+            throw new ConfigException("--log-metrics " + metrics + ": cannot write into " + parent);
+        }
+        if (parent != null && java.nio.file.Files.exists(parent) && !java.nio.file.Files.isDirectory(parent)) {
+            throw new ConfigException("--log-metrics " + metrics + ": " + parent + " is not a directory");
+        }
     }
 
     private Map<String, Object> physicsFlags() {

@@ -23,15 +23,19 @@ import java.util.function.Consumer;
  * evenly spread, first and last always), the energy spectra and the energy/enstrophy history; and the
  * video {@code RunFiles.PICTURES/video.mp4} (or {@code video.gif} without ffmpeg) of every snapshot.
  *
- * <p>Colour limits: each snapshot PNG is drawn at ±max|ω| of that snapshot (its colour bar gives the
- * values); the video keeps one scale for the whole run, ±max over the snapshots of max|ω|, so that decay
- * or growth shows as fading or brightening.
+ * <p>Colour limits are robust: each snapshot PNG and each video frame is drawn at ±L with L the
+ * {@value #PERCENTILE}th percentile of |ω| of that snapshot, so a few grid-scale extremes do not wash out
+ * the field (they are clipped to the end colours); the colour bar and the caption say so. Each frame of
+ * the video has its own scale, so a decaying run's late frames keep their contrast (the frame's caption
+ * gives L).
  */
 public final class RunPictures {
     public static final String VIDEO = "video";
     public static final int MAX_SNAPSHOT_PNGS = 12;
     public static final int MAX_SPECTRA = 8;
     public static final int FPS = 8;
+    /** The percentile of |ω| that sets the colour limits. */
+    public static final double PERCENTILE = 99.5;
 
     /** One picture: its path relative to the run directory, a caption, and what it shows. */
     public record Picture(String path, String caption, String kind) {
@@ -46,6 +50,7 @@ public final class RunPictures {
         Path pics = run.dir().resolve(RunFiles.PICTURES);
         Files.createDirectories(pics);
         List<Long> steps = run.frameSteps();
+        SnapshotStore.Reader store = steps.isEmpty() ? null : SnapshotStore.open(run.dir());
         List<Long> spectraSteps = spread(steps, MAX_SPECTRA);
         List<double[]> spectra = new ArrayList<>();
         List<String> spectraLabels = new ArrayList<>();
@@ -55,13 +60,16 @@ public final class RunPictures {
             if (!png && !spec) {
                 continue;
             }
-            SnapshotStore.Frame f = SnapshotStore.readFrame(run.dir(), step);
+            SnapshotStore.Frame f = store.frame(steps.indexOf(step));
             if (png) {
                 String name = String.format(Locale.ROOT, "omega_%012d.png", step);
-                BufferedImage img = FieldImage.render(f.omega(), f.n(), new FieldImage.Style(ColorLimits.maxAbs(f.omega()),
-                        label(f), true, "ω"), Colormap.coolWarm());
+                double limit = ColorLimits.percentileAbs(f.omega(), PERCENTILE);
+                BufferedImage img = FieldImage.render(f.omega(), f.n(), new FieldImage.Style(limit, label(f), true,
+                        "ω (±p" + PERCENTILE + "|ω|)"), Colormap.coolWarm());
                 Images.writePng(pics.resolve(name), img);
-                out.add(new Picture(RunFiles.PICTURES + "/" + name, "vorticity ω at " + label(f) + ", colours ±max|ω|", "snapshot"));
+                out.add(new Picture(RunFiles.PICTURES + "/" + name, String.format(Locale.ROOT, "vorticity ω at %s; colours ±%.3g,"
+                        + " the %sth percentile of |ω| (max|ω| = %.3g is clipped)", label(f), limit, PERCENTILE,
+                        ColorLimits.maxAbs(f.omega())), "snapshot"));
             }
             if (spec) {
                 spectra.add(f.spectrum());
@@ -115,11 +123,7 @@ public final class RunPictures {
         if (steps.isEmpty()) {
             return null;
         }
-        double limit = 0;
-        for (long s : steps) {
-            limit = Math.max(limit, ColorLimits.maxAbs(SnapshotStore.readFrame(run.dir(), s).omega()));
-        }
-        double fixed = limit;
+        SnapshotStore.Reader store = SnapshotStore.open(run.dir());
         Video.Frames frames = new Video.Frames() {
             @Override
             public int count() {
@@ -128,9 +132,10 @@ public final class RunPictures {
 
             @Override
             public BufferedImage frame(int i) throws IOException {
-                SnapshotStore.Frame f = SnapshotStore.readFrame(run.dir(), steps.get(i));
-                return FieldImage.render(f.omega(), f.n(), new FieldImage.Style(fixed, label(f), true, "ω"),
-                        Colormap.coolWarm());
+                SnapshotStore.Frame f = store.frame(i);
+                double limit = ColorLimits.percentileAbs(f.omega(), PERCENTILE);
+                return FieldImage.render(f.omega(), f.n(), new FieldImage.Style(limit, label(f), true,
+                        "ω (±p" + PERCENTILE + "|ω|)"), Colormap.coolWarm());
             }
         };
         return Video.write(run.dir().resolve(VIDEO), frames, FPS, log);
