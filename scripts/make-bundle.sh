@@ -48,6 +48,15 @@ echo "make-bundle: modules $modules" >&2
 
 cp target/eddy.jar "$root/lib/"
 cp target/lib/*.jar "$root/lib/"
+# no dependency with a published CVE (planning/cve-denylist.txt: a jar-name pattern and its advisories per line)
+while IFS=$'\t' read -r pattern advisory; do
+  [[ -z "$pattern" || "$pattern" == \#* ]] && continue
+  for jar in "$root"/lib/*.jar; do
+    if [[ "$(basename "$jar")" =~ ^${pattern}$ ]]; then
+      echo "make-bundle: $(basename "$jar") has published CVEs ($advisory)" >&2; exit 1
+    fi
+  done
+done < planning/cve-denylist.txt
 if ls "$root"/lib/*natives-{windows,macos,freebsd}* >/dev/null 2>&1; then
   echo "make-bundle: non-linux natives in lib/" >&2; exit 1
 fi

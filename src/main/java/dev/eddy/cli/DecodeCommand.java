@@ -4,7 +4,7 @@ import dev.eddy.codec.CodecFile;
 import dev.eddy.codec.CodecSettings;
 import dev.eddy.codec.Codecs;
 import dev.eddy.codec.SnapshotCodec;
-import dev.eddy.codec.SnapshotSeries;
+import dev.eddy.codec.SnapshotSink;
 import dev.eddy.io.AtomicFiles;
 import dev.eddy.io.Json;
 import dev.eddy.io.Versions;
@@ -21,11 +21,13 @@ import picocli.CommandLine.Parameters;
 
 /** {@code eddy decode}: a .eddyc code file → snapshots HDF5 (same layout as snapshots.h5). */
 @Command(name = "decode", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Decode a .eddyc code file into an HDF5 file in the snapshots.h5 layout (omega, step, time),",
-                "with the codec settings as attributes. Every record is checksum-verified first."})
+        description = {"Decode a .eddyc code file into a Zarr store or an HDF5 file (omega, step, time, with x, y coordinates),",
+                "with the codec settings as attributes. Every record is checksum-verified as it is read."})
 public final class DecodeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CODES.eddyc") Path input;
-    @Option(names = {"-o", "--out"}, required = true, paramLabel = "SNAPSHOTS.h5") Path out;
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "OUT.zarr|OUT.h5",
+            description = "a Zarr store (streamed, one snapshot at a time) or an HDF5 file (held in memory while written)")
+    Path out;
     @Option(names = "--latent-only", description = "decode L(Z) only, without the ternary residual") boolean latentOnly;
     @Option(names = "--backend", defaultValue = "cpu", description = "cpu or vulkan (default ${DEFAULT-VALUE})") String backend;
     @Option(names = "--device", paramLabel = "INDEX|NAME", description = "Vulkan device for --backend vulkan (default: first discrete GPU)")
@@ -35,38 +37,56 @@ public final class DecodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<CodecFile.Snapshot> snaps;
-        CodecSettings s;
-        try (CodecFile.Reader r = CodecFile.open(input)) {
-            s = r.header().settings();
-            snaps = new ArrayList<>();
-            for (int i = 0; i < r.header().snapshots(); i++) {
-                snaps.add(r.read(i));
-            }
-        }
-        int t = snaps.size();
-        long[] steps = new long[t];
-        double[] times = new double[t];
-        List<double[]> fields = new ArrayList<>();
+        dev.eddy.config.ConfigException.require(threads >= 0, "--threads must be ≥ 0 (0 = all cores), got " + threads);
+        Path reportPath = report != null ? report : out.resolveSibling(out.getFileName() + ".report.json");
+        SnapshotSink.checkNotAnInput(out, "-o", input);
+        SnapshotSink.checkNotAnInput(reportPath, "--report", input, out);
         List<Map<String, Object>> rows = new ArrayList<>();
         String ranOn;
         List<Map<String, Object>> transfers;
-        try (SnapshotCodec codec = Codecs.create(s, backend, threads, device)) {
-            ranOn = codec.backend();
-            for (int i = 0; i < t; i++) {
-                long t0 = System.nanoTime();
-                fields.add(codec.decode(snaps.get(i).code(), !latentOnly));
-                long t1 = System.nanoTime();
-                steps[i] = snaps.get(i).step();
-                times[i] = snaps.get(i).time();
-                Map<String, Object> row = new LinkedHashMap<>();
-                row.put("step", steps[i]);
-                row.put("time", times[i]);
-                row.put("decode_ms", (t1 - t0) / 1e6);
-                rows.add(row);
+        CodecSettings s;
+        int t;
+        // one record read, decoded and written at a time: memory does not grow with the series (for .zarr)
+        try (CodecFile.Reader r = CodecFile.open(input)) {
+            s = r.header().settings();
+            t = (int) r.header().snapshots();
+            try (SnapshotCodec codec = Codecs.create(s, backend, threads, device);
+                 SnapshotSink sink = SnapshotSink.create(out, s.n(), s.precision(), t, attributes(s))) {
+                ranOn = codec.backend();
+                for (int i = 0; i < t; i++) {
+                    CodecFile.Snapshot snap = r.read(i);
+                    long t0 = System.nanoTime();
+                    double[] field = codec.decode(snap.code(), !latentOnly);
+                    long t1 = System.nanoTime();
+                    sink.append(snap.step(), snap.time(), field);
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("step", snap.step());
+                    row.put("time", snap.time());
+                    row.put("decode_ms", (t1 - t0) / 1e6);
+                    rows.add(row);
+                }
+                transfers = codec.transfers();
+                sink.finish();
             }
-            transfers = codec.transfers();
         }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("schema", "eddy-codec-report/1");
+        doc.put("command", "decode");
+        doc.put("input", input.toString());
+        doc.put("output", out.toString());
+        doc.put("settings", s);
+        doc.put("backend", ranOn);
+        doc.put("transfers", transfers); // the transfer ledger: empty on the cpu backend
+        doc.put("with_residual", !latentOnly);
+        doc.put("snapshots", rows);
+        doc.put("software", Versions.software());
+        AtomicFiles.writeString(reportPath, Json.write(doc));
+        System.out.printf(Locale.ROOT, "decoded %d snapshots (%s) into %s; report %s%n", t,
+                latentOnly ? "latent only" : "latent + residual", out, reportPath);
+        return ExitCodes.OK;
+    }
+
+    private Map<String, Object> attributes(CodecSettings s) {
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("n", s.n());
         attrs.put("precision", s.precision().label());
@@ -81,22 +101,6 @@ public final class DecodeCommand implements Callable<Integer> {
         attrs.put("codec_majority", s.majority() ? 1 : 0);
         attrs.put("codec_json", Json.write(s));
         attrs.put("eddy_version", Versions.eddy());
-        new SnapshotSeries(s.n(), s.precision(), steps, times, fields, attrs).write(out);
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("schema", "eddy-codec-report/1");
-        doc.put("command", "decode");
-        doc.put("input", input.toString());
-        doc.put("output", out.toString());
-        doc.put("settings", s);
-        doc.put("backend", ranOn);
-        doc.put("transfers", transfers); // the transfer ledger: empty on the cpu backend
-        doc.put("with_residual", !latentOnly);
-        doc.put("snapshots", rows);
-        doc.put("software", Versions.software());
-        Path reportPath = report != null ? report : out.resolveSibling(out.getFileName() + ".report.json");
-        AtomicFiles.writeString(reportPath, Json.write(doc));
-        System.out.printf(Locale.ROOT, "decoded %d snapshots (%s) into %s; report %s%n", t,
-                latentOnly ? "latent only" : "latent + residual", out, reportPath);
-        return ExitCodes.OK;
+        return attrs;
     }
 }

@@ -5,7 +5,8 @@ import dev.eddy.codec.CodecSettings;
 import dev.eddy.codec.Codecs;
 import dev.eddy.codec.FieldErrors;
 import dev.eddy.codec.SnapshotCodec;
-import dev.eddy.codec.SnapshotSeries;
+import dev.eddy.codec.SnapshotSink;
+import dev.eddy.codec.SnapshotSource;
 import dev.eddy.io.AtomicFiles;
 import dev.eddy.io.Json;
 import dev.eddy.io.Versions;
@@ -22,11 +23,12 @@ import picocli.CommandLine.Parameters;
 
 /** {@code eddy encode}: snapshots.h5 → latent + ternary-residual codes (.eddyc), with an accuracy report. */
 @Command(name = "encode", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Encode the vorticity snapshots of an HDF5 file (snapshots.h5 layout) into a .eddyc code file:",
+        description = {"Encode the vorticity snapshots of a run (its directory or snapshots.zarr) or of an HDF5 file into a"
+                + " .eddyc code file, one snapshot at a time:",
                 "latent Z (Fourier modes |kx|,|ky| ≤ K) plus a per-tile ternary residual. Prints and writes a JSON report",
                 "of ratio and errors (latent-only and latent+residual) per snapshot. Format: docs/codec-format.md."})
 public final class EncodeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "SNAPSHOTS.h5") Path input;
+    @Parameters(index = "0", paramLabel = "RUN_DIR|STORE.zarr|SNAPSHOTS.h5") Path input;
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "CODES.eddyc") Path out;
     @Option(names = "--k", required = true, paramLabel = "K", description = "latent cutoff, 1 ≤ K < N/3") int k;
     @Option(names = "--tile", defaultValue = "16", paramLabel = "T", description = "tile side, divides N (default ${DEFAULT-VALUE})")
@@ -44,9 +46,20 @@ public final class EncodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SnapshotSeries series = SnapshotSeries.read(input);
+        dev.eddy.config.ConfigException.require(threads >= 0, "--threads must be ≥ 0 (0 = all cores), got " + threads);
+        Path reportPath = report != null ? report : out.resolveSibling(out.getFileName() + ".report.json");
+        SnapshotSink.checkNotAnInput(out, "-o", input);
+        SnapshotSink.checkNotAnInput(reportPath, "--report", input, out);
+        try (SnapshotSource series = SnapshotSource.open(input);
+             CodecFile.Appender codes = CodecFile.Appender.create(out,
+                     new CodecSettings(series.n(), k, tile, theta, sigma, majority, series.precision()))) {
+            encode(series, codes, reportPath);
+        }
+        return ExitCodes.OK;
+    }
+
+    private void encode(SnapshotSource series, CodecFile.Appender codes, Path reportPath) throws Exception {
         CodecSettings s = new CodecSettings(series.n(), k, tile, theta, sigma, majority, series.precision());
-        List<CodecFile.Snapshot> codes = new ArrayList<>();
         List<Map<String, Object>> rows = new ArrayList<>();
         long raw = (long) s.n() * s.n() * s.precision().bytes();
         long record = CodecFile.recordBytes(s);
@@ -55,7 +68,7 @@ public final class EncodeCommand implements Callable<Integer> {
         try (SnapshotCodec codec = Codecs.create(s, backend, threads, device)) {
             ranOn = codec.backend();
             for (int i = 0; i < series.size(); i++) {
-                double[] omega = series.fields().get(i);
+                double[] omega = series.omega(i);
                 long t0 = System.nanoTime();
                 SnapshotCodec.Code code = codec.encode(omega);
                 long t1 = System.nanoTime();
@@ -63,12 +76,12 @@ public final class EncodeCommand implements Callable<Integer> {
                 long t2 = System.nanoTime();
                 double[] full = codec.decode(code, true);
                 long t3 = System.nanoTime();
-                codes.add(new CodecFile.Snapshot(series.steps()[i], series.times()[i], code));
+                codes.append(new CodecFile.Snapshot(series.step(i), series.time(i), code));
                 FieldErrors el = FieldErrors.compare(s.n(), omega, latent);
                 FieldErrors er = FieldErrors.compare(s.n(), omega, full);
                 Map<String, Object> row = new LinkedHashMap<>();
-                row.put("step", series.steps()[i]);
-                row.put("time", series.times()[i]);
+                row.put("step", series.step(i));
+                row.put("time", series.time(i));
                 row.put("compression_ratio", (double) raw / record);
                 row.put("encode_ms", (t1 - t0) / 1e6);
                 row.put("decode_latent_ms", (t2 - t1) / 1e6);
@@ -78,13 +91,13 @@ public final class EncodeCommand implements Callable<Integer> {
                 rows.add(row);
                 System.out.printf(Locale.ROOT, "step %d: ratio %.1f  rel L2 %.4f → %.4f  PSNR %.1f → %.1f dB  corr %.5f → %.5f"
                                 + "  enstrophy err %+.4f → %+.4f  (encode %.1f ms)%n",
-                        series.steps()[i], (double) raw / record, el.relL2(), er.relL2(), el.psnrDb(), er.psnrDb(),
+                        series.step(i), (double) raw / record, el.relL2(), er.relL2(), el.psnrDb(), er.psnrDb(),
                         el.correlation(), er.correlation(), el.enstrophyRelError(), er.enstrophyRelError(), (t1 - t0) / 1e6);
             }
             transfers = codec.transfers();
         }
-        CodecFile.write(out, s, codes);
-        long fileBytes = CodecFile.fileBytes(s, codes.size());
+        codes.finish();
+        long fileBytes = CodecFile.fileBytes(s, codes.count());
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("schema", "eddy-codec-report/1");
         doc.put("command", "encode");
@@ -100,13 +113,11 @@ public final class EncodeCommand implements Callable<Integer> {
         doc.put("raw_bytes_per_snapshot", raw);
         doc.put("encoded_bytes_per_snapshot", record);
         doc.put("file_bytes", fileBytes);
-        doc.put("overall_compression_ratio", codes.isEmpty() ? 0.0 : (double) raw * codes.size() / fileBytes);
+        doc.put("overall_compression_ratio", codes.count() == 0 ? 0.0 : (double) raw * codes.count() / fileBytes);
         doc.put("snapshots", rows);
         doc.put("software", Versions.software());
-        Path reportPath = report != null ? report : out.resolveSibling(out.getFileName() + ".report.json");
         AtomicFiles.writeString(reportPath, Json.write(doc));
         System.out.printf(Locale.ROOT, "encoded %d snapshots into %s (%d bytes, overall ratio %.1f); report %s%n",
-                codes.size(), out, fileBytes, codes.isEmpty() ? 0.0 : (double) raw * codes.size() / fileBytes, reportPath);
-        return ExitCodes.OK;
+                codes.count(), out, fileBytes, codes.count() == 0 ? 0.0 : (double) raw * codes.count() / fileBytes, reportPath);
     }
 }

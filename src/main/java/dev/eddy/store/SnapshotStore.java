@@ -89,6 +89,26 @@ public final class SnapshotStore {
         return new SnapshotStore(s, n);
     }
 
+    /**
+     * A store of plain snapshots (no diagnostics: {@code eddy decode}'s output): x, y, time, step and omega,
+     * with the given root attributes. The caller commits it.
+     */
+    public static SnapshotStore createPlain(Path root, int n, Precision precision, Map<String, Object> rootAttrs) throws IOException {
+        ZarrStore s = ZarrStore.create(root, rootAttrs);
+        ZarrArray x = s.add("x", ZarrArray.Dtype.F8, new long[0], n, 0, List.of("x"), attrs("x", "1", "x_i = 2πi/N on [0, 2π)"));
+        ZarrArray y = s.add("y", ZarrArray.Dtype.F8, new long[0], n, 0, List.of("y"), attrs("y", "1", "y_j = 2πj/N on [0, 2π)"));
+        for (int i = 0; i < n; i++) {
+            x.append(new double[] {2 * Math.PI * i / n});
+            y.append(new double[] {2 * Math.PI * i / n});
+        }
+        s.add("time", ZarrArray.Dtype.F8, new long[0], SERIES_CHUNK, 0, List.of("time"), attrs("simulated time", "1", "time of each snapshot"));
+        s.add("step", ZarrArray.Dtype.I8, new long[0], SERIES_CHUNK, 0, List.of("time"), attrs("step", "1", "step of each snapshot"));
+        s.add("omega", precision == Precision.FP32 ? ZarrArray.Dtype.F4 : ZarrArray.Dtype.F8, new long[] {n, n}, 1, 0,
+                List.of("time", "y", "x"), attrs("vorticity", "1", "ω = ∂v/∂x − ∂u/∂y; row = y, column = x"));
+        s.commit();
+        return new SnapshotStore(s, n);
+    }
+
     /** The diagnostics columns other than step and time, in {@link DiagnosticSample#columns} order. */
     static List<String> diagnosticColumns() {
         List<String> c = new ArrayList<>(DiagnosticSample.columns(List.of()).keySet());
@@ -161,7 +181,9 @@ public final class SnapshotStore {
             throw new IllegalArgumentException("a snapshot of " + omega.length + " values, N = " + n);
         }
         store.array("omega").append(omega);
-        store.array("spectrum").append(spectrum);
+        if (spectrum != null) {
+            store.array("spectrum").append(spectrum);
+        }
         store.array("time").append(new double[] {time});
         store.array("step").appendLong(step);
     }
@@ -183,7 +205,8 @@ public final class SnapshotStore {
     }
 
     public Counts counts() {
-        return new Counts(store.array("omega").length(), store.array(DIAG_TIME).length());
+        ZarrArray diag = store.array(DIAG_TIME);
+        return new Counts(store.array("omega").length(), diag != null ? diag.length() : 0);
     }
 
     // ------------------------------------------------------------------ reading
@@ -262,7 +285,8 @@ public final class SnapshotStore {
         }
 
         public Frame frame(int i) throws IOException {
-            return new Frame(n, steps[i], times[i], omega(i), store.array("spectrum").read(i));
+            ZarrArray spectrum = store.array("spectrum");
+            return new Frame(n, steps[i], times[i], omega(i), spectrum != null ? spectrum.read(i) : null);
         }
 
         public Map<String, Object> attributes() {
@@ -271,6 +295,9 @@ public final class SnapshotStore {
 
         /** The diagnostics series, as {@link DiagnosticSample}s. */
         public List<DiagnosticSample> diagnostics() throws IOException {
+            if (store.array(DIAG_STEP) == null) {
+                return List.of();
+            }
             Map<String, Object> cols = new LinkedHashMap<>();
             cols.put("step", store.array(DIAG_STEP).readAll());
             cols.put("time", store.array(DIAG_TIME).readAll());
