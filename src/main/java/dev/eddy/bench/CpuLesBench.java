@@ -40,6 +40,7 @@ public final class CpuLesBench {
     }
 
     public static Map<String, Object> time(RunConfig config, int warmup, int steps, int repeats) {
+        dev.eddy.sim.cpu.HostMemory.requireCpuLes(config);
         try (Simulation sim = Simulations.create(config)) {
             long t0 = System.nanoTime();
             sim.step(Double.POSITIVE_INFINITY);
@@ -112,6 +113,7 @@ public final class CpuLesBench {
         if (every < 1 || steps < every || rounds < 1) {
             throw new IllegalArgumentException("need 1 ≤ snapshot interval (" + every + ") ≤ steps (" + steps + ") and rounds ≥ 1");
         }
+        dev.eddy.sim.cpu.HostMemory.requireCpuLes(config);
         try (Simulation sim = Simulations.create(config)) {
             sim.step(Double.POSITIVE_INFINITY);
             if (warmup > 0) {

@@ -70,6 +70,9 @@ public final class CompareCommand implements Callable<Integer> {
             throw new ConfigException("compare runs a number of steps: give --steps");
         }
         List<Map<String, Object>> rows = new ArrayList<>();
+        for (String b : backends) {
+            dev.eddy.sim.cpu.HostMemory.requireCpuLes(withBackend(base, b));
+        }
         try (Simulation ref = Simulations.create(withBackend(base, backends.get(0)));
              Simulation other = Simulations.create(withBackend(base, backends.get(1)))) {
             System.out.printf(Locale.ROOT, "%8s %10s %12s %12s %12s %12s %12s%n", "step", "time", "rel L2", "max err",

@@ -79,6 +79,15 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         dev.eddy.viz.Headless.ensure();
-        System.exit(commandLine().execute(args));
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (OutOfMemoryError e) {
+            // the CPU paths estimate their memory up front; this is the net under whatever they did not foresee
+            System.err.println("eddy: out of memory (" + e.getMessage() + ", heap " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB): raise the heap with EDDY_JAVA_OPTS=-Xmx…, or use a smaller N; files already written are kept");
+            code = ExitCodes.RUNTIME;
+        }
+        System.exit(code);
     }
 }

@@ -86,6 +86,7 @@ public final class PipelineCommand implements Callable<Integer> {
             System.setProperty(dev.eddy.sim.Simulations.DEVICE_PROPERTY, device);
         }
         PipelineSettings settings = settings();
+        dev.eddy.sim.cpu.HostMemory.requireCpuLes(settings.les());
         Pipeline.checkOutputDirectory(out);
         Path metrics = logMetrics == null ? null : logMetrics.isEmpty() ? out.resolve(RunFiles.METRICS) : Path.of(logMetrics);
         var log = quiet ? (java.util.function.Consumer<String>) s -> { } : (java.util.function.Consumer<String>) System.err::println;

@@ -198,6 +198,7 @@ public final class CodecFile {
         /** Makes the records so far durable: data first, then the header's count. Returns the count. */
         public long commit() throws IOException {
             channel.force(true);
+            dev.eddy.io.FaultPoints.reach("codes-appended");
             writeFully(header(settings, count), 0);
             channel.force(true);
             return count;

@@ -169,6 +169,7 @@ public final class LesRun {
     @SuppressWarnings("try") // the listener is a resource only so that it closes before the simulation does
     public Result run() throws IOException {
         Path dir = options.dir();
+        dev.eddy.sim.cpu.HostMemory.requireCpuLes(config); // before anything is written
         try (RunLock lock = RunLock.acquire(dir, "run", options.log())) {
             return runLocked(dir);
         }
@@ -243,13 +244,18 @@ public final class LesRun {
                     ? "the checkpoint of step " + lastCheckpointStep + " is kept: continue with eddy run --restart " + dir
                     : "no checkpoint was written yet: start it again in place with eddy run --restart " + dir), e);
         } finally {
-            if (metricsFile != null) {
-                fillMetrics(metrics, status, (System.nanoTime() - t0) * 1e-9);
-                metrics.save();
-            }
-            stopped.countDown();
-            if (!stopRequested) {
-                Runtime.getRuntime().removeShutdownHook(hook);
+            try {
+                if (metricsFile != null) {
+                    fillMetrics(metrics, status, (System.nanoTime() - t0) * 1e-9);
+                    metrics.save();
+                }
+            } finally {
+                // always, even when the metrics cannot be saved: a hook left waiting would hold the JVM's exit
+                // for 120 s and then claim a signal that never came (issue 18.6)
+                stopped.countDown();
+                if (!stopRequested) {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                }
             }
         }
     }
@@ -382,12 +388,15 @@ public final class LesRun {
      */
     private void writeCheckpoint(Simulation sim) throws IOException {
         SnapshotStore.Counts counts = times.time("store", snapshots::commit);
+        dev.eddy.io.FaultPoints.reach("store-committed");
         long codes = listener != null ? listener.commit() : 0;
+        dev.eddy.io.FaultPoints.reach("codes-committed");
         times.time("checkpoint", () -> {
             new Checkpoint(config, sim.stepCount(), sim.time(), new Checkpoint.Outputs(counts.snapshots(), counts.diagnostics(),
                     codes, listener != null ? listener.settings() : null), sim.spectralState()).write(options.dir());
             return null;
         });
+        dev.eddy.io.FaultPoints.reach("checkpoint-committed");
         Files.deleteIfExists(options.dir().resolve(RunFiles.INCOMPLETE));
         lastCheckpointStep = sim.stepCount();
     }

@@ -57,20 +57,28 @@ public final class SnapshotStore {
 
     /** A new, empty store for a run (a leftover one, of a start that never reached a checkpoint, is replaced). */
     public static SnapshotStore create(Path dir, RunConfig config, int compressLevel) throws IOException {
-        int n = config.n();
         ZarrStore s = ZarrStore.create(path(dir), settings(config));
-        ZarrArray.Dtype field = config.precision() == Precision.FP32 ? ZarrArray.Dtype.F4 : ZarrArray.Dtype.F8;
-        ZarrArray x = s.add("x", ZarrArray.Dtype.F8, new long[0], n, 0, List.of("x"), attrs("x", "1", "x_i = 2πi/N on [0, 2π)"));
-        ZarrArray y = s.add("y", ZarrArray.Dtype.F8, new long[0], n, 0, List.of("y"), attrs("y", "1", "y_j = 2πj/N on [0, 2π)"));
+        layout(s, config, compressLevel);
+        int n = config.n();
         for (int i = 0; i < n; i++) {
-            x.append(new double[] {2 * Math.PI * i / n});
-            y.append(new double[] {2 * Math.PI * i / n});
+            s.array("x").append(new double[] {2 * Math.PI * i / n});
+            s.array("y").append(new double[] {2 * Math.PI * i / n});
         }
-        ZarrArray k = s.add("k", ZarrArray.Dtype.I8, new long[0], n / 2 + 1, 0, List.of("k"),
-                attrs("wavenumber", "1", "shell k collects the modes with k − 1/2 ≤ |k| < k + 1/2"));
         for (int i = 0; i <= n / 2; i++) {
-            k.appendLong(i);
+            s.array("k").appendLong(i);
         }
+        s.commit();
+        return new SnapshotStore(s, n);
+    }
+
+    /** The arrays of a run's store, as functions of its settings only (so a restart can rebuild the metadata). */
+    private static void layout(ZarrStore s, RunConfig config, int compressLevel) throws IOException {
+        int n = config.n();
+        ZarrArray.Dtype field = config.precision() == Precision.FP32 ? ZarrArray.Dtype.F4 : ZarrArray.Dtype.F8;
+        s.add("x", ZarrArray.Dtype.F8, new long[0], n, 0, List.of("x"), attrs("x", "1", "x_i = 2πi/N on [0, 2π)"));
+        s.add("y", ZarrArray.Dtype.F8, new long[0], n, 0, List.of("y"), attrs("y", "1", "y_j = 2πj/N on [0, 2π)"));
+        s.add("k", ZarrArray.Dtype.I8, new long[0], n / 2 + 1, 0, List.of("k"),
+                attrs("wavenumber", "1", "shell k collects the modes with k − 1/2 ≤ |k| < k + 1/2"));
         s.add("time", ZarrArray.Dtype.F8, new long[0], SERIES_CHUNK, 0, List.of("time"), attrs("simulated time", "1", "time of each snapshot"));
         s.add("step", ZarrArray.Dtype.I8, new long[0], SERIES_CHUNK, 0, List.of("time"), attrs("step", "1", "step of each snapshot"));
         s.add("omega", field, new long[] {n, n}, 1, compressLevel, List.of("time", "y", "x"),
@@ -85,8 +93,6 @@ public final class SnapshotStore {
             s.add(c, ZarrArray.Dtype.F8, new long[0], DIAGNOSTICS_CHUNK, 0, List.of(DIAG_TIME), attrs(c.replace('_', ' '), "1",
                     "diagnostics sample (docs/physics.md)"));
         }
-        s.commit();
-        return new SnapshotStore(s, n);
     }
 
     /**
@@ -151,20 +157,40 @@ public final class SnapshotStore {
     }
 
     /**
-     * The store of a run continued from a checkpoint that committed {@code committed}: arrays longer than
-     * that (appended after the checkpoint, before a kill) are cut back, chunks past it removed, and each
-     * repair is reported to {@code repaired}. Then committed again, so every reader sees the checkpoint's state.
+     * The store of a run continued from a checkpoint that committed {@code committed}. Its metadata is
+     * rebuilt from the settings and those counts (not trusted from disk: a kill or a crash may have left it
+     * ahead of the checkpoint, or torn); chunks past the counts are removed, the committed ones must be
+     * there, and each difference from what the old metadata said is reported to {@code repaired}. Then
+     * committed again, so every reader sees the checkpoint's state.
      */
     public static SnapshotStore resume(Path dir, RunConfig config, Counts committed, Consumer<String> repaired) throws IOException {
-        ZarrStore s = ZarrStore.open(path(dir));
+        Path root = path(dir);
+        Map<String, Long> before = new LinkedHashMap<>();
+        try {
+            for (ZarrArray a : ZarrStore.open(root).arrays().values()) {
+                before.put(a.name(), a.length());
+            }
+        } catch (IOException e) {
+            repaired.accept(RunFiles.SNAPSHOTS + "/.zmetadata was unreadable (" + e.getMessage() + "): rebuilt");
+        }
+        dev.eddy.io.AtomicFiles.deleteStaleTemporaries(root);
+        ZarrStore s = ZarrStore.reopen(root, settings(config));
+        layout(s, config, config.output().compressLevel());
         for (ZarrArray a : s.arrays().values()) {
-            String what = switch (dimensionOf(a)) {
-                case "time" -> a.truncate(committed.snapshots());
-                case DIAG_TIME -> a.truncate(committed.diagnostics());
-                default -> a.truncate(a.length());
+            long count = switch (dimensionOf(a)) {
+                case "time" -> committed.snapshots();
+                case DIAG_TIME -> committed.diagnostics();
+                case "k" -> config.n() / 2 + 1;
+                default -> config.n();
             };
-            if (what != null) {
-                repaired.accept(RunFiles.SNAPSHOTS + "/" + what);
+            a.setLength(count);
+            int removed = a.truncate(count);
+            a.requireChunks();
+            Long old = before.get(a.name());
+            if (old != null && old != count) {
+                repaired.accept(RunFiles.SNAPSHOTS + "/" + a.name() + ": " + old + " → " + count + " rows");
+            } else if (removed > 0) {
+                repaired.accept(RunFiles.SNAPSHOTS + "/" + a.name() + ": " + removed + " chunk file(s) past the checkpoint removed");
             }
         }
         s.commit();

@@ -265,17 +265,14 @@ public final class ZarrArray {
     }
 
     /**
-     * Cuts the array back to {@code count} rows (a restart continues from an earlier commit): chunks past
-     * it are deleted and a partial last chunk is read back into memory. Returns what it removed, or null.
+     * Cuts the array back to its first {@code count} rows (a restart continues from an earlier commit):
+     * chunk files past them and stale temporaries are deleted, and a partial last chunk is read back into
+     * memory. Returns how many chunk files it removed.
      */
-    String truncate(long count) throws IOException {
-        String what = null;
-        if (count > length) {
-            throw new CorruptFileException(dir.resolve(name), "holds " + length + " rows, fewer than the " + count
-                    + " the checkpoint committed");
-        }
+    int truncate(long count) throws IOException {
         long keepChunks = partial == null ? count : (count + chunks[0] - 1) / chunks[0];
         int removed = 0;
+        Files.createDirectories(dir.resolve(name));
         try (var files = Files.newDirectoryStream(dir.resolve(name))) {
             for (Path f : files) {
                 String key = f.getFileName().toString();
@@ -290,18 +287,13 @@ public final class ZarrArray {
                 try {
                     first = Long.parseLong(dot < 0 ? key : key.substring(0, dot));
                 } catch (NumberFormatException e) {
-                    throw new CorruptFileException(f, "is not a chunk of this Zarr array (a stray file?)");
+                    throw new CorruptFileException(f, "is not a chunk of this Zarr array (a stray file?): move it away");
                 }
                 if (first >= keepChunks) {
                     Files.delete(f);
                     removed++;
                 }
             }
-        }
-        if (length != count) {
-            what = name + ": " + length + " → " + count + " rows";
-        } else if (removed > 0) {
-            what = name + ": " + removed + " uncommitted chunk file(s) removed";
         }
         length = count;
         if (partial != null) {
@@ -312,7 +304,26 @@ public final class ZarrArray {
                 partial.put(c, 0, partialRows * rowElements * dtype.bytes);
             }
         }
-        return what;
+        return removed;
+    }
+
+    /** Refuses a store that lacks a chunk of a committed row (it was deleted or never written). */
+    void requireChunks() throws IOException {
+        long perChunk = chunks[0];
+        for (long c = 0; c * perChunk < length; c++) {
+            int blocks = partial == null && inner.length >= 1 ? Math.toIntExact(inner[0] / chunks[1]) : 1;
+            for (int b = 0; b < blocks; b++) {
+                long[] idx = new long[chunks.length];
+                idx[0] = c;
+                if (idx.length > 1) {
+                    idx[1] = b;
+                }
+                if (!Files.isRegularFile(chunkPath(idx))) {
+                    throw new CorruptFileException(chunkPath(idx), "missing: the checkpoint committed row " + c * perChunk
+                            + " of " + name + " (the store was damaged after the run wrote it)");
+                }
+            }
+        }
     }
 
     /** Sets the length read from the metadata of an existing store. */
@@ -330,13 +341,26 @@ public final class ZarrArray {
         return dir.resolve(name).resolve(key.toString());
     }
 
+    /** Files written since the last {@link ZarrStore#commit}, which forces them to disk together. */
+    private final java.util.Set<Path> unforced = java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
+
+    /** The chunk files written since the last call, for the store to force. */
+    java.util.List<Path> takeUnforced() {
+        synchronized (unforced) {
+            java.util.List<Path> l = new java.util.ArrayList<>(unforced);
+            unforced.clear();
+            return l;
+        }
+    }
+
     private void writeChunk(long[] idx, byte[] raw) throws IOException {
         CRC32 crc = new CRC32();
         crc.update(raw);
         byte[] head = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue()).array();
         Path file = chunkPath(idx);
+        unforced.add(file);
         if (compressLevel == 0) {
-            AtomicFiles.write(file, out -> {
+            AtomicFiles.writeUnforced(file, out -> {
                 out.write(head);
                 out.write(raw);
             });
@@ -346,7 +370,7 @@ public final class ZarrArray {
                 d.setInput(concat(head, raw));
                 d.finish();
                 byte[] buf = new byte[1 << 16];
-                AtomicFiles.write(file, out -> {
+                AtomicFiles.writeUnforced(file, out -> {
                     while (!d.finished()) {
                         int got = d.deflate(buf);
                         out.write(buf, 0, got);

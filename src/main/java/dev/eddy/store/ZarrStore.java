@@ -44,6 +44,12 @@ public final class ZarrStore {
         return s;
     }
 
+    /** An existing store's directory, to be laid out again from settings ({@link #add}) rather than read. */
+    public static ZarrStore reopen(Path root, Map<String, Object> attrs) throws IOException {
+        Files.createDirectories(root);
+        return new ZarrStore(root, new LinkedHashMap<>(attrs));
+    }
+
     /** Adds an array (of length 0) to a new store. */
     public ZarrArray add(String name, ZarrArray.Dtype dtype, long[] inner, int rowsPerChunk, int compressLevel, List<String> dims,
                          Map<String, Object> arrayAttrs) throws IOException {
@@ -72,21 +78,36 @@ public final class ZarrStore {
         return Collections.unmodifiableMap(attrs);
     }
 
-    /** Makes everything appended so far visible to readers, atomically per metadata file, {@code .zmetadata} last. */
+    /**
+     * Makes everything appended so far visible to readers and durable: the pending partial chunks and
+     * every array's {@code .zarray} are written (atomically, each), then all of them are forced to disk
+     * together, then {@code .zmetadata} (what xarray reads by default) is written and forced last.
+     */
     public void commit() throws IOException {
         Map<String, Object> consolidated = new LinkedHashMap<>();
         consolidated.put(".zgroup", Map.of("zarr_format", 2));
         consolidated.put(".zattrs", attrs);
+        List<Path> written = new ArrayList<>();
         for (ZarrArray a : arrays.values()) {
             a.flush();
+            written.addAll(a.takeUnforced());
             Map<String, Object> zarray = a.zarray();
             Map<String, Object> zattrs = a.zattrs();
-            AtomicFiles.writeString(root.resolve(a.name()).resolve(".zarray"), ascii(zarray));
-            AtomicFiles.writeString(root.resolve(a.name()).resolve(".zattrs"), ascii(zattrs));
+            Path dir = root.resolve(a.name());
+            AtomicFiles.writeStringUnforced(dir.resolve(".zarray"), ascii(zarray));
+            written.add(dir.resolve(".zarray"));
+            if (!Files.exists(dir.resolve(".zattrs"))) { // attributes never change after the array is made
+                AtomicFiles.writeStringUnforced(dir.resolve(".zattrs"), ascii(zattrs));
+                written.add(dir.resolve(".zattrs"));
+            }
             consolidated.put(a.name() + "/.zarray", zarray);
             consolidated.put(a.name() + "/.zattrs", zattrs);
         }
-        AtomicFiles.writeString(root.resolve(".zattrs"), ascii(attrs));
+        if (!Files.exists(root.resolve(".zattrs"))) {
+            AtomicFiles.writeStringUnforced(root.resolve(".zattrs"), ascii(attrs));
+            written.add(root.resolve(".zattrs"));
+        }
+        AtomicFiles.force(written);
         AtomicFiles.writeString(root.resolve(".zmetadata"), ascii(Map.of("metadata", consolidated, "zarr_consolidated_format", 1)));
     }
 
