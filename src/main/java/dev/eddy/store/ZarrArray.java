@@ -165,10 +165,17 @@ public final class ZarrArray {
     private void rowDone() throws IOException {
         partialRows++;
         if (partialRows == chunks[0]) {
-            writeChunk(new long[] {length / chunks[0]}, partial.array());
+            writeChunk(seriesChunk(length / chunks[0]), partial.array());
             partial.clear();
             partialRows = 0;
         }
+    }
+
+    /** The index of a series chunk: c along the first dimension, 0 along the others (they are whole). */
+    private long[] seriesChunk(long c) {
+        long[] idx = new long[chunks.length];
+        idx[0] = c;
+        return idx;
     }
 
     private void put(ByteBuffer b, double v) {
@@ -206,7 +213,7 @@ public final class ZarrArray {
         while (p.hasRemaining()) {
             put(p, dtype == Dtype.I8 ? 0 : Double.NaN);
         }
-        writeChunk(new long[] {length / chunks[0]}, padded);
+        writeChunk(seriesChunk(length / chunks[0]), padded);
     }
 
     /** Row t (rowElements values, integers widened). */
@@ -226,7 +233,7 @@ public final class ZarrArray {
                 }
             }
         } else {
-            ByteBuffer b = ByteBuffer.wrap(readChunk(new long[] {t / chunks[0]})).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer b = ByteBuffer.wrap(readChunk(seriesChunk(t / chunks[0]))).order(ByteOrder.LITTLE_ENDIAN);
             b.position(Math.toIntExact((t % chunks[0]) * rowElements * dtype.bytes));
             for (int i = 0; i < rowElements; i++) {
                 out[i] = get(b);
@@ -242,7 +249,7 @@ public final class ZarrArray {
         }
         double[] out = new double[Math.toIntExact(length)];
         for (long c = 0; c * chunks[0] < length; c++) {
-            ByteBuffer b = ByteBuffer.wrap(readChunk(new long[] {c})).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer b = ByteBuffer.wrap(readChunk(seriesChunk(c))).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < chunks[0] && c * chunks[0] + i < length; i++) {
                 out[(int) (c * chunks[0] + i)] = get(b);
             }
@@ -300,7 +307,7 @@ public final class ZarrArray {
             partial.clear();
             partialRows = (int) (count % chunks[0]);
             if (partialRows > 0) {
-                byte[] c = readChunk(new long[] {count / chunks[0]});
+                byte[] c = readChunk(seriesChunk(count / chunks[0]));
                 partial.put(c, 0, partialRows * rowElements * dtype.bytes);
             }
         }
