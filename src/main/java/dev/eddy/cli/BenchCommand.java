@@ -77,8 +77,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (steps < 1 || warmup < 0) {
-            throw new ConfigException("--steps must be ≥ 1 and --warmup ≥ 0");
+        if (steps < 1 || warmup < 0 || repeats < 1) {
+            throw new ConfigException("--steps and --repeats must be ≥ 1 and --warmup ≥ 0 (got " + steps + ", " + repeats + ", " + warmup + ")");
         }
         if (snapshotEvery < 0 || (snapshotEvery > 0 && (steps < snapshotEvery || repeats < 1))) {
             throw new ConfigException("--snapshot-every S needs 0 < S ≤ --steps and --repeats ≥ 1 (got S = " + snapshotEvery

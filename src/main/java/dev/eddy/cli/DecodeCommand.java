@@ -37,7 +37,8 @@ public final class DecodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        dev.eddy.config.ConfigException.require(threads >= 0, "--threads must be ≥ 0 (0 = all cores), got " + threads);
+        dev.eddy.config.ConfigException.require(threads >= 0 && threads <= dev.eddy.config.RunConfig.MAX_THREADS,
+                "--threads must be 0 (all cores) to " + dev.eddy.config.RunConfig.MAX_THREADS + ", got " + threads);
         Path reportPath = report != null ? report : out.resolveSibling(out.getFileName() + ".report.json");
         SnapshotSink.checkNotAnInput(out, "-o", input);
         SnapshotSink.checkNotAnInput(reportPath, "--report", input, out);

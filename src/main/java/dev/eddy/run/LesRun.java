@@ -405,6 +405,7 @@ public final class LesRun {
         Path dir = options.dir();
         Checkpoint cp = Checkpoint.read(dir);
         sim.restore(cp.state(), cp.step(), cp.time());
+        AtomicFiles.writeString(dir.resolve(RunFiles.CONFIG), Json.write(config)); // the new target (--steps/--end-time)
         List<String> repaired = new ArrayList<>();
         AtomicFiles.deleteStaleTemporaries(dir);
         snapshots = SnapshotStore.resume(dir, config, cp.outputs().store(), repaired::add);
