@@ -94,25 +94,25 @@ public final class Pipeline {
         this.options = options;
     }
 
-    /** Refuses an output path that is a file, or a directory that already holds something. */
+    /** Refuses an output path that is a file, a finished pipeline, or a non-empty directory that is no pipeline. */
     public static void checkOutputDirectory(Path dir) throws IOException {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new ConfigException("output path " + dir + " is a file, not a directory");
-        }
-        if (Files.isDirectory(dir)) {
-            try (var entries = Files.list(dir)) {
-                if (entries.findAny().isPresent()) {
-                    throw new ConfigException("output directory " + dir + " is not empty: choose a new --out");
-                }
-            }
-        }
+        PipelineStages.check(dir);
     }
 
     public Result run() throws IOException {
         Path dir = options.dir();
-        checkOutputDirectory(dir);
-        Files.createDirectories(dir);
-        AtomicFiles.writeString(dir.resolve(RunFiles.PIPELINE_SETTINGS), Json.write(settings));
+        try (dev.eddy.store.RunLock lock = dev.eddy.store.RunLock.acquire(dir, "pipeline", options.log())) {
+            stages = PipelineStages.open(dir, settings, options.log());
+            Result r = runLocked(dir);
+            stages.done();
+            return r;
+        }
+    }
+
+    /** The pipeline's stage checkpoints (spin-up), so that a killed or failed pipeline resumes. */
+    private PipelineStages stages;
+
+    private Result runLocked(Path dir) throws IOException {
         MetricsWriter metrics = new MetricsWriter(options.metrics(), "pipeline");
         metrics.put("settings", settings);
         long t0 = System.nanoTime();
@@ -154,7 +154,7 @@ public final class Pipeline {
                    List<Map<String, Object>> memoryMap, String device) {
     }
 
-    private Outcome execute() {
+    private Outcome execute() throws IOException {
         Backends b = settings.backends();
         int train = settings.trainingSnapshots();
         int horizon = settings.horizon();
@@ -173,8 +173,20 @@ public final class Pipeline {
             trainingHealth = new HealthCheck(settings.les().health(), w -> warn("training data: " + w));
 
             // 1. spin-up, 2. the frozen step
-            advance(sim, settings.spinupSteps(), Double.POSITIVE_INFINITY, "sim_spinup");
-            double dt = frozenDt(sim);
+            PipelineStages.Spinup spun = times.time("setup", stages::spinup);
+            double dt;
+            if (spun != null) {
+                sim.restore(spun.state(), spun.step(), spun.time());
+                dt = spun.frozenDt();
+            } else {
+                advance(sim, settings.spinupSteps(), Double.POSITIVE_INFINITY, "sim_spinup");
+                dt = frozenDt(sim);
+                double frozen = dt;
+                times.time("checkpoint", () -> {
+                    stages.saveSpinup(sim, frozen, settings.les().precision().bytes());
+                    return null;
+                });
+            }
             options.log().accept(String.format(Locale.ROOT, "spin-up done: %d steps, t = %.4g; frozen dt = %.4g",
                     sim.stepCount(), sim.time(), dt));
 
@@ -203,6 +215,7 @@ public final class Pipeline {
                 });
             }
             options.log().accept(String.format(Locale.ROOT, "training window done: %d snapshots to step %d", train, sim.stepCount()));
+            dev.eddy.io.FaultPoints.reach("pipeline-stage:window");
 
             // 4. learn
             if (!trainingHealth.healthy()) {

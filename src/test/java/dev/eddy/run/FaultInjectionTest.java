@@ -111,6 +111,38 @@ class FaultInjectionTest {
         RunDirectories.assertSameRun(reference, dir, "killed at " + fault);
     }
 
+    static final String[] PIPELINE = {"pipeline", "--n", "48", "--k", "4", "--tile", "8", "--spinup", "60", "--window", "40",
+        "--stride", "4", "--horizon", "16", "--no-report"};
+
+    /**
+     * A pipeline killed after its spin-up (or after its training window) is started again with the same
+     * command: it resumes from its spin-up checkpoint, says so, and ends with the same horizon table as
+     * the uninterrupted pipeline; a finished pipeline's directory is then refused.
+     */
+    @ParameterizedTest
+    @MethodSource("pipelinePoints")
+    void aKilledPipelineResumesFromItsStageCheckpoint(String point, @TempDir Path tmp) throws Exception {
+        Path ref = tmp.resolve("ref");
+        assertEquals(0, waitFor(eddy(tmp.resolve("ref.log"), List.of(), with(PIPELINE, "--out", ref.toString())).start()),
+                () -> read(tmp.resolve("ref.log")));
+        Path dir = tmp.resolve("victim");
+        Process p = eddy(tmp.resolve("victim.log"), List.of("-Deddy.faults=" + point), with(PIPELINE, "--out", dir.toString())).start();
+        assertEquals(137, waitFor(p), () -> read(tmp.resolve("victim.log")));
+        assertTrue(!Files.exists(dir.resolve(RunFiles.PIPELINE_DONE)));
+        Process again = eddy(tmp.resolve("again.log"), List.of(), with(PIPELINE, "--out", dir.toString())).start();
+        assertEquals(0, waitFor(again), () -> read(tmp.resolve("again.log")));
+        String log = read(tmp.resolve("again.log"));
+        assertTrue(log.contains("resuming from its stage checkpoints") && log.contains("spin-up: taken from"), log);
+        assertEquals(Files.readString(ref.resolve(RunFiles.HORIZON_CSV)), Files.readString(dir.resolve(RunFiles.HORIZON_CSV)));
+        Process done = eddy(tmp.resolve("done.log"), List.of(), with(PIPELINE, "--out", dir.toString())).start();
+        assertEquals(2, waitFor(done));
+        assertTrue(read(tmp.resolve("done.log")).contains("holds a finished pipeline"), read(tmp.resolve("done.log")));
+    }
+
+    static Stream<String> pipelinePoints() {
+        return Stream.of("pipeline-stage:spinup@1", "pipeline-stage:window@1");
+    }
+
     /** Random moments after the first checkpoint (the earlier random-kill trials, now with codes and the store). */
     @Test
     void randomKillsRestartToTheSameRun(@TempDir Path tmp) throws Exception {
