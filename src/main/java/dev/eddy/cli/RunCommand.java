@@ -44,8 +44,14 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--backend", description = "cpu or vulkan (see 'eddy devices')") String backend;
     @Option(names = "--device", paramLabel = "INDEX|NAME", description = "Vulkan device for --backend vulkan (default: first discrete GPU)")
     String device;
-    @Option(names = "--snapshot-every", paramLabel = "STEPS", description = "snapshot interval (0 = none)") Long snapshotEvery;
-    @Option(names = "--diag-every", paramLabel = "STEPS", description = "diagnostics interval") Long diagEvery;
+    @Option(names = "--snapshot-every", paramLabel = "STEPS", description = "snapshot interval in steps (0 = none)") Long snapshotEvery;
+    @Option(names = "--snapshot-dt", paramLabel = "T", description = "snapshot interval in simulated time, instead of"
+            + " --snapshot-every: the step before each snapshot time is clipped to land on it exactly") Double snapshotDt;
+    @Option(names = "--diag-every", paramLabel = "STEPS", description = "diagnostics interval in steps") Long diagEvery;
+    @Option(names = "--diag-dt", paramLabel = "T", description = "diagnostics interval in simulated time, instead of"
+            + " --diag-every (landing exactly, as --snapshot-dt)") Double diagDt;
+    @Option(names = "--compress", paramLabel = "LEVEL", description = "zlib level 1-9 of the snapshot fields in the store"
+            + " (0 = none, the default)") Integer compress;
     @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "checkpoint interval (0 = only at the end)")
     Long checkpointEvery;
     @Option(names = "--log-metrics", arity = "0..1", paramLabel = "FILE", fallbackValue = "",
@@ -200,8 +206,17 @@ public final class RunCommand implements Callable<Integer> {
     private Map<String, Object> physicsFlags() {
         Map<String, Object> m = new LinkedHashMap<>(les.values());
         put(m, "backend", backend);
-        put(m, "output.snapshotEvery", snapshotEvery);
+        if (snapshotDt != null && snapshotEvery != null) {
+            throw new ConfigException("give --snapshot-every or --snapshot-dt, not both");
+        }
+        if (diagDt != null && diagEvery != null) {
+            throw new ConfigException("give --diag-every or --diag-dt, not both");
+        }
+        put(m, "output.snapshotEvery", snapshotDt != null ? Long.valueOf(0) : snapshotEvery);
+        put(m, "output.snapshotDt", snapshotDt != null ? snapshotDt : snapshotEvery != null ? Double.valueOf(0) : null);
         put(m, "output.diagnosticsEvery", diagEvery);
+        put(m, "output.diagnosticsDt", diagDt != null ? diagDt : diagEvery != null ? Double.valueOf(0) : null);
+        put(m, "output.compressLevel", compress);
         put(m, "output.checkpointEvery", checkpointEvery);
         return m;
     }

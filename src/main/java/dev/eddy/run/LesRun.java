@@ -201,7 +201,7 @@ public final class LesRun {
                 resume(sim);
             } else {
                 begin();
-                observe(sim, new StepInfo(0, 0, 0), true);
+                observe(sim, new StepInfo(0, 0, 0), true, true);
             }
             loop(sim);
             checkpoint(sim);
@@ -310,9 +310,10 @@ public final class LesRun {
                 StepInfo info = times.time("sim", () -> sim.advance(count, maxDt));
                 stepsTaken += count;
                 long s = sim.stepCount();
-                boolean snap = schedule.snapshotAt(s);
-                if (schedule.diagnosticsAt(s) || snap) {
-                    observe(sim, info, snap);
+                boolean snap = schedule.snapshotAt(s, sim.time());
+                boolean diag = schedule.diagnosticsAt(s, sim.time());
+                if (diag || snap) {
+                    observe(sim, info, snap, diag);
                 }
                 if (schedule.checkpointAt(s)) {
                     checkpoint(sim);
@@ -341,12 +342,18 @@ public final class LesRun {
                 + (video != null ? ", video " + video.file() : "") + ")");
     }
 
-    /** Diagnostics and the health check (and optionally a snapshot) of the current state; {@code last} is the step that led to it. */
-    private void observe(Simulation sim, StepInfo last, boolean snapshot) throws IOException {
+    /**
+     * Diagnostics and the health check (and optionally a snapshot) of the current state; {@code last} is
+     * the step that led to it. The sample joins the series only at a diagnostics time ({@code record}), so
+     * the series keeps its cadence; a snapshot's own state is still checked for a blow-up.
+     */
+    private void observe(Simulation sim, StepInfo last, boolean snapshot, boolean record) throws IOException {
         DiagnosticSample d = times.time("diagnostics", () ->
                 new DiagnosticSample(sim.stepCount(), sim.time(), last.dt(), last.courant(), sim.diagnostics()));
-        diagnostics.add(d);
-        snapshots.appendDiagnostics(d);
+        if (record || !d.flow().finite()) {
+            diagnostics.add(d);
+            snapshots.appendDiagnostics(d);
+        }
         if (!d.flow().finite()) {
             throw new SimulationDivergedException(d.step(), d.time(), "energy = " + d.energy() + ", enstrophy = "
                     + d.enstrophy());

@@ -58,7 +58,9 @@ public final class RunExplanation {
     static long estimatedEvents(RunConfig config, long startStep, double startTime) {
         var t = config.time();
         double steps = t.steps() > 0 ? t.steps() - startStep : (t.endTime() - startTime) / t.dt();
-        return (long) Math.min(Long.MAX_VALUE, Math.max(0, steps) / config.output().diagnosticsEvery());
+        var o = config.output();
+        double perEvent = o.diagnosticsDt() > 0 ? Math.min(o.diagnosticsDt() / t.dt(), steps) : o.diagnosticsEvery();
+        return (long) Math.min(Long.MAX_VALUE, Math.max(0, steps) / Math.max(1, perEvent));
     }
 
     /** Follows LesRun.run() event by event, tallying each call's planned copies. */
@@ -95,8 +97,8 @@ public final class RunExplanation {
             stateOnHost = false;
             step += steps;
             time += steps * Math.min(dt, maxDt);
-            boolean snap = schedule.snapshotAt(step);
-            if (schedule.diagnosticsAt(step) || snap) {
+            boolean snap = schedule.snapshotAt(step, time);
+            if (schedule.diagnosticsAt(step, time) || snap) {
                 count("diagnostics");
                 tally(plan.onDiagnostics());
             }

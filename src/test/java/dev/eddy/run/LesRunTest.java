@@ -110,6 +110,28 @@ class LesRunTest {
         assertTrue(Files.readString(dir.resolve("metrics.json")).contains("\"status\" : \"diverged\""));
     }
 
+    /** Issue 17: outputs in simulated time land exactly on kΔ (the step before is clipped), whatever the CFL step. */
+    @Test
+    void outputsInSimulatedTimeLandExactly(@TempDir Path tmp) throws Exception {
+        RunConfig c = config(Precision.FP64, 1, 0.5);
+        RunConfig timed = TestConfigs.withOutput(c, new OutputSchedule(0, 1, 0, 0, 0.05, 0.02),
+                new TimeControl(0, 0.2, 0.02, 0.5, "heun"));
+        Path dir = tmp.resolve("dt");
+        new LesRun(timed, options(dir, false)).run();
+        var store = SnapshotStore.open(dir);
+        assertEquals(5, store.size());
+        for (int i = 0; i < store.size(); i++) {
+            assertEquals(0.05 * i, store.time(i), 1e-12, "snapshot " + i);
+        }
+        var diag = store.diagnostics();
+        assertEquals(11, diag.size());
+        for (int i = 0; i < diag.size(); i++) {
+            assertEquals(0.02 * i, diag.get(i).time(), 1e-12, "diagnostics sample " + i);
+        }
+        // the CFL step is not a divisor of the intervals: steps were clipped, not just counted
+        assertTrue(store.step(4) != 4 * store.step(1) || store.step(1) * 0.02 != 0.05, "steps " + store.steps());
+    }
+
     @Test
     void endTimeIsHitExactly(@TempDir Path tmp) throws Exception {
         RunConfig c = config(Precision.FP64, 1, 0.5);
