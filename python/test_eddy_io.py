@@ -29,6 +29,11 @@ assert np.allclose(ds.x.values, 2 * np.pi * np.arange(n) / n) and ds.x.attrs["un
 assert list(ds.step.values) == [0, 10, 20], ds.step.values
 assert np.all(np.diff(ds.time.values) > 0)
 assert ds.spectrum.dims == ("time", "k") and np.isfinite(ds.spectrum.values).all()
+# the spectral fluxes: the advection term conserves energy and enstrophy, so the flux out of the last shell is ~0
+for flux, transfer in (("energy_flux", "spectral_energy_transfer"), ("enstrophy_flux", "spectral_enstrophy_transfer")):
+    f = ds[flux].isel(time=-1).values
+    assert ds[flux].dims == ("time", "k") and abs(f[-1]) < 1e-9 * np.abs(ds[transfer].isel(time=-1).values).sum(), (flux, f)
+assert abs(float(ds.enstrophy_spectrum.isel(time=0).sum()) - float(ds.enstrophy[0])) < 1e-9 * float(ds.enstrophy[0])
 assert ds.energy.dims == ("diag_time",) and ds.sizes["diag_time"] == 5, dict(ds.sizes)
 assert abs(float(ds.energy[0]) - 0.5) < 1e-6, float(ds.energy[0])
 assert isinstance(ds.attrs["precision"], str) and ds.attrs["precision"] == "fp64"

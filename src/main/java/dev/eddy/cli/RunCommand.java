@@ -50,6 +50,8 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--diag-every", paramLabel = "STEPS", description = "diagnostics interval in steps") Long diagEvery;
     @Option(names = "--diag-dt", paramLabel = "T", description = "diagnostics interval in simulated time, instead of"
             + " --diag-every (landing exactly, as --snapshot-dt)") Double diagDt;
+    @Option(names = "--velocity", description = "also store u, v and the stream function ψ with each snapshot")
+    Boolean velocity;
     @Option(names = "--compress", paramLabel = "LEVEL", description = "zlib level 1-9 of the snapshot fields in the store"
             + " (0 = none, the default)") Integer compress;
     @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "checkpoint interval (0 = only at the end)")
@@ -217,6 +219,7 @@ public final class RunCommand implements Callable<Integer> {
         put(m, "output.diagnosticsEvery", diagEvery);
         put(m, "output.diagnosticsDt", diagDt != null ? diagDt : diagEvery != null ? Double.valueOf(0) : null);
         put(m, "output.compressLevel", compress);
+        put(m, "output.velocity", velocity);
         put(m, "output.checkpointEvery", checkpointEvery);
         return m;
     }

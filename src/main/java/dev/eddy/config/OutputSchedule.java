@@ -11,9 +11,10 @@ package dev.eddy.config;
  * @param diagnosticsDt diagnostics interval in simulated time (0 = by steps, {@code diagnosticsEvery})
  * @param compressLevel zlib level 1–9 of the snapshot fields in the store, 0 = stored uncompressed (the
  *                      default: turbulent float fields deflate by about a tenth, at ~100 MB/s per core)
+ * @param velocity      also store u, v and the stream function ψ with each snapshot
  */
 public record OutputSchedule(long snapshotEvery, long diagnosticsEvery, long checkpointEvery, int compressLevel,
-                             double snapshotDt, double diagnosticsDt) {
+                             double snapshotDt, double diagnosticsDt, boolean velocity) {
     public OutputSchedule {
         ConfigException.require(snapshotEvery >= 0, "snapshot interval must be ≥ 0, got " + snapshotEvery);
         ConfigException.require(diagnosticsEvery >= 1, "diagnostics interval must be ≥ 1, got " + diagnosticsEvery);
@@ -27,10 +28,15 @@ public record OutputSchedule(long snapshotEvery, long diagnosticsEvery, long che
     }
 
     public OutputSchedule(long snapshotEvery, long diagnosticsEvery, long checkpointEvery) {
-        this(snapshotEvery, diagnosticsEvery, checkpointEvery, 0, 0, 0);
+        this(snapshotEvery, diagnosticsEvery, checkpointEvery, 0, 0, 0, false);
+    }
+
+    public OutputSchedule(long snapshotEvery, long diagnosticsEvery, long checkpointEvery, int compressLevel,
+                          double snapshotDt, double diagnosticsDt) {
+        this(snapshotEvery, diagnosticsEvery, checkpointEvery, compressLevel, snapshotDt, diagnosticsDt, false);
     }
 
     public OutputSchedule(long snapshotEvery, long diagnosticsEvery, long checkpointEvery, int compressLevel) {
-        this(snapshotEvery, diagnosticsEvery, checkpointEvery, compressLevel, 0, 0);
+        this(snapshotEvery, diagnosticsEvery, checkpointEvery, compressLevel, 0, 0, false);
     }
 }

@@ -371,10 +371,18 @@ public final class LesRun {
         }
     }
 
+    /** The host spectra of each snapshot (made on the writer thread at its first snapshot). */
+    private dev.eddy.sim.SpectralTransfer transfer;
+
     /** One snapshot to its frame file (on the writer thread when snapshots overlap the steps). */
     private void writeSnapshot(Snapshot s) throws IOException {
-        double[] spectrum = Diagnostics.spectrum(new dev.eddy.numerics.Grid(config.n()), s.spectralState());
-        snapshots.appendSnapshot(s.step(), s.time(), s.vorticity(), spectrum);
+        dev.eddy.numerics.Grid grid = new dev.eddy.numerics.Grid(config.n());
+        double[] spectrum = Diagnostics.spectrum(grid, s.spectralState());
+        if (transfer == null) {
+            transfer = new dev.eddy.sim.SpectralTransfer(grid, config.threads());
+        }
+        snapshots.appendSnapshot(s.step(), s.time(), s.vorticity(), spectrum,
+                transfer.of(s.spectralState(), config.output().velocity()));
     }
 
     private void checkpoint(Simulation sim) throws IOException {

@@ -85,6 +85,22 @@ public final class SnapshotStore {
                 attrs("vorticity", "1", "ω = ∂v/∂x − ∂u/∂y; row = y, column = x"));
         s.add("spectrum", ZarrArray.Dtype.F8, new long[] {n / 2 + 1}, SPECTRUM_CHUNK, 0, List.of("time", "k"),
                 attrs("energy spectrum E(k)", "1", "shell sum of |û|²/2 (Σ_k E(k) = ½⟨u²+v²⟩)"));
+        s.add("enstrophy_spectrum", ZarrArray.Dtype.F8, new long[] {n / 2 + 1}, SPECTRUM_CHUNK, 0, List.of("time", "k"),
+                attrs("enstrophy spectrum Z(k)", "1", "shell sum of |ω̂|²/2 (Σ_k Z(k) = ½⟨ω²⟩)"));
+        s.add("spectral_energy_transfer", ZarrArray.Dtype.F8, new long[] {n / 2 + 1}, SPECTRUM_CHUNK, 0, List.of("time", "k"),
+                attrs("energy transfer T_E(k)", "1", "shell sum of Re(ω̂* N̂)/|k|², N = −u·∇ω dealiased (SpectralTransfer)"));
+        s.add("spectral_enstrophy_transfer", ZarrArray.Dtype.F8, new long[] {n / 2 + 1}, SPECTRUM_CHUNK, 0, List.of("time", "k"),
+                attrs("enstrophy transfer T_Z(k)", "1", "shell sum of Re(ω̂* N̂), N = −u·∇ω dealiased"));
+        s.add("energy_flux", ZarrArray.Dtype.F8, new long[] {n / 2 + 1}, SPECTRUM_CHUNK, 0, List.of("time", "k"),
+                attrs("energy flux Π(k)", "1", "Π(k) = −Σ_{k'≤k} T_E(k'): > 0 towards larger k"));
+        s.add("enstrophy_flux", ZarrArray.Dtype.F8, new long[] {n / 2 + 1}, SPECTRUM_CHUNK, 0, List.of("time", "k"),
+                attrs("enstrophy flux Z(k)", "1", "Z(k) = −Σ_{k'≤k} T_Z(k'): > 0 towards larger k"));
+        if (config.output().velocity()) {
+            s.add("u", field, new long[] {n, n}, 1, compressLevel, List.of("time", "y", "x"), attrs("velocity u", "1", "u = ∂ψ/∂y"));
+            s.add("v", field, new long[] {n, n}, 1, compressLevel, List.of("time", "y", "x"), attrs("velocity v", "1", "v = −∂ψ/∂x"));
+            s.add("psi", field, new long[] {n, n}, 1, compressLevel, List.of("time", "y", "x"),
+                    attrs("stream function ψ", "1", "ω = −∇²ψ, mean zero"));
+        }
         s.add(DIAG_TIME, ZarrArray.Dtype.F8, new long[0], DIAGNOSTICS_CHUNK, 0, List.of(DIAG_TIME),
                 attrs("simulated time of the diagnostics", "1", "time of each diagnostics sample"));
         s.add(DIAG_STEP, ZarrArray.Dtype.I8, new long[0], DIAGNOSTICS_CHUNK, 0, List.of(DIAG_TIME),
@@ -201,6 +217,22 @@ public final class SnapshotStore {
         return String.valueOf(a.zattrs().get("_ARRAY_DIMENSIONS") instanceof List<?> l && !l.isEmpty() ? l.getFirst() : "");
     }
 
+    /** Appends one snapshot of a run with its spectral transfer (and u, v, ψ when the store has them). */
+    public void appendSnapshot(long step, double time, double[] omega, double[] spectrum,
+                               dev.eddy.sim.SpectralTransfer.Result t) throws IOException {
+        appendSnapshot(step, time, omega, spectrum);
+        store.array("enstrophy_spectrum").append(t.enstrophy());
+        store.array("spectral_energy_transfer").append(t.energyTransfer());
+        store.array("spectral_enstrophy_transfer").append(t.enstrophyTransfer());
+        store.array("energy_flux").append(t.energyFlux());
+        store.array("enstrophy_flux").append(t.enstrophyFlux());
+        if (store.array("u") != null) {
+            store.array("u").append(t.u());
+            store.array("v").append(t.v());
+            store.array("psi").append(t.psi());
+        }
+    }
+
     /** Appends one snapshot (on the snapshot writer's thread): the field is on disk when this returns. */
     public void appendSnapshot(long step, double time, double[] omega, double[] spectrum) throws IOException {
         if (omega.length != n * n) {
@@ -313,6 +345,12 @@ public final class SnapshotStore {
         public Frame frame(int i) throws IOException {
             ZarrArray spectrum = store.array("spectrum");
             return new Frame(n, steps[i], times[i], omega(i), spectrum != null ? spectrum.read(i) : null);
+        }
+
+        /** Row i of a (time, k) array (spectrum, energy_flux, …), or null if the store has no such array. */
+        public double[] spectral(String name, int i) throws IOException {
+            ZarrArray a = store.array(name);
+            return a == null ? null : a.read(i);
         }
 
         public Map<String, Object> attributes() {

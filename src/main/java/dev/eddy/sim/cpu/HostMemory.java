@@ -36,7 +36,9 @@ public final class HostMemory {
         long solver = (2L + stages + spectral) * len * real + (long) stages * g.modes() * real;
         long setup = 3L * len * 8; // the initial condition and forcing built in float64 before narrowing
         long outputs = (2L * 2 + 1) * len * 8; // two snapshots in flight (state + field) and a checkpoint's copy
-        return solver + Math.max(setup, outputs);
+        // the snapshot writer's spectral transfer scratch (3 fields) and, with u, v, ψ, their three fields
+        long transfer = dev.eddy.sim.SpectralTransfer.bytes(c.n()) + (c.output().velocity() ? 3L * c.n() * c.n() * 8 : 0);
+        return solver + Math.max(setup, outputs) + transfer;
     }
 
     /**
@@ -55,9 +57,15 @@ public final class HostMemory {
         }
     }
 
+    /** The host memory of a run: the whole CPU LES, or for a GPU run what its snapshots need on the host. */
     public static void requireCpuLes(RunConfig c) {
         if (c.backend().equals("cpu")) {
             require(cpuLesBytes(c), String.format(Locale.ROOT, "the CPU LES at N = %d, %s", c.n(), c.precision().label()));
+        } else {
+            long len = new Grid(c.n()).fieldLength();
+            long host = (2L * 2 + 1) * len * 8 + dev.eddy.sim.SpectralTransfer.bytes(c.n())
+                    + (c.output().velocity() ? 3L * c.n() * c.n() * 8 : 0);
+            require(host, String.format(Locale.ROOT, "the host side of a GPU run at N = %d (snapshots in flight, spectra)", c.n()));
         }
     }
 
