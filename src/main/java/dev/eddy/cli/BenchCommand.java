@@ -25,7 +25,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code eddy bench}: times the LES step (or, with --fft, GPU FFT round trips; with --codec, the codec) and records a lab-notebook JSON. */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, subcommands = {BenchPipelineCommand.class, BenchReportCommand.class},
+@Command(name = "bench", header = "Time the LES (or the GPU FFT, or the codec) and write benchmark JSON and its report.",
+        mixinStandardHelpOptions = true, sortOptions = false, subcommands = {BenchPipelineCommand.class, BenchReportCommand.class},
         description = {"Time LES steps for several N and precisions after warm-up; write",
                 "DIR/<timestamp>.json and add a summary line to DIR/README.md.",
                 "With --fft: time batched R2C+C2R round trips on the Vulkan device instead",
@@ -49,7 +50,8 @@ public final class BenchCommand implements Callable<Integer> {
     int warmup;
     @Option(names = "--steps", defaultValue = "10", description = "timed steps (default ${DEFAULT-VALUE})") int steps;
     @Option(names = "--threads", defaultValue = "0", description = "CPU threads (0 = all cores)") int threads;
-    @Option(names = "--out", defaultValue = "planning/benchmarks", paramLabel = "DIR", description = "default ${DEFAULT-VALUE}")
+    @Option(names = "--out", defaultValue = "${sys:user.home}/eddy-benchmarks", paramLabel = "DIR",
+            description = "where the benchmark JSON goes (default ${DEFAULT-VALUE}, outside any checkout; planning/benchmarks for the project's record)")
     Path out;
     @Option(names = "--label", defaultValue = "", description = "a note stored with the results") String label;
     @Option(names = "--fft", description = "benchmark the GPU FFT (R2C+C2R round trips) instead of the LES step") boolean fft;

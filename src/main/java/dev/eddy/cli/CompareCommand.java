@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
  * {@code eddy compare}: one case on two backends, compared snapshot by snapshot — how users check the
  * GPU kernels against the CPU reference on their own settings.
  */
-@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "compare", header = "Run one case on two backends and report how far they differ, every --every steps.",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run one case on two backends and report, every --every steps, the relative L2 and max",
                 "error of ω, its correlation, and the energy and enstrophy differences (the first backend is the reference)."})
 public final class CompareCommand implements Callable<Integer> {

@@ -20,7 +20,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code eddy decode}: a .eddyc code file → snapshots HDF5 (same layout as snapshots.h5). */
-@Command(name = "decode", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "decode", header = "Decode a .eddyc code file into a Zarr store or an HDF5 file.",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Decode a .eddyc code file into a Zarr store or an HDF5 file (omega, step, time, with x, y coordinates),",
                 "with the codec settings as attributes. Every record is checksum-verified as it is read."})
 public final class DecodeCommand implements Callable<Integer> {

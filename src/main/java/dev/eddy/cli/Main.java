@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "eddy", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "2D spectral LES of turbulence, latent + ternary-residual codec, linear proxy — CPU and Vulkan GPU.",
         subcommands = {RunCommand.class, PipelineCommand.class, CompareCommand.class, EncodeCommand.class, DecodeCommand.class, ReportCommand.class, BenchCommand.class,
-                DevicesCommand.class, CommandLine.HelpCommand.class})
+                DevicesCommand.class, PresetsCommand.class, CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -36,6 +36,9 @@ public final class Main implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        versionEverywhere(cl);
+        // picocli's bash/zsh completion script: eddy generate-completion > /etc/bash_completion.d/eddy
+        cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
         cl.setExecutionExceptionHandler(Main::handle);
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
@@ -44,6 +47,14 @@ public final class Main implements Runnable {
             return ExitCodes.USAGE;
         });
         return cl;
+    }
+
+    /** `eddy run --version` and every other subcommand print the same as `eddy --version`. */
+    private static void versionEverywhere(CommandLine cl) {
+        cl.getCommandSpec().versionProvider(new Version());
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            versionEverywhere(sub);
+        }
     }
 
     /** Maps failures to a one-line message and an exit code; a stack trace only with EDDY_DEBUG=1. */

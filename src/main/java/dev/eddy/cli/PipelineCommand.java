@@ -16,7 +16,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code eddy pipeline}: LES → encode → learn → rollout → decode, compared with the LES over the horizon. */
-@Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "pipeline", header = "Run LES → encode → learn → rollout → decode, and compare the proxy with the LES over a horizon.",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the LES through a spin-up and a training window, encode a snapshot every --stride steps, learn the"
                 + " linear proxy z ← A z on the latents, roll it out over --horizon steps from the last training latent, decode,"
                 + " and compare with the LES continued over the same horizon.",
@@ -52,9 +53,9 @@ public final class PipelineCommand implements Callable<Integer> {
             description = "decode and compare every this many proxy steps (default ${DEFAULT-VALUE}; the last is always compared)")
     int compareEvery;
 
-    @Option(names = "--k", defaultValue = "12", description = "latent cutoff K: modes |kx|, |ky| ≤ K (default ${DEFAULT-VALUE})")
+    @Option(names = "--k", defaultValue = CodecSettings.DEFAULT_K, description = "latent cutoff K: modes |kx|, |ky| ≤ K (default ${DEFAULT-VALUE})")
     int k;
-    @Option(names = "--tile", defaultValue = "8", description = "residual tile side T (default ${DEFAULT-VALUE})") int tile;
+    @Option(names = "--tile", defaultValue = CodecSettings.DEFAULT_TILE, description = "residual tile side T (default ${DEFAULT-VALUE})") int tile;
     @Option(names = "--theta", defaultValue = "0.7", description = "residual mask threshold θ (default ${DEFAULT-VALUE})")
     double theta;
     @Option(names = "--smooth", defaultValue = "0", description = "spectral Gaussian width σ of the low-pass (0 = off)") double sigma;

@@ -22,8 +22,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code eddy run}: one LES run into an output directory. */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the 2D LES and write snapshots (HDF5), checkpoints, metrics, pictures, a video and a report into --out.",
+@Command(name = "run", header = "Run the 2D LES into a directory: snapshots, diagnostics, checkpoints, metrics and a report.",
+        mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the 2D LES and write snapshots (a Zarr store), checkpoints, metrics, pictures, a video and a report into --out.",
                 "Settings come from the defaults, then --preset, then --config, then the flags."})
 public final class RunCommand implements Callable<Integer> {
 
