@@ -241,6 +241,32 @@ class RunDirectoryDefectsTest {
         assertTrue(r.err().contains("metrics.json") && r.err().contains("not valid JSON"), r.err());
     }
 
+    /**
+     * Issue 17: a restart without --log-metrics of a run that logged them updates metrics.json (the report
+     * no longer shows the old end), and the video is readable by others (it was written 0600).
+     */
+    @Test
+    void aRestartKeepsTheMetricsAndTheReportCurrent() throws Exception {
+        Path dir = tmp.resolve("m");
+        String[] first = {"run", "--n", "16", "--kp", "3", "--steps", "20", "--snapshot-every", "10", "--quiet", "--log-metrics",
+            "--out", dir.toString()};
+        assertEquals(ExitCodes.OK, CliTest.eddy(first).code());
+        CliTest.Outcome o = CliTest.eddy("run", "--restart", dir.toString(), "--steps", "40", "--quiet");
+        assertEquals(ExitCodes.OK, o.code(), o.err());
+        var m = dev.eddy.io.Json.MAPPER.readTree(dir.resolve(RunFiles.METRICS).toFile());
+        assertEquals("run --restart", m.get("command").asText());
+        var steps = m.get("diagnostics").get("step");
+        assertEquals(40, steps.get(steps.size() - 1).asLong());
+        String report = Files.readString(dir.resolve(RunFiles.REPORT_MD));
+        assertTrue(report.contains("| steps | 40 |"), report.substring(0, Math.min(600, report.length())));
+        try (var files = Files.list(dir)) {
+            for (Path video : files.filter(f -> f.getFileName().toString().startsWith("video.")).toList()) {
+                assertTrue(Files.getPosixFilePermissions(video).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ),
+                        video + " is readable by others");
+            }
+        }
+    }
+
     /** 18.7: a restart whose --steps is not past the checkpoint is refused and changes nothing. */
     @Test
     void aRestartBelowTheCurrentStepIsRefused() throws Exception {
