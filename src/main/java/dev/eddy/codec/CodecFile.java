@@ -63,29 +63,12 @@ public final class CodecFile {
     // ---- writing ----
 
     public static void write(Path file, CodecSettings s, List<Snapshot> snapshots) throws IOException {
-        long record = recordBytes(s);
-        if (record > Integer.MAX_VALUE - 8) {
-            throw new ConfigException("one encoded snapshot would take " + record + " bytes: too large for format v1");
-        }
-        AtomicFiles.write(file, out -> {
-            out.write(header(s, snapshots.size()).array());
-            ByteBuffer b = ByteBuffer.allocate((int) record).order(ByteOrder.LITTLE_ENDIAN);
+        try (Appender a = Appender.create(file, s)) {
             for (Snapshot snap : snapshots) {
-                SnapshotCodec.Code c = snap.code();
-                if (c.z().length != s.latentDimension() || c.alpha().length != s.tiles() || c.packed().length != s.packedBytes()) {
-                    throw new IllegalArgumentException("snapshot of step " + snap.step() + " does not match the settings");
-                }
-                b.clear();
-                b.putLong(snap.step()).putDouble(snap.time());
-                putReals(b, c.z(), s.precision());
-                putReals(b, c.alpha(), s.precision());
-                b.put(c.packed());
-                CRC32C crc = new CRC32C();
-                crc.update(b.array(), 0, b.position());
-                b.putInt((int) crc.getValue());
-                out.write(b.array(), 0, b.position());
+                a.append(snap);
             }
-        });
+            a.finish();
+        }
     }
 
     /**

@@ -26,19 +26,11 @@ class KillAndRestartTest {
         "--snapshot-every", "50", "--diag-every", "10", "--quiet"};
 
     static ProcessBuilder eddy(Path log, String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add("dev.eddy.cli.Main");
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        return FaultInjectionTest.eddy(log, List.of(), args);
     }
 
     static String[] with(String[] a, String... b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
+        return FaultInjectionTest.with(a, b);
     }
 
     static int runToEnd(ProcessBuilder pb) throws Exception {
