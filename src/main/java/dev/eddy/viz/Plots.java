@@ -225,15 +225,32 @@ public final class Plots {
 
     /**
      * Proxy error against rollout horizon: one curve per label (e.g. per initial state or per latent size),
-     * errors[i][h] at horizon[h]; log y when every error is &gt; 0.
+     * errors[i][h] at horizon[h]; log y when every error is &gt; 0 and they span a decade or more (a log
+     * axis labels decades only), else a linear axis whose tick labels carry enough digits to tell the
+     * ticks apart (a correlation of 0.998…0.9995 got no labels at one decimal).
      */
     public static BufferedImage errorVsHorizon(double[] horizon, String[] labels, double[][] errors, String errorName,
                                                String horizonName) {
         requireSameLength(labels.length, errors.length, "labels", "errors");
         XYChart chart = chart(errorName + " against horizon", horizonName, errorName);
-        chart.getStyler().setYAxisLogarithmic(allPositive(errors));
-        if (allPositive(errors)) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (double[] e : errors) {
+            for (double v : e) {
+                if (Double.isFinite(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        boolean log = allPositive(errors) && hi >= 10 * lo;
+        chart.getStyler().setYAxisLogarithmic(log);
+        if (log) {
             chart.getStyler().setYAxisDecimalPattern("0.#E0");
+        } else if (hi > lo) {
+            int digits = (int) Math.max(1, Math.ceil(-Math.log10((hi - lo) / 5)) + 1);
+            boolean small = Math.max(Math.abs(lo), Math.abs(hi)) < 1e-3;
+            chart.getStyler().setYAxisDecimalPattern(small ? "0.##E0" : "0." + "0".repeat(Math.min(digits, 10)));
         }
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         for (int i = 0; i < labels.length; i++) {
