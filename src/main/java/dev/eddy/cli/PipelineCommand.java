@@ -116,8 +116,8 @@ public final class PipelineCommand implements Callable<Integer> {
         } else {
             try {
                 l = Double.parseDouble(lambda);
-                if (!Double.isFinite(l) || l < 0) {
-                    throw new NumberFormatException("not a finite number ≥ 0");
+                if (!Double.isFinite(l)) {
+                    throw new NumberFormatException("not a finite number"); // NaN used to mean auto, silently
                 }
             } catch (NumberFormatException e) {
                 throw new ConfigException("--lambda must be a number ≥ 0 or auto, got " + lambda);

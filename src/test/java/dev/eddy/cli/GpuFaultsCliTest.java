@@ -126,7 +126,7 @@ class GpuFaultsCliTest {
         }
         assertEquals(ExitCodes.RUNTIME, lost.code(), lost.err());
         assertTrue(lost.err().contains("was lost during vkWaitForFences(upload to '") && lost.err().contains(
-                "no checkpoint was written yet: start the run again"), lost.err());
+                "no checkpoint was written yet: start it again in place with eddy run --restart " + dir), lost.err());
         assertEquals(0, live, "a half-built LES on a lost device releases what it made");
         assertFalse(Files.exists(dir.resolve(RunFiles.CHECKPOINT)));
     }
