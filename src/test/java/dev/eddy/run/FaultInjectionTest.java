@@ -148,6 +148,7 @@ class FaultInjectionTest {
     void randomKillsRestartToTheSameRun(@TempDir Path tmp) throws Exception {
         Random random = new Random();
         int trials = Integer.getInteger("eddy.randomKills", 4);
+        int killed = 0;
         for (int t = 0; t < trials; t++) {
             Path dir = tmp.resolve("r" + t);
             Process p = eddy(tmp.resolve("r" + t + ".log"), List.of(), with(CASE, "--out", dir.toString())).start();
@@ -160,6 +161,7 @@ class FaultInjectionTest {
             }
             p.destroyForcibly();
             waitFor(p);
+            killed++;
             RunDirectories.assertReadableAfterKill(dir);
             long killedAt = Checkpoint.read(dir).step();
             if (killedAt < STEPS) {
@@ -169,6 +171,9 @@ class FaultInjectionTest {
             RunDirectories.assertConsistent(dir, STEPS);
             RunDirectories.assertSameRun(reference, dir, "trial " + t + " killed after " + delay + " ms at step " + killedAt);
         }
+        System.out.println("random kills: " + killed + " of " + trials + " trials killed the run (the others finished first);"
+                + " every one recovered bit for bit to a consistent directory");
+        assertTrue(killed > 0, "no trial killed the run: the moments are too late for this machine");
     }
 
     /**
