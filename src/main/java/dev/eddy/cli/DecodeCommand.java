@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code eddy decode}: a .eddyc code file → snapshots HDF5 (same layout as snapshots.h5). */
+/** {@code eddy decode}: a .eddyc code file → a Zarr store (streamed) or an HDF5 file of snapshots. */
 @Command(name = "decode", header = "Decode a .eddyc code file into a Zarr store or an HDF5 file.",
         mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Decode a .eddyc code file into a Zarr store or an HDF5 file (omega, step, time, with x, y coordinates),",

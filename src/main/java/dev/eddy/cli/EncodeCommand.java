@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code eddy encode}: snapshots.h5 → latent + ternary-residual codes (.eddyc), with an accuracy report. */
+/** {@code eddy encode}: a run's snapshots (or an HDF5 file's) → latent + ternary-residual codes (.eddyc), with an accuracy report. */
 @Command(name = "encode", header = "Encode vorticity snapshots into a .eddyc code file (latent plus ternary residual).",
         mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Encode the vorticity snapshots of a run (its directory or snapshots.zarr) or of an HDF5 file into a"
