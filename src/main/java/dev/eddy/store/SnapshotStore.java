@@ -83,18 +83,16 @@ public final class SnapshotStore {
         s.add("step", ZarrArray.Dtype.I8, new long[0], SERIES_CHUNK, 0, List.of("time"), attrs("step", "1", "step of each snapshot"));
         s.add("omega", field, new long[] {n, n}, 1, compressLevel, List.of("time", "y", "x"),
                 attrs("vorticity", "1", "ω = ∂v/∂x − ∂u/∂y; row = y, column = x"));
-        s.add("spectrum", ZarrArray.Dtype.F8, new long[] {n / 2 + 1}, SPECTRUM_CHUNK, 0, List.of("time", "k"),
-                attrs("energy spectrum E(k)", "1", "shell sum of |û|²/2 (Σ_k E(k) = ½⟨u²+v²⟩)"));
-        s.add("enstrophy_spectrum", ZarrArray.Dtype.F8, new long[] {n / 2 + 1}, SPECTRUM_CHUNK, 0, List.of("time", "k"),
-                attrs("enstrophy spectrum Z(k)", "1", "shell sum of |ω̂|²/2 (Σ_k Z(k) = ½⟨ω²⟩)"));
-        s.add("spectral_energy_transfer", ZarrArray.Dtype.F8, new long[] {n / 2 + 1}, SPECTRUM_CHUNK, 0, List.of("time", "k"),
-                attrs("energy transfer T_E(k)", "1", "shell sum of Re(ω̂* N̂)/|k|², N = −u·∇ω dealiased (SpectralTransfer)"));
-        s.add("spectral_enstrophy_transfer", ZarrArray.Dtype.F8, new long[] {n / 2 + 1}, SPECTRUM_CHUNK, 0, List.of("time", "k"),
-                attrs("enstrophy transfer T_Z(k)", "1", "shell sum of Re(ω̂* N̂), N = −u·∇ω dealiased"));
-        s.add("energy_flux", ZarrArray.Dtype.F8, new long[] {n / 2 + 1}, SPECTRUM_CHUNK, 0, List.of("time", "k"),
-                attrs("energy flux Π(k)", "1", "Π(k) = −Σ_{k'≤k} T_E(k'): > 0 towards larger k"));
-        s.add("enstrophy_flux", ZarrArray.Dtype.F8, new long[] {n / 2 + 1}, SPECTRUM_CHUNK, 0, List.of("time", "k"),
-                attrs("enstrophy flux Z(k)", "1", "Z(k) = −Σ_{k'≤k} T_Z(k'): > 0 towards larger k"));
+        String[][] spectra = {
+            {"spectrum", "energy spectrum E(k)", "shell sum of |û|²/2 (Σ_k E(k) = ½⟨u²+v²⟩)"},
+            {"enstrophy_spectrum", "enstrophy spectrum Z(k)", "shell sum of |ω̂|²/2 (Σ_k Z(k) = ½⟨ω²⟩)"},
+            {"spectral_energy_transfer", "energy transfer T_E(k)", "shell sum of Re(ω̂* N̂)/|k|², N = −u·∇ω dealiased (SpectralTransfer)"},
+            {"spectral_enstrophy_transfer", "enstrophy transfer T_Z(k)", "shell sum of Re(ω̂* N̂), N = −u·∇ω dealiased"},
+            {"energy_flux", "energy flux Π(k)", "Π(k) = −Σ_{k'≤k} T_E(k'): > 0 towards larger k"},
+            {"enstrophy_flux", "enstrophy flux Z(k)", "Z(k) = −Σ_{k'≤k} T_Z(k'): > 0 towards larger k"}};
+        for (String[] sp : spectra) {
+            s.add(sp[0], ZarrArray.Dtype.F8, new long[] {n / 2 + 1}, SPECTRUM_CHUNK, 0, List.of("time", "k"), attrs(sp[1], "1", sp[2]));
+        }
         if (config.output().velocity()) {
             s.add("u", field, new long[] {n, n}, 1, compressLevel, List.of("time", "y", "x"), attrs("velocity u", "1", "u = ∂ψ/∂y"));
             s.add("v", field, new long[] {n, n}, 1, compressLevel, List.of("time", "y", "x"), attrs("velocity v", "1", "v = −∂ψ/∂x"));
