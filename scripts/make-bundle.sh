@@ -4,7 +4,9 @@
 #   runtime/      a jlink'ed Java 25 (only the modules jdeps finds, no debug info, no man pages; xz-compressed)
 #   lib/          eddy.jar (with the VkFFT bridge and the SPIR-V inside) + dependency jars (linux natives only)
 #   lib/native/   Debian's Vulkan loader libvulkan.so.1, used only when the host has none (bin/eddy decides)
-#   bin/eddy      the launcher;  config/  the presets
+#   bin/eddy      the launcher;  config/  the presets;  python/  eddy_io.py
+#   fonts/        DejaVu fonts (Debian's fonts-dejavu-core), also in runtime/lib/fonts, and lib/native holds
+#                 fontconfig and its libraries: the report's pictures need fonts, and a GPU node may have none
 # Usage: scripts/make-bundle.sh [--skip-build] [--no-vulkan-loader]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -48,6 +50,15 @@ echo "make-bundle: modules $modules" >&2
 
 cp target/eddy.jar "$root/lib/"
 cp target/lib/*.jar "$root/lib/"
+# no dependency with a published CVE (planning/cve-denylist.txt: a jar-name pattern and its advisories per line)
+while IFS=$'\t' read -r pattern advisory; do
+  [[ -z "$pattern" || "$pattern" == \#* ]] && continue
+  for jar in "$root"/lib/*.jar; do
+    if [[ "$(basename "$jar")" =~ ^${pattern}$ ]]; then
+      echo "make-bundle: $(basename "$jar") has published CVEs ($advisory)" >&2; exit 1
+    fi
+  done
+done < planning/cve-denylist.txt
 if ls "$root"/lib/*natives-{windows,macos,freebsd}* >/dev/null 2>&1; then
   echo "make-bundle: non-linux natives in lib/" >&2; exit 1
 fi
@@ -67,8 +78,26 @@ if ((loader)); then
     fi
   done
 fi
+# Fonts for the report on hosts without any (the H100 host: "Fontconfig head is null"): DejaVu in fonts/
+# (bin/eddy points fontconfig at them beside the host's own) and in the runtime's lib/fonts (the JDK's
+# fallback without fontconfig), and fontconfig with the libraries it loads, for hosts that lack them.
+mkdir -p "$root/fonts" "$root/runtime/lib/fonts"
+for f in DejaVuSans.ttf DejaVuSans-Bold.ttf DejaVuSansMono.ttf DejaVuSerif.ttf; do
+  src="/usr/share/fonts/truetype/dejavu/$f"
+  [[ -f "$src" ]] || { echo "make-bundle: $src missing (Debian: fonts-dejavu-core)" >&2; exit 1; }
+  cp "$src" "$root/fonts/" && cp "$src" "$root/runtime/lib/fonts/"
+done
+cp /usr/share/fonts/truetype/dejavu/LICENSE "$root/fonts/LICENSE" 2>/dev/null \
+  || cp /usr/share/doc/fonts-dejavu-core/copyright "$root/fonts/LICENSE"
+if ((loader)); then
+  for lib in libfontconfig.so.1 libfreetype.so.6 libexpat.so.1 libpng16.so.16 libbrotlidec.so.1 libbrotlicommon.so.1 libuuid.so.1; do
+    so="$(readlink -f /usr/lib/x86_64-linux-gnu/$lib 2>/dev/null || true)"
+    [[ -f "$so" ]] && cp "$so" "$root/lib/native/$lib" || echo "make-bundle: no system $lib to copy (fonts then rely on the host)" >&2
+  done
+fi
 cp bin/eddy "$root/bin/"
 cp -r config "$root/config"
+mkdir -p "$root/python" && cp python/eddy_io.py "$root/python/"
 cat > "$root/README.txt" <<TXT
 Eddy $version (linux-x86-64). Needs only a Vulkan driver on the host (NVIDIA's, or Mesa's lavapipe).
   bin/eddy devices                      # list Vulkan devices and the one Eddy uses
@@ -76,6 +105,8 @@ Eddy $version (linux-x86-64). Needs only a Vulkan driver on the host (NVIDIA's, 
   bin/eddy bench --fft --sizes 1024,2048,4096 --precisions fp32,fp64 --batches 1,6
 Environment: EDDY_CACHE (default ~/.cache/eddy: extracted bridge, VkFFT kernel cache),
 EDDY_JAVA_OPTS (e.g. -Xmx64g), EDDY_VK_VALIDATION=1, EDDY_DEBUG=1.
+fonts/ (DejaVu) lets the report draw its pictures on a host without fonts; python/eddy_io.py opens the
+outputs in Python (NumPy, xarray).
 lib/native holds Debian's Vulkan loader and glvnd's libEGL + libGLdispatch (NVIDIA's Vulkan driver
 needs them), used only where the host has none.
 TXT

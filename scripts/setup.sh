@@ -9,7 +9,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$here/scripts/find-java.sh"
 
-packages=(maven g++ make python3-h5py libglvnd0 libegl1 libvulkan-dev mesa-vulkan-drivers vulkan-tools libvkfft-dev glslang-dev glslang-tools spirv-tools ffmpeg chromium)
+packages=(maven g++ make python3-h5py python3-xarray python3-zarr python3-numcodecs python3-matplotlib libglvnd0 libegl1 libvulkan-dev mesa-vulkan-drivers vulkan-tools libvkfft-dev glslang-dev glslang-tools spirv-tools ffmpeg chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -42,6 +42,7 @@ public final class CpuLesBench {
     }
 
     public static Map<String, Object> time(RunConfig config, Backend backend, int warmup, int steps, int repeats) {
+        dev.eddy.sim.cpu.HostMemory.requireCpuLes(config);
         try (Simulation sim = Simulations.create(config, backend)) {
             long t0 = System.nanoTime();
             sim.step(Double.POSITIVE_INFINITY);
@@ -114,6 +115,7 @@ public final class CpuLesBench {
         if (every < 1 || steps < every || rounds < 1) {
             throw new IllegalArgumentException("need 1 ≤ snapshot interval (" + every + ") ≤ steps (" + steps + ") and rounds ≥ 1");
         }
+        dev.eddy.sim.cpu.HostMemory.requireCpuLes(config);
         try (Simulation sim = Simulations.create(config, backend)) {
             sim.step(Double.POSITIVE_INFINITY);
             if (warmup > 0) {

@@ -27,7 +27,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code eddy bench}: times the LES step (or, with --fft, GPU FFT round trips; with --codec, the codec) and records a lab-notebook JSON. */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false, subcommands = {BenchPipelineCommand.class, BenchReportCommand.class},
+@Command(name = "bench", header = "Time the LES (or the GPU FFT, or the codec) and write benchmark JSON and its report.",
+        mixinStandardHelpOptions = true, sortOptions = false, subcommands = {BenchPipelineCommand.class, BenchReportCommand.class},
         description = {"Time LES steps for several N and precisions after warm-up; write",
                 "With --members: time ensembles of B members stepped together instead (ms per member-step,",
                 "member-steps/s and the bytes-per-member-step floor; DIR/<timestamp>-ensemble-<device>.json).",
@@ -53,7 +54,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "3", description = "untimed steps after the first (default ${DEFAULT-VALUE})")
     int warmup;
     @Option(names = "--steps", defaultValue = "10", description = "timed steps (default ${DEFAULT-VALUE})") int steps;
-    @Option(names = "--out", defaultValue = "planning/benchmarks", paramLabel = "DIR", description = "default ${DEFAULT-VALUE}")
+    @Option(names = "--out", defaultValue = "${sys:user.home}/eddy-benchmarks", paramLabel = "DIR",
+            description = "where the benchmark JSON goes (default ${DEFAULT-VALUE}, outside any checkout; planning/benchmarks for the project's record)")
     Path out;
     @Option(names = "--label", defaultValue = "", description = "a note stored with the results") String label;
     @Option(names = "--fft", description = "benchmark the GPU FFT (R2C+C2R round trips) instead of the LES step") boolean fft;
@@ -85,8 +87,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (steps < 1 || warmup < 0) {
-            throw new ConfigException("--steps must be ≥ 1 and --warmup ≥ 0");
+        if (steps < 1 || warmup < 0 || repeats < 1) {
+            throw new ConfigException("--steps and --repeats must be ≥ 1 and --warmup ≥ 0 (got " + steps + ", " + repeats + ", " + warmup + ")");
         }
         if (snapshotEvery < 0 || (snapshotEvery > 0 && (steps < snapshotEvery || repeats < 1))) {
             throw new ConfigException("--snapshot-every S needs 0 < S ≤ --steps and --repeats ≥ 1 (got S = " + snapshotEvery

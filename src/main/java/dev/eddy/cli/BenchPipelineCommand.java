@@ -17,7 +17,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code eddy bench pipeline}: the CPU, mixed and GPU pipelines on one case per N, and the stride/K/precision sweeps. */
-@Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "pipeline", header = "Time the CPU, mixed and GPU pipelines for several N and write benchmark JSON.",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the pipeline (LES → encode → learn → rollout → decode → compare) as the CPU, mixed (CPU LES and"
                 + " codec, GPU proxy) and GPU pipeline for each N, then the GPU pipeline at --sweep-n for each stride, K and"
                 + " precision; write DIR/<timestamp>-pipeline.json (one summary row per run; each run's own metrics.json"
@@ -49,7 +50,8 @@ public final class BenchPipelineCommand implements Callable<Integer> {
             + " baseline of the end-to-end speed-up (0 = skip; default ${DEFAULT-VALUE})") double cpuLesSeconds;
     @Mixin
     DeviceFlags where;
-    @Option(names = "--out", defaultValue = "planning/benchmarks", paramLabel = "DIR", description = "default ${DEFAULT-VALUE}")
+    @Option(names = "--out", defaultValue = "${sys:user.home}/eddy-benchmarks", paramLabel = "DIR",
+            description = "where the benchmark JSON goes (default ${DEFAULT-VALUE}, outside any checkout; planning/benchmarks for the project's record)")
     Path out;
     @Option(names = "--runs", paramLabel = "DIR", description = "where each run's folder goes (default: a temporary folder)")
     Path runs;

@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code eddy bench report [FILES or DIRS]}: the benchmark report from benchmark JSON. */
-@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "report", header = "Make the benchmark report (HTML, markdown, figures) from benchmark JSON files.",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Read benchmark JSON (eddy bench: LES step, --fft, --codec; eddy bench pipeline; ensemble files; eddy encode"
                 + " reports) and write report.html, report.md and the figures' PNGs: LES ms/step against N with the peers and the"
                 + " bandwidth floor, the pipelines' stages and speed-up, the proxy against horizon, the sweeps, ensembles, the codec.",

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
  * {@code eddy compare}: one case on two backends, compared snapshot by snapshot — how users check the
  * GPU kernels against the CPU reference on their own settings.
  */
-@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "compare", header = "Run one case on two backends and report how far they differ, every --every steps.",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run one case on two backends and report, every --every steps, the relative L2 and max",
                 "error of ω, its correlation, and the energy and enstrophy differences (the first backend is the reference)."})
 public final class CompareCommand implements Callable<Integer> {
@@ -60,6 +61,10 @@ public final class CompareCommand implements Callable<Integer> {
         RunConfig base = loader.build();
         if (base.time().steps() == 0) {
             throw new ConfigException("compare runs a number of steps: give --steps");
+        }
+        for (String b : backends) {
+            dev.eddy.sim.cpu.HostMemory.requireCpuLes(new RunConfig(base.n(), base.precision(), BackendKind.parse("--backends", b),
+                    base.physics(), base.forcing(), base.initial(), base.time(), base.output(), base.threads(), base.health()));
         }
         try (Backend reference = Backend.of(BackendKind.parse("--backends", backends.get(0)), where.device, base.threads());
              Backend compared = Backend.of(BackendKind.parse("--backends", backends.get(1)), where.device, base.threads())) {

@@ -9,13 +9,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code eddy decode}: a .eddyc code file → snapshots HDF5 (same layout as snapshots.h5). */
-@Command(name = "decode", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Decode a .eddyc code file into an HDF5 file in the snapshots.h5 layout (omega, step, time),",
-                "with the codec settings as attributes. Every record is checksum-verified first."})
+/** {@code eddy decode}: a .eddyc code file → a Zarr store (streamed) or an HDF5 file of snapshots. */
+@Command(name = "decode", header = "Decode a .eddyc code file into a Zarr store or an HDF5 file.",
+        mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Decode a .eddyc code file into a Zarr store or an HDF5 file (omega, step, time, with x, y coordinates),",
+                "with the codec settings as attributes. Every record is checksum-verified as it is read."})
 public final class DecodeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "CODES.eddyc") Path input;
-    @Option(names = {"-o", "--out"}, required = true, paramLabel = "SNAPSHOTS.h5") Path out;
+    @Option(names = {"-o", "--out"}, required = true, paramLabel = "OUT.zarr|OUT.h5",
+            description = "a Zarr store (streamed, one snapshot at a time) or an HDF5 file (held in memory while written)")
+    Path out;
     @Option(names = "--latent-only", description = "decode L(Z) only, without the ternary residual") boolean latentOnly;
     @Mixin
     BackendFlags where;

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code eddy devices}: the Vulkan devices this machine has, and which one Eddy would use. */
-@Command(name = "devices", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "devices", header = "List the Vulkan devices and the one Eddy picks.",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"List Vulkan devices (type, ids, driver, memory, compute limits, float64) and the one",
                 "Eddy picks: --device if given, else the first discrete GPU, else device 0."})
 public final class DevicesCommand implements Callable<Integer> {

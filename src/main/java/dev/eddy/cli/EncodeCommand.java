@@ -1,6 +1,7 @@
 package dev.eddy.cli;
 
 import dev.eddy.backend.Backend;
+import dev.eddy.codec.CodecSettings;
 import dev.eddy.run.EncodeJob;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -9,16 +10,20 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code eddy encode}: snapshots.h5 → latent + ternary-residual codes (.eddyc), with an accuracy report. */
-@Command(name = "encode", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Encode the vorticity snapshots of an HDF5 file (snapshots.h5 layout) into a .eddyc code file:",
+/** {@code eddy encode}: a run's snapshots (or an HDF5 file's) → latent + ternary-residual codes (.eddyc), with an accuracy report. */
+@Command(name = "encode", header = "Encode vorticity snapshots into a .eddyc code file (latent plus ternary residual).",
+        mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Encode the vorticity snapshots of a run (its directory or snapshots.zarr) or of an HDF5 file into a"
+                + " .eddyc code file, one snapshot at a time:",
                 "latent Z (Fourier modes |kx|,|ky| ≤ K) plus a per-tile ternary residual. Prints and writes a JSON report",
                 "of ratio and errors (latent-only and latent+residual) per snapshot. Format: docs/codec-format.md."})
 public final class EncodeCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "SNAPSHOTS.h5") Path input;
+    @Parameters(index = "0", paramLabel = "RUN_DIR|STORE.zarr|SNAPSHOTS.h5") Path input;
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "CODES.eddyc") Path out;
-    @Option(names = "--k", required = true, paramLabel = "K", description = "latent cutoff, 1 ≤ K < N/3") int k;
-    @Option(names = "--tile", defaultValue = "16", paramLabel = "T", description = "tile side, divides N (default ${DEFAULT-VALUE})")
+    @Option(names = "--k", defaultValue = CodecSettings.DEFAULT_K, paramLabel = "K",
+            description = "latent cutoff: modes |kx|, |ky| ≤ K, 1 ≤ K < N/3 (default ${DEFAULT-VALUE})") int k;
+    @Option(names = "--tile", defaultValue = CodecSettings.DEFAULT_TILE, paramLabel = "T",
+            description = "residual tile side T, divides N (default ${DEFAULT-VALUE})")
     int tile;
     @Option(names = "--theta", defaultValue = "0.7", paramLabel = "θ", description = "mask threshold (default ${DEFAULT-VALUE})")
     double theta;

@@ -12,8 +12,9 @@ import picocli.CommandLine;
 /** The {@code eddy} command line. */
 @Command(name = "eddy", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "2D spectral LES of turbulence, latent + ternary-residual codec, linear proxy — CPU and Vulkan GPU.",
-        subcommands = {RunCommand.class, EnsembleCommand.class, PipelineCommand.class, CompareCommand.class, EncodeCommand.class, DecodeCommand.class, ReportCommand.class, BenchCommand.class,
-                DevicesCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, EnsembleCommand.class, PipelineCommand.class, CompareCommand.class, EncodeCommand.class,
+                DecodeCommand.class, ReportCommand.class, BenchCommand.class, DevicesCommand.class, PresetsCommand.class,
+                CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -36,6 +37,9 @@ public final class Main implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        versionEverywhere(cl);
+        // picocli's bash/zsh completion script: eddy generate-completion > /etc/bash_completion.d/eddy
+        cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
         cl.setExecutionExceptionHandler(Main::handle);
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
@@ -44,6 +48,14 @@ public final class Main implements Runnable {
             return ExitCodes.USAGE;
         });
         return cl;
+    }
+
+    /** `eddy run --version` and every other subcommand print the same as `eddy --version`. */
+    private static void versionEverywhere(CommandLine cl) {
+        cl.getCommandSpec().versionProvider(new Version());
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            versionEverywhere(sub);
+        }
     }
 
     /** Maps failures to a one-line message and an exit code; a stack trace only with EDDY_DEBUG=1. */
@@ -79,6 +91,15 @@ public final class Main implements Runnable {
 
     public static void main(String[] args) {
         dev.eddy.viz.Headless.ensure();
-        System.exit(commandLine().execute(args));
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (OutOfMemoryError e) {
+            // the CPU paths estimate their memory up front; this is the net under whatever they did not foresee
+            System.err.println("eddy: out of memory (" + e.getMessage() + ", heap " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB): raise the heap with EDDY_JAVA_OPTS=-Xmx…, or use a smaller N; files already written are kept");
+            code = ExitCodes.RUNTIME;
+        }
+        System.exit(code);
     }
 }

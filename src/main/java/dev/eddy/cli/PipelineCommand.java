@@ -17,7 +17,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code eddy pipeline}: LES → encode → learn → rollout → decode, compared with the LES over the horizon. */
-@Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "pipeline", header = "Run LES → encode → learn → rollout → decode, and compare the proxy with the LES over a horizon.",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the LES through a spin-up and a training window, encode a snapshot every --stride steps, learn the"
                 + " linear proxy z ← A z on the latents, roll it out over --horizon steps from the last training latent, decode,"
                 + " and judge it against the LES continued over the same horizon, next to persistence, the span floor and the"
@@ -55,9 +56,9 @@ public final class PipelineCommand implements Callable<Integer> {
             description = "decode and compare every this many proxy steps (default ${DEFAULT-VALUE}; the last is always compared)")
     int compareEvery;
 
-    @Option(names = "--k", defaultValue = "12", description = "latent cutoff K: modes |kx|, |ky| ≤ K (default ${DEFAULT-VALUE})")
+    @Option(names = "--k", defaultValue = CodecSettings.DEFAULT_K, description = "latent cutoff K: modes |kx|, |ky| ≤ K (default ${DEFAULT-VALUE})")
     int k;
-    @Option(names = "--tile", defaultValue = "8", description = "residual tile side T (default ${DEFAULT-VALUE})") int tile;
+    @Option(names = "--tile", defaultValue = CodecSettings.DEFAULT_TILE, description = "residual tile side T (default ${DEFAULT-VALUE})") int tile;
     @Option(names = "--theta", defaultValue = "0.7", description = "residual mask threshold θ (default ${DEFAULT-VALUE})")
     double theta;
     @Option(names = "--smooth", defaultValue = "0", description = "spectral Gaussian width σ of the low-pass (0 = off)") double sigma;
@@ -88,6 +89,7 @@ public final class PipelineCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PipelineSettings settings = settings();
+        dev.eddy.sim.cpu.HostMemory.requireCpuLes(settings.les());
         Pipeline.checkOutputDirectory(out);
         Path metrics = logMetrics == null ? null : logMetrics.isEmpty() ? out.resolve(RunFiles.METRICS) : Path.of(logMetrics);
         var log = quiet ? (java.util.function.Consumer<String>) s -> { } : (java.util.function.Consumer<String>) System.err::println;
@@ -118,6 +120,9 @@ public final class PipelineCommand implements Callable<Integer> {
         } else {
             try {
                 l = Double.parseDouble(lambda);
+                if (!Double.isFinite(l)) {
+                    throw new NumberFormatException("not a finite number"); // NaN used to mean auto, silently
+                }
             } catch (NumberFormatException e) {
                 throw new ConfigException("--lambda must be a number ≥ 0 or auto, got " + lambda);
             }

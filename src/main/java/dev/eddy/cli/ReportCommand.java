@@ -1,10 +1,10 @@
 package dev.eddy.cli;
 
-import dev.eddy.store.RunFiles;
 import dev.eddy.report.ReportWriter;
 import dev.eddy.report.RunPictures;
 import dev.eddy.report.RunRecord;
 import dev.eddy.run.StageTimes;
+import dev.eddy.store.RunFiles;
 import dev.eddy.viz.Video;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,9 +15,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code eddy report RUN_DIR}: (re)makes a run's pictures, video and report from its files. */
-@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "report", header = "Make the pictures, the video and the report of a run directory.",
+        mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Make the pictures (pictures/*.png), the video (video.mp4, or video.gif without ffmpeg) and",
-                "report.html + report.md of a run directory from its frames, settings and metrics.json."})
+                "report.html + report.md of a run directory from its store, settings and metrics.json."})
 public final class ReportCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "RUN_DIR", description = "a directory written by 'eddy run'")

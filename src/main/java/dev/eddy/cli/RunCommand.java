@@ -10,7 +10,7 @@ import dev.eddy.run.LesRun;
 import dev.eddy.run.Progress;
 import dev.eddy.run.RunExplanation;
 import dev.eddy.run.SnapshotEncoding;
-import dev.eddy.store.Checkpoint;
+import dev.eddy.run.Checkpoint;
 import dev.eddy.store.RunFiles;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,8 +23,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code eddy run}: one LES run into an output directory. */
-@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Run the 2D LES and write snapshots (HDF5), checkpoints, metrics, pictures, a video and a report into --out.",
+@Command(name = "run", header = "Run the 2D LES into a directory: snapshots, diagnostics, checkpoints, metrics and a report.",
+        mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the 2D LES and write snapshots (a Zarr store), checkpoints, metrics, pictures, a video and a report into --out.",
                 "Settings come from the defaults, then --preset, then --config, then the flags."})
 public final class RunCommand implements Callable<Integer> {
 
@@ -44,8 +45,16 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--end-time", paramLabel = "T", description = "simulate until time T (instead of --steps)") Double endTime;
     @Mixin
     BackendFlags where;
-    @Option(names = "--snapshot-every", paramLabel = "STEPS", description = "snapshot interval (0 = none)") Long snapshotEvery;
-    @Option(names = "--diag-every", paramLabel = "STEPS", description = "diagnostics interval") Long diagEvery;
+    @Option(names = "--snapshot-every", paramLabel = "STEPS", description = "snapshot interval in steps (0 = none)") Long snapshotEvery;
+    @Option(names = "--snapshot-dt", paramLabel = "T", description = "snapshot interval in simulated time, instead of"
+            + " --snapshot-every: the step before each snapshot time is clipped to land on it exactly") Double snapshotDt;
+    @Option(names = "--diag-every", paramLabel = "STEPS", description = "diagnostics interval in steps") Long diagEvery;
+    @Option(names = "--diag-dt", paramLabel = "T", description = "diagnostics interval in simulated time, instead of"
+            + " --diag-every (landing exactly, as --snapshot-dt)") Double diagDt;
+    @Option(names = "--velocity", description = "also store u, v and the stream function ψ with each snapshot")
+    Boolean velocity;
+    @Option(names = "--compress", paramLabel = "LEVEL", description = "zlib level 1-9 of the snapshot fields in the store"
+            + " (0 = none, the default)") Integer compress;
     @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "checkpoint interval (0 = only at the end)")
     Long checkpointEvery;
     @Option(names = "--log-metrics", arity = "0..1", paramLabel = "FILE", fallbackValue = "",
@@ -77,6 +86,7 @@ public final class RunCommand implements Callable<Integer> {
         RunConfig config;
         Path dir;
         Checkpoint resumed = null;
+        dev.eddy.codec.CodecSettings savedCodec = null;
         if (restart != null) {
             if (out != null && !out.equals(restart)) {
                 throw new ConfigException("--restart continues in its own directory; drop --out");
@@ -88,12 +98,24 @@ public final class RunCommand implements Callable<Integer> {
                         + (preset != null ? " --preset" : "") + (configFile != null ? " --config" : ""));
             }
             dir = restart;
-            LesRun.checkOutputDirectory(dir, true);
-            resumed = Checkpoint.read(dir);
-            ConfigLoader loader = new ConfigLoader(resumed.config());
+            LesRun.DirectoryState state = LesRun.checkOutputDirectory(dir, true);
+            RunConfig saved;
+            if (state == LesRun.DirectoryState.RUN) {
+                resumed = Checkpoint.read(dir);
+                saved = resumed.config();
+                savedCodec = resumed.outputs().codec();
+            } else {
+                saved = Json.read(dir.resolve(RunFiles.CONFIG), RunConfig.class, "settings");
+                savedCodec = java.nio.file.Files.exists(dir.resolve(RunFiles.ENCODE))
+                        ? Json.read(dir.resolve(RunFiles.ENCODE), dev.eddy.codec.CodecSettings.class, "--encode settings") : null;
+            }
+            ConfigLoader loader = new ConfigLoader(saved);
             timeFlags(loader);
             loader.set("threads", where.threads());
             config = loader.build();
+            if (resumed != null) {
+                checkTarget(config, resumed);
+            }
         } else {
             if (out == null && !explain) {
                 throw new ConfigException("give --out DIR (or --restart DIR)");
@@ -122,7 +144,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         Path metrics = logMetrics == null ? null : logMetrics.isEmpty() ? dir.resolve(RunFiles.METRICS) : Path.of(logMetrics);
         var log = quiet ? (java.util.function.Consumer<String>) s -> { } : (java.util.function.Consumer<String>) System.err::println;
-        SnapshotEncoding encoding = snapshotEncoding(config, dir, log); // validated here, before the run starts
+        SnapshotEncoding encoding = snapshotEncoding(config, dir, log, savedCodec); // validated here, before the run starts
+        checkMetricsPath(metrics);
         try (Backend backend = where.backend(config.backend(), config.threads())) {
             new LesRun(config, backend, new LesRun.Options(dir, restart != null, metrics, log, !noReport, Progress.detect(quiet)),
                     encoding).run();
@@ -130,24 +153,75 @@ public final class RunCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** The --encode stage, or null without --encode; bad values are usage errors. */
-    private SnapshotEncoding snapshotEncoding(RunConfig config, Path dir, java.util.function.Consumer<String> log) {
+    /**
+     * The --encode stage, or null without --encode; bad values are usage errors. A restart continues the
+     * encoding saved with the run (with or without the flag; with it, only with the same settings).
+     */
+    private SnapshotEncoding snapshotEncoding(RunConfig config, Path dir, java.util.function.Consumer<String> log,
+                                              dev.eddy.codec.CodecSettings saved) {
         if (encode == null) {
             if (encodeSmooth != null || encodeMajority) {
                 throw new ConfigException("--encode-smooth and --encode-majority need --encode K,T[,θ]");
             }
-            return null;
+            if (saved == null) {
+                return null;
+            }
+            log.accept("encode: continuing the run's --encode " + saved.k() + "," + saved.tile() + "," + saved.theta()
+                    + " (saved with the run) into " + RunFiles.CODES);
+            return new SnapshotEncoding(dir, saved, log);
         }
-        return new SnapshotEncoding(dir, SnapshotEncoding.settings(encode, encodeSmooth == null ? 0 : encodeSmooth, encodeMajority,
-                config), log);
+        var settings = SnapshotEncoding.settings(encode, encodeSmooth == null ? 0 : encodeSmooth, encodeMajority, config);
+        if (saved != null && !saved.equals(settings)) {
+            throw new ConfigException("--encode " + settings + " differs from the settings saved with the run (" + saved
+                    + "): a restart continues the same code file; drop --encode to continue it");
+        }
+        return new SnapshotEncoding(dir, settings, log);
+    }
+
+    /** A restart must go further than its checkpoint: a target at or before it would change nothing but config.json. */
+    static void checkTarget(RunConfig config, Checkpoint cp) {
+        var t = config.time();
+        if (t.steps() > 0 && t.steps() <= cp.step()) {
+            throw new ConfigException("the run is already at step " + cp.step() + ": --steps must be larger to continue it");
+        }
+        if (t.steps() == 0 && t.endTime() <= cp.time()) {
+            throw new ConfigException("the run is already at t = " + cp.time() + ": --end-time must be later to continue it");
+        }
+    }
+
+    /** The metrics file must be writable before the run starts, not found unwritable at its end. */
+    static void checkMetricsPath(Path metrics) {
+        if (metrics == null) {
+            return;
+        }
+        Path parent = metrics.toAbsolutePath().getParent();
+        if (java.nio.file.Files.isDirectory(metrics)) {
+            throw new ConfigException("--log-metrics " + metrics + " is a directory, not a file");
+        }
+        if (parent != null && java.nio.file.Files.exists(parent) && !java.nio.file.Files.isWritable(parent)) {
+            throw new ConfigException("--log-metrics " + metrics + ": cannot write into " + parent);
+        }
+        if (parent != null && java.nio.file.Files.exists(parent) && !java.nio.file.Files.isDirectory(parent)) {
+            throw new ConfigException("--log-metrics " + metrics + ": " + parent + " is not a directory");
+        }
     }
 
     private Map<String, Object> physicsFlags() {
         Map<String, Object> m = new LinkedHashMap<>(les.values());
         put(m, "backend", where.backend);
         put(m, "threads", where.threads());
-        put(m, "output.snapshotEvery", snapshotEvery);
+        if (snapshotDt != null && snapshotEvery != null) {
+            throw new ConfigException("give --snapshot-every or --snapshot-dt, not both");
+        }
+        if (diagDt != null && diagEvery != null) {
+            throw new ConfigException("give --diag-every or --diag-dt, not both");
+        }
+        put(m, "output.snapshotEvery", snapshotDt != null ? Long.valueOf(0) : snapshotEvery);
+        put(m, "output.snapshotDt", snapshotDt != null ? snapshotDt : snapshotEvery != null ? Double.valueOf(0) : null);
         put(m, "output.diagnosticsEvery", diagEvery);
+        put(m, "output.diagnosticsDt", diagDt != null ? diagDt : diagEvery != null ? Double.valueOf(0) : null);
+        put(m, "output.compressLevel", compress);
+        put(m, "output.velocity", velocity);
         put(m, "output.checkpointEvery", checkpointEvery);
         return m;
     }

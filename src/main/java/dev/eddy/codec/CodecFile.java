@@ -63,29 +63,158 @@ public final class CodecFile {
     // ---- writing ----
 
     public static void write(Path file, CodecSettings s, List<Snapshot> snapshots) throws IOException {
-        long record = recordBytes(s);
-        if (record > Integer.MAX_VALUE - 8) {
-            throw new ConfigException("one encoded snapshot would take " + record + " bytes: too large for format v1");
-        }
-        AtomicFiles.write(file, out -> {
-            out.write(header(s, snapshots.size()).array());
-            ByteBuffer b = ByteBuffer.allocate((int) record).order(ByteOrder.LITTLE_ENDIAN);
+        try (Appender a = Appender.create(file, s)) {
             for (Snapshot snap : snapshots) {
-                SnapshotCodec.Code c = snap.code();
-                if (c.z().length != s.latentDimension() || c.alpha().length != s.tiles() || c.packed().length != s.packedBytes()) {
-                    throw new IllegalArgumentException("snapshot of step " + snap.step() + " does not match the settings");
-                }
-                b.clear();
-                b.putLong(snap.step()).putDouble(snap.time());
-                putReals(b, c.z(), s.precision());
-                putReals(b, c.alpha(), s.precision());
-                b.put(c.packed());
-                CRC32C crc = new CRC32C();
-                crc.update(b.array(), 0, b.position());
-                b.putInt((int) crc.getValue());
-                out.write(b.array(), 0, b.position());
+                a.append(snap);
             }
-        });
+            a.finish();
+        }
+    }
+
+    /**
+     * A code file written record by record, so that no series is held in memory: either a new file
+     * (written beside the target and renamed over it by {@link #finish}, so a failure leaves no file) or the
+     * code file of a run, continued in place ({@link #resume}) and made durable by {@link #commit}: the
+     * records first, then the header's count. Between the two a reader finds trailing bytes and refuses the
+     * file; the run's checkpoint names the committed count, and a restart cuts the file back to it.
+     */
+    public static final class Appender implements AutoCloseable {
+        private final Path target;
+        private final Path tmp;
+        private final FileChannel channel;
+        private final CodecSettings settings;
+        private final ByteBuffer record;
+        private long count;
+        private boolean finished;
+
+        private Appender(Path target, Path tmp, FileChannel channel, CodecSettings settings, long count) {
+            this.target = target;
+            this.tmp = tmp;
+            this.channel = channel;
+            this.settings = settings;
+            long bytes = recordBytes(settings);
+            if (bytes > Integer.MAX_VALUE - 8) {
+                throw new ConfigException("one encoded snapshot would take " + bytes + " bytes: too large for format v1");
+            }
+            this.record = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+            this.count = count;
+        }
+
+        /** A new file, renamed over {@code target} by {@link #finish}. */
+        public static Appender create(Path target, CodecSettings s) throws IOException {
+            Path tmp = AtomicFiles.temporaryBeside(target);
+            FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            Appender a = new Appender(target, tmp, ch, s, 0);
+            a.writeFully(header(s, 0), 0);
+            return a;
+        }
+
+        /** A run's code file in place: a new one with no records. */
+        public static Appender createInPlace(Path file, CodecSettings s) throws IOException {
+            try (Appender a = create(file, s)) {
+                a.finish();
+            }
+            return resume(file, s, 0, w -> { });
+        }
+
+        /**
+         * Continues {@code file} after its first {@code committed} records (what the run's checkpoint names):
+         * records past them, and a header that counts them, are cut back and reported to {@code repaired}.
+         */
+        public static Appender resume(Path file, CodecSettings s, long committed, java.util.function.Consumer<String> repaired)
+                throws IOException {
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            try {
+                Appender a = new Appender(file, null, ch, s, committed);
+                ByteBuffer h = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                while (h.hasRemaining() && ch.read(h, h.position()) > 0) {
+                    // read the header
+                }
+                ByteBuffer expected = header(s, h.position() == HEADER_BYTES ? h.getLong(56) : -1);
+                if (h.position() < HEADER_BYTES || !Arrays.equals(Arrays.copyOf(h.array(), 56), Arrays.copyOf(expected.array(), 56))) {
+                    throw new CorruptFileException(file, "its header does not match the run's --encode settings " + s
+                            + " (or is corrupt)");
+                }
+                long stored = h.getLong(56);
+                long size = ch.size();
+                long want = fileBytes(s, committed);
+                if (size < want) {
+                    throw new CorruptFileException(file, "holds " + size + " bytes, fewer than the " + committed
+                            + " records the checkpoint committed (" + want + " bytes)");
+                }
+                if (size != want || stored != committed) {
+                    repaired.accept(file.getFileName() + ": " + (size - HEADER_BYTES) / recordBytes(s) + " records and header count "
+                            + stored + " → " + committed + " (records after the checkpoint removed)");
+                    ch.truncate(want);
+                    a.writeFully(header(s, committed), 0);
+                    ch.force(true);
+                }
+                return a;
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
+        }
+
+        public long count() {
+            return count;
+        }
+
+        public void append(Snapshot snap) throws IOException {
+            SnapshotCodec.Code c = snap.code();
+            CodecSettings s = settings;
+            if (c.z().length != s.latentDimension() || c.alpha().length != s.tiles() || c.packed().length != s.packedBytes()) {
+                throw new IllegalArgumentException("snapshot of step " + snap.step() + " does not match the settings");
+            }
+            ByteBuffer b = record.clear();
+            b.putLong(snap.step()).putDouble(snap.time());
+            putReals(b, c.z(), s.precision());
+            putReals(b, c.alpha(), s.precision());
+            b.put(c.packed());
+            CRC32C crc = new CRC32C();
+            crc.update(b.array(), 0, b.position());
+            b.putInt((int) crc.getValue());
+            writeFully(b.flip(), fileBytes(s, count));
+            count++;
+        }
+
+        /** Makes the records so far durable: data first, then the header's count. Returns the count. */
+        public long commit() throws IOException {
+            channel.force(true);
+            dev.eddy.io.FaultPoints.reach("codes-appended");
+            writeFully(header(settings, count), 0);
+            channel.force(true);
+            return count;
+        }
+
+        /** Commits and, for a new file, renames it over the target. */
+        public void finish() throws IOException {
+            commit();
+            if (tmp != null) {
+                channel.close();
+                AtomicFiles.moveIntoPlace(tmp, target);
+            }
+            finished = true;
+        }
+
+        private void writeFully(ByteBuffer b, long position) throws IOException {
+            b.rewind();
+            long p = position;
+            while (b.hasRemaining()) {
+                p += channel.write(b, p);
+            }
+        }
+
+        /** Closes; a new file that was not finished is removed (nothing half-written is left). */
+        @Override
+        public void close() throws IOException {
+            if (channel.isOpen()) {
+                channel.close();
+            }
+            if (tmp != null && !finished) {
+                Files.deleteIfExists(tmp);
+            }
+        }
     }
 
     static ByteBuffer header(CodecSettings s, long snapshots) {

@@ -20,6 +20,9 @@ import dev.eddy.numerics.Precision;
  */
 public record CodecSettings(int n, int k, int tile, double theta, double sigma, boolean majority, Precision precision) {
     public static final double DEFAULT_THETA = 0.7;
+    /** The latent cutoff and tile side of eddy encode and eddy pipeline when none is given (one default each). */
+    public static final String DEFAULT_K = "12";
+    public static final String DEFAULT_TILE = "8";
 
     public CodecSettings {
         String why = FftSizes.whyNot(n);

@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The vorticity snapshots of an HDF5 file in the layout of {@code snapshots.h5}
+ * The vorticity snapshots of an HDF5 file in the layout {@code eddy decode -o OUT.h5} writes (and older
+ * Eddy runs' {@code snapshots.h5})
  * ({@link dev.eddy.store.SnapshotStore}): omega [T][N][N] float32/float64, step [T] int64, time [T]
  * float64. Fields are held as compact N×N float64 arrays (float32 widens exactly).
  */

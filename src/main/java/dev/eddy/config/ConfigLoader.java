@@ -95,6 +95,12 @@ public final class ConfigLoader {
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException("unknown setting '" + e.getPropertyName() + "' (known: "
                     + e.getKnownPropertyIds() + ")");
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            String where = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .reduce((a, b) -> a + "." + b).orElse("the settings");
+            throw new ConfigException("setting '" + where + "' has the wrong type (a " + (e.getTargetType() != null
+                    && e.getTargetType().isRecord() ? "JSON object" : e.getTargetType() != null ? e.getTargetType().getSimpleName()
+                    : "different value") + " is expected)");
         } catch (JsonProcessingException e) {
             throw new ConfigException("invalid settings: " + e.getOriginalMessage());
         }

@@ -32,8 +32,12 @@ public record RunConfig(int n, Precision precision, BackendKind backend, Physics
         }
         ConfigException.require(initial.kp() < cutoff, "initial peak wavenumber kp = " + initial.kp()
                 + " must be below the dealiasing cutoff K = ⌊(N−1)/3⌋ = " + cutoff + " at N = " + n);
-        ConfigException.require(threads >= 0, "threads must be ≥ 0 (0 = all cores), got " + threads);
+        ConfigException.require(threads >= 0 && threads <= MAX_THREADS, "threads must be 0 (all cores) to " + MAX_THREADS
+                + ", got " + threads);
     }
+
+    /** The most CPU threads a run may ask for (the fork-join pool's limit). */
+    public static final int MAX_THREADS = 32767;
 
     /** The small default case: decaying LES at 128², fp64, CFL-adaptive with the default stepper. */
     public static RunConfig defaults() {

@@ -43,6 +43,8 @@ public record TimeControl(long steps, double endTime, double dt, double cfl, Str
         ConfigException.require((steps > 0) != (endTime > 0),
                 "give exactly one of steps (> 0) and end time (> 0); got steps = " + steps + ", end time = " + endTime);
         ConfigException.require(dt > 0, "dt must be > 0, got " + dt);
+        ConfigException.require(Double.isFinite(dt * Math.max(1, steps)) && dt * Math.max(1, steps) < 1e300,
+                "dt = " + dt + " over " + steps + " steps would carry the time past every representable number; choose a smaller dt");
         ConfigException.require(stepper != null && ButcherTableau.exists(stepper),
                 "stepper must be " + ButcherTableau.names() + ", got " + stepper);
         ConfigException.require(cfl >= 0, "CFL number must be ≥ 0 (0 = fixed dt), got " + cfl);

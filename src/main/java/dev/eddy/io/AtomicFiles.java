@@ -27,14 +27,51 @@ public final class AtomicFiles {
     }
 
     public static void write(Path target, Writer writer) throws IOException {
+        write(target, writer, true);
+    }
+
+    /**
+     * Like {@link #write} but without forcing the file to disk: for the many small files of a store that
+     * {@link #force} makes durable together before its commit point (one journal commit for all of them
+     * instead of one each). A kill still leaves the old or the new file, never a torn one; only a crash of
+     * the machine before {@link #force} could, and the restart rebuilds those files from the checkpoint.
+     */
+    public static void writeUnforced(Path target, Writer writer) throws IOException {
+        write(target, writer, false);
+    }
+
+    /** Forces files (and their directories) to disk: the durability half of {@link #writeUnforced}. */
+    public static void force(java.util.Collection<Path> files) throws IOException {
+        java.util.Set<Path> dirs = new java.util.LinkedHashSet<>();
+        for (Path f : files) {
+            if (Files.exists(f)) {
+                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+                    ch.force(true);
+                }
+            }
+            dirs.add(f.toAbsolutePath().getParent());
+        }
+        for (Path d : dirs) {
+            try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
+                ch.force(true); // the renames (Linux allows opening a directory to sync it)
+            } catch (IOException e) {
+                // a file system that does not sync directories: the files themselves are forced
+            }
+        }
+    }
+
+    private static void write(Path target, Writer writer, boolean durable) throws IOException {
         Path tmp = temporaryBeside(target);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
                  OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
                 writer.write(out);
                 out.flush();
-                ch.force(true);
+                if (durable) {
+                    ch.force(true);
+                }
             }
+            FaultPoints.reach("atomic-write:" + target.toAbsolutePath().getParent().getFileName() + "/" + target.getFileName());
             moveIntoPlace(tmp, target);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
@@ -57,6 +94,10 @@ public final class AtomicFiles {
 
     public static void writeString(Path target, String text) throws IOException {
         write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    public static void writeStringUnforced(Path target, String text) throws IOException {
+        writeUnforced(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     /**

@@ -61,54 +61,74 @@ public final class BinaryRecord {
         out.write(bytes, 0, length);
     }
 
+    /**
+     * Reads and verifies a record of any size: the file is streamed (never held whole), its length checked
+     * against the header before the values are allocated, and the CRC computed as it goes.
+     */
     public static Content read(Path file, String magic) throws IOException {
         byte[] m = magicBytes(magic);
         if (!Files.isRegularFile(file)) {
             throw new java.nio.file.NoSuchFileException(file.toString());
         }
-        byte[] all = Files.readAllBytes(file);
-        ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
-        if (all.length < 8 + 4 + 4 + 4 + 8 + 4) {
-            throw new CorruptFileException(file, "truncated: only " + all.length + " bytes");
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ);
+             java.io.InputStream raw = new java.io.BufferedInputStream(java.nio.channels.Channels.newInputStream(ch), 1 << 16)) {
+            long size = ch.size();
+            if (size < 8 + 4 + 4 + 4 + 8 + 4) {
+                throw new CorruptFileException(file, "truncated: only " + size + " bytes");
+            }
+            CRC32C crc = new CRC32C();
+            java.io.DataInputStream in = new java.io.DataInputStream(new java.util.zip.CheckedInputStream(raw, crc));
+            byte[] seen = new byte[8];
+            in.readFully(seen);
+            if (!java.util.Arrays.equals(seen, m)) {
+                throw new CorruptFileException(file, "not an Eddy " + magic.strip() + " file (wrong magic bytes)");
+            }
+            int version = Integer.reverseBytes(in.readInt());
+            if (version != VERSION) {
+                throw new CorruptFileException(file, "format version " + version + " is not supported (this Eddy reads version "
+                        + VERSION + ")");
+            }
+            int headerBytes = Integer.reverseBytes(in.readInt());
+            if (headerBytes < 0 || headerBytes > MAX_HEADER || headerBytes > size - 16 - 4 - 8 - 4) {
+                throw new CorruptFileException(file, "header length " + headerBytes + " does not fit in the file (truncated?)");
+            }
+            byte[] h = new byte[headerBytes];
+            in.readFully(h);
+            int realBytes = Integer.reverseBytes(in.readInt());
+            if (realBytes != 4 && realBytes != 8) {
+                throw new CorruptFileException(file, "value size " + realBytes + " is neither 4 nor 8 bytes");
+            }
+            long count = Long.reverseBytes(in.readLong());
+            long position = 16L + headerBytes + 4 + 8;
+            long expected = count < 0 || count > Integer.MAX_VALUE - 8 ? -1 : position + count * realBytes + 4;
+            if (expected != size) {
+                throw new CorruptFileException(file, "holds " + size + " bytes but its header announces "
+                        + count + " values (" + (count < 0 ? "negative" : expected + " bytes") + "): truncated or corrupt");
+            }
+            double[] values = new double[(int) count];
+            byte[] buf = new byte[1 << 16];
+            ByteBuffer b = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
+            int i = 0;
+            while (i < values.length) {
+                int take = (int) Math.min(buf.length / realBytes, values.length - i);
+                in.readFully(buf, 0, take * realBytes);
+                b.clear();
+                for (int q = 0; q < take; q++) {
+                    values[i++] = realBytes == 4 ? b.getFloat() : b.getDouble();
+                }
+            }
+            int computed = (int) crc.getValue();
+            byte[] tail = new byte[4];
+            raw.readNBytes(tail, 0, 4);
+            int stored = ByteBuffer.wrap(tail).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            if (stored != computed) {
+                throw new CorruptFileException(file, "checksum mismatch (CRC-32C stored " + Integer.toHexString(stored)
+                        + ", computed " + Integer.toHexString(computed) + "): the file is corrupt");
+            }
+            return new Content(new String(h, StandardCharsets.UTF_8), realBytes, values);
+        } catch (java.io.EOFException e) {
+            throw new CorruptFileException(file, "truncated: the file ended before its announced length (it shrank while read?)");
         }
-        byte[] seen = new byte[8];
-        b.get(seen);
-        if (!java.util.Arrays.equals(seen, m)) {
-            throw new CorruptFileException(file, "not an Eddy " + magic.strip() + " file (wrong magic bytes)");
-        }
-        int version = b.getInt();
-        if (version != VERSION) {
-            throw new CorruptFileException(file, "format version " + version + " is not supported (this Eddy reads version "
-                    + VERSION + ")");
-        }
-        int headerBytes = b.getInt();
-        if (headerBytes < 0 || headerBytes > MAX_HEADER || headerBytes > b.remaining() - 4 - 8 - 4) {
-            throw new CorruptFileException(file, "header length " + headerBytes + " does not fit in the file (truncated?)");
-        }
-        byte[] h = new byte[headerBytes];
-        b.get(h);
-        int realBytes = b.getInt();
-        if (realBytes != 4 && realBytes != 8) {
-            throw new CorruptFileException(file, "value size " + realBytes + " is neither 4 nor 8 bytes");
-        }
-        long count = b.getLong();
-        long expected = (long) b.position() + count * realBytes + 4;
-        if (count < 0 || count > Integer.MAX_VALUE - 8 || expected != all.length) {
-            throw new CorruptFileException(file, "holds " + all.length + " bytes but its header announces "
-                    + count + " values (" + (count < 0 ? "negative" : expected + " bytes") + "): truncated or corrupt");
-        }
-        CRC32C crc = new CRC32C();
-        crc.update(all, 0, all.length - 4);
-        int stored = ByteBuffer.wrap(all, all.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-        if (stored != (int) crc.getValue()) {
-            throw new CorruptFileException(file, "checksum mismatch (CRC-32C stored " + Integer.toHexString(stored)
-                    + ", computed " + Integer.toHexString((int) crc.getValue()) + "): the file is corrupt");
-        }
-        double[] values = new double[(int) count];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = realBytes == 4 ? b.getFloat() : b.getDouble();
-        }
-        return new Content(new String(h, StandardCharsets.UTF_8), realBytes, values);
     }
 
     private static byte[] magicBytes(String magic) {

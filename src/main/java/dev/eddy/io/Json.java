@@ -16,6 +16,24 @@ public final class Json {
     private Json() {
     }
 
+    /**
+     * Reads a JSON file into a record; an unreadable or invalid file is a {@link CorruptFileException} that
+     * names {@code what} it should hold (never a parser's internal text).
+     */
+    public static <T> T read(java.nio.file.Path file, Class<T> type, String what) throws java.io.IOException {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toString());
+        }
+        try {
+            return MAPPER.readValue(file.toFile(), type);
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+            Throwable c = e.getCause() != null ? e.getCause() : e;
+            throw new CorruptFileException(file, "invalid " + what + ": " + c.getMessage());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new CorruptFileException(file, "unreadable " + what + ": " + e.getOriginalMessage());
+        }
+    }
+
     public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);

@@ -19,7 +19,7 @@ public final class Versions {
         m.put("java", System.getProperty("java.runtime.version"));
         m.put("java_vendor", System.getProperty("java.vendor"));
         m.put("jtransforms", implementationVersion(org.jtransforms.fft.DoubleFFT_1D.class, "3.1"));
-        m.put("jhdf", implementationVersion(io.jhdf.HdfFile.class, "0.9.4"));
+        m.put("jhdf", implementationVersion(io.jhdf.HdfFile.class, "0.13.0"));
         return m;
     }
 

@@ -7,6 +7,7 @@ import dev.eddy.codec.SnapshotCodec;
 import dev.eddy.config.BackendKind;
 import dev.eddy.config.ConfigException;
 import dev.eddy.io.AtomicFiles;
+import dev.eddy.io.FaultPoints;
 import dev.eddy.io.Json;
 import dev.eddy.proxy.GramAccumulator;
 import dev.eddy.proxy.LinearProxy;
@@ -26,6 +27,7 @@ import dev.eddy.sim.Simulation;
 import dev.eddy.sim.Simulations;
 import dev.eddy.store.MetricsWriter;
 import dev.eddy.store.RunFiles;
+import dev.eddy.store.RunLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,28 +109,33 @@ public final class Pipeline {
         this.options = options;
     }
 
-    /** Refuses an output path that is a file, or a directory that already holds something. */
+    /** Refuses an output path that is a file, a finished pipeline, or a non-empty directory that is no pipeline. */
     public static void checkOutputDirectory(Path dir) throws IOException {
-        if (Files.exists(dir) && !Files.isDirectory(dir)) {
-            throw new ConfigException("output path " + dir + " is a file, not a directory");
-        }
-        if (Files.isDirectory(dir)) {
-            try (var entries = Files.list(dir)) {
-                if (entries.findAny().isPresent()) {
-                    throw new ConfigException("output directory " + dir + " is not empty: choose a new --out");
-                }
-            }
-        }
+        PipelineStages.check(dir);
     }
 
+    /**
+     * Runs the pipeline in {@code dir}, holding its lock: a new directory, or an unfinished pipeline's, which
+     * is resumed from its stage checkpoints when the settings are the same (else started again in place).
+     */
     public Result run() throws IOException {
         Path dir = options.dir();
         checkOutputDirectory(dir);
         if (options.saveFields()) {
             RomFile.checkFieldsFit(settings);
         }
-        Files.createDirectories(dir);
-        AtomicFiles.writeString(dir.resolve(RunFiles.PIPELINE_SETTINGS), Json.write(settings));
+        try (RunLock lock = RunLock.acquire(dir, "pipeline", options.log())) {
+            stages = PipelineStages.open(dir, settings, options.log());
+            Result r = runLocked(dir);
+            stages.done();
+            return r;
+        }
+    }
+
+    /** The pipeline's stage checkpoints (spin-up), so that a killed or failed pipeline resumes. */
+    private PipelineStages stages;
+
+    private Result runLocked(Path dir) throws IOException {
         MetricsWriter metrics = new MetricsWriter(options.metrics(), "pipeline");
         metrics.put("settings", settings);
         long t0 = System.nanoTime();
@@ -237,10 +244,22 @@ public final class Pipeline {
         return size <= Spectrum.EXACT_MAX ? Spectrum.eigenvalues(proxy) : List.of();
     }
 
-    /** 1. spin-up, 2. the frozen step. */
-    private double spinUp(Simulation sim) {
-        advance(sim, settings.spinupSteps(), Double.POSITIVE_INFINITY, "sim_spinup");
-        double dt = frozenDt(sim);
+    /** 1. spin-up, 2. the frozen step; taken from the stage checkpoint when an unfinished pipeline resumes. */
+    private double spinUp(Simulation sim) throws IOException {
+        PipelineStages.Spinup spun = times.time("checkpoint", stages::spinup);
+        double dt;
+        if (spun != null) {
+            sim.restore(spun.state(), spun.step(), spun.time());
+            dt = spun.frozenDt();
+        } else {
+            advance(sim, settings.spinupSteps(), Double.POSITIVE_INFINITY, "sim_spinup");
+            dt = frozenDt(sim);
+            double frozen = dt;
+            times.time("checkpoint", () -> {
+                stages.saveSpinup(sim, frozen, settings.les().precision().bytes());
+                return null;
+            });
+        }
         options.log().accept(String.format(Locale.ROOT, "spin-up done: %d steps, t = %.4g; frozen dt = %.4g",
                 sim.stepCount(), sim.time(), dt));
         return dt;
@@ -279,6 +298,7 @@ public final class Pipeline {
         }
         cuts.report("training window", this::warn);
         options.log().accept(String.format(Locale.ROOT, "training window done: %d snapshots to step %d", train, s.sim().stepCount()));
+        FaultPoints.reach("pipeline-stage:window");
     }
 
     /** 4. Learn: A in the form the sizes call for, handed to the rollout. */

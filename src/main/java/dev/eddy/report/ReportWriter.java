@@ -2,11 +2,11 @@ package dev.eddy.report;
 
 import static dev.eddy.report.ReportPage.esc;
 
-import dev.eddy.store.RunFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.io.AtomicFiles;
 import dev.eddy.io.Json;
 import dev.eddy.sim.DiagnosticSample;
+import dev.eddy.store.RunFiles;
 import dev.eddy.viz.Video;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -227,7 +227,7 @@ public final class ReportWriter {
                 h.append("<img alt=\"video\" src=\"").append(src).append("\">");
             }
             h.append("<figcaption>").append(video.frames()).append(" snapshots at ").append(RunPictures.FPS)
-                    .append(" frames/s, ").append(video.width()).append("×").append(video.height()).append(", one colour scale for the whole run; ")
+                    .append(" frames/s, ").append(video.width()).append("×").append(video.height()).append(", each frame at its own colour limits (±the " + RunPictures.PERCENTILE + "th percentile of |ω|); ")
                     .append(esc(video.note())).append("; file <a href=\"").append(esc(rel)).append("\">").append(esc(rel))
                     .append("</a></figcaption></figure>\n");
         }

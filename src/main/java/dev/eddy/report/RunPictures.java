@@ -1,8 +1,8 @@
 package dev.eddy.report;
 
+import dev.eddy.sim.DiagnosticSample;
 import dev.eddy.store.RunFiles;
 import dev.eddy.store.SnapshotStore;
-import dev.eddy.sim.DiagnosticSample;
 import dev.eddy.viz.ColorLimits;
 import dev.eddy.viz.Colormap;
 import dev.eddy.viz.FieldImage;
@@ -23,15 +23,19 @@ import java.util.function.Consumer;
  * evenly spread, first and last always), the energy spectra and the energy/enstrophy history; and the
  * video {@code RunFiles.PICTURES/video.mp4} (or {@code video.gif} without ffmpeg) of every snapshot.
  *
- * <p>Colour limits: each snapshot PNG is drawn at ±max|ω| of that snapshot (its colour bar gives the
- * values); the video keeps one scale for the whole run, ±max over the snapshots of max|ω|, so that decay
- * or growth shows as fading or brightening.
+ * <p>Colour limits are robust: each snapshot PNG and each video frame is drawn at ±L with L the
+ * {@value #PERCENTILE}th percentile of |ω| of that snapshot, so a few grid-scale extremes do not wash out
+ * the field (they are clipped to the end colours); the colour bar and the caption say so. Each frame of
+ * the video has its own scale, so a decaying run's late frames keep their contrast (the frame's caption
+ * gives L).
  */
 public final class RunPictures {
     public static final String VIDEO = "video";
     public static final int MAX_SNAPSHOT_PNGS = 12;
     public static final int MAX_SPECTRA = 8;
     public static final int FPS = 8;
+    /** The percentile of |ω| that sets the colour limits. */
+    public static final double PERCENTILE = 99.5;
 
     /** One picture: its path relative to the run directory, a caption, and what it shows. */
     public record Picture(String path, String caption, String kind) {
@@ -46,6 +50,7 @@ public final class RunPictures {
         Path pics = run.dir().resolve(RunFiles.PICTURES);
         Files.createDirectories(pics);
         List<Long> steps = run.frameSteps();
+        SnapshotStore.Reader store = steps.isEmpty() ? null : SnapshotStore.open(run.dir());
         List<Long> spectraSteps = spread(steps, MAX_SPECTRA);
         List<double[]> spectra = new ArrayList<>();
         List<String> spectraLabels = new ArrayList<>();
@@ -55,13 +60,16 @@ public final class RunPictures {
             if (!png && !spec) {
                 continue;
             }
-            SnapshotStore.Frame f = SnapshotStore.readFrame(run.dir(), step);
+            SnapshotStore.Frame f = store.frame(steps.indexOf(step));
             if (png) {
                 String name = String.format(Locale.ROOT, "omega_%012d.png", step);
-                BufferedImage img = FieldImage.render(f.omega(), f.n(), new FieldImage.Style(ColorLimits.maxAbs(f.omega()),
-                        label(f), true, "ω"), Colormap.coolWarm());
+                double limit = ColorLimits.percentileAbs(f.omega(), PERCENTILE);
+                BufferedImage img = FieldImage.render(f.omega(), f.n(), new FieldImage.Style(limit, label(f), true,
+                        "ω (p" + PERCENTILE + ")"), Colormap.coolWarm());
                 Images.writePng(pics.resolve(name), img);
-                out.add(new Picture(RunFiles.PICTURES + "/" + name, "vorticity ω at " + label(f) + ", colours ±max|ω|", "snapshot"));
+                out.add(new Picture(RunFiles.PICTURES + "/" + name, String.format(Locale.ROOT, "vorticity ω at %s; colours ±%.3g,"
+                        + " the %sth percentile of |ω| (max|ω| = %.3g is clipped)", label(f), limit, PERCENTILE,
+                        ColorLimits.maxAbs(f.omega())), "snapshot"));
             }
             if (spec) {
                 spectra.add(f.spectrum());
@@ -73,6 +81,9 @@ public final class RunPictures {
                     spectraLabels.toArray(String[]::new), dev.eddy.numerics.Grid.dealiasCutoff(run.config().n())));
             out.add(0, new Picture(RunFiles.PICTURES + "/spectrum.png", "energy spectrum E(k) at snapshot times, with k⁻³ and k⁻⁵ᐟ³ guides",
                     "plot"));
+        }
+        if (store != null && steps.size() >= 2) {
+            out.addAll(Math.min(out.size(), 1), averagedSpectra(run, store, pics));
         }
         if (run.diagnostics().size() >= 2) {
             Images.writePng(pics.resolve("energy.png"), Plots.energyEnstrophy(run.series(DiagnosticSample::time),
@@ -91,6 +102,70 @@ public final class RunPictures {
             }
         }
         return out;
+    }
+
+    /**
+     * Time averages over the later half of the snapshots (t ≥ the middle of the stored times, read one
+     * snapshot at a time): E(k) with its guides, E(k) compensated by k³ and k⁵ᐟ³, and the fluxes Π(k), Z(k).
+     */
+    private static List<Picture> averagedSpectra(RunRecord run, SnapshotStore.Reader store, Path pics) throws IOException {
+        int count = store.size();
+        double mid = 0.5 * (store.time(0) + store.time(count - 1));
+        double[] e = null;
+        double[] pe = null;
+        double[] pz = null;
+        int used = 0;
+        int first = -1;
+        for (int i = 0; i < count; i++) {
+            if (store.time(i) < mid) {
+                continue;
+            }
+            first = first < 0 ? i : first;
+            e = add(e, store.frame(i).spectrum());
+            pe = add(pe, store.spectral("energy_flux", i));
+            pz = add(pz, store.spectral("enstrophy_flux", i));
+            used++;
+        }
+        List<Picture> out = new ArrayList<>();
+        if (used == 0 || e == null) {
+            return out;
+        }
+        scale(e, 1.0 / used);
+        String window = String.format(Locale.ROOT, "mean of %d snapshots, t = %.3g … %.3g", used, store.time(first),
+                store.time(count - 1));
+        int cutoff = dev.eddy.numerics.Grid.dealiasCutoff(run.config().n());
+        Images.writePng(pics.resolve("spectrum-mean.png"), Plots.spectrum(new double[][] {e}, new String[] {window}, cutoff));
+        out.add(new Picture(RunFiles.PICTURES + "/spectrum-mean.png", "time-averaged energy spectrum E(k), " + window, "plot"));
+        Images.writePng(pics.resolve("spectrum-compensated.png"), Plots.compensatedSpectrum(e, cutoff, window));
+        out.add(new Picture(RunFiles.PICTURES + "/spectrum-compensated.png", "time-averaged E(k) compensated by k³ and k⁵ᐟ³ (a"
+                + " plateau marks a cascade range), " + window, "plot"));
+        if (pe != null && pz != null) {
+            scale(pe, 1.0 / used);
+            scale(pz, 1.0 / used);
+            Images.writePng(pics.resolve("flux.png"), Plots.fluxes(pe, pz, cutoff, window));
+            out.add(new Picture(RunFiles.PICTURES + "/flux.png", "time-averaged spectral fluxes of the resolved advection: energy"
+                    + " Π(k) and enstrophy Z(k), positive towards larger k (docs/store-format.md), " + window, "plot"));
+        }
+        return out;
+    }
+
+    private static double[] add(double[] sum, double[] v) {
+        if (v == null) {
+            return sum;
+        }
+        if (sum == null) {
+            return v.clone();
+        }
+        for (int i = 0; i < sum.length; i++) {
+            sum[i] += v[i];
+        }
+        return sum;
+    }
+
+    private static void scale(double[] v, double s) {
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= s;
+        }
     }
 
     /** The enstrophy budget's terms and the measured dZ/dt (central differences of the samples). */
@@ -115,11 +190,7 @@ public final class RunPictures {
         if (steps.isEmpty()) {
             return null;
         }
-        double limit = 0;
-        for (long s : steps) {
-            limit = Math.max(limit, ColorLimits.maxAbs(SnapshotStore.readFrame(run.dir(), s).omega()));
-        }
-        double fixed = limit;
+        SnapshotStore.Reader store = SnapshotStore.open(run.dir());
         Video.Frames frames = new Video.Frames() {
             @Override
             public int count() {
@@ -128,9 +199,10 @@ public final class RunPictures {
 
             @Override
             public BufferedImage frame(int i) throws IOException {
-                SnapshotStore.Frame f = SnapshotStore.readFrame(run.dir(), steps.get(i));
-                return FieldImage.render(f.omega(), f.n(), new FieldImage.Style(fixed, label(f), true, "ω"),
-                        Colormap.coolWarm());
+                SnapshotStore.Frame f = store.frame(i);
+                double limit = ColorLimits.percentileAbs(f.omega(), PERCENTILE);
+                return FieldImage.render(f.omega(), f.n(), new FieldImage.Style(limit, label(f), true,
+                        "ω (p" + PERCENTILE + ")"), Colormap.coolWarm());
             }
         };
         return Video.write(run.dir().resolve(VIDEO), frames, FPS, log);

@@ -6,7 +6,8 @@ import dev.eddy.codec.CodecSettings;
 import dev.eddy.codec.Codecs;
 import dev.eddy.codec.FieldErrors;
 import dev.eddy.codec.SnapshotCodec;
-import dev.eddy.codec.SnapshotSeries;
+import dev.eddy.codec.SnapshotSink;
+import dev.eddy.codec.SnapshotSource;
 import dev.eddy.io.AtomicFiles;
 import dev.eddy.io.Json;
 import dev.eddy.io.Versions;
@@ -21,9 +22,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * {@code eddy encode}: the vorticity snapshots of an HDF5 file (snapshots.h5 layout) → a .eddyc code
- * file (docs/codec-format.md), with a JSON report of ratio and errors (latent-only and latent+residual)
- * per snapshot, on the given backend.
+ * {@code eddy encode}: the vorticity snapshots of a run, a Zarr store or an HDF5 file → a .eddyc code file
+ * (docs/codec-format.md), one snapshot at a time, with a JSON report of ratio and errors (latent-only and
+ * latent+residual) per snapshot, on the given backend.
  */
 public final class EncodeJob {
     /** The codec settings but N and precision, which come from the input. */
@@ -36,11 +37,23 @@ public final class EncodeJob {
     private EncodeJob() {
     }
 
-    /** Encodes {@code input} into {@code out}; the report goes to {@code report} (null: OUT.report.json). */
+    /**
+     * Encodes {@code input} (a run directory, a Zarr store or an HDF5 file, read one snapshot at a time) into
+     * {@code out}, appending each code as it is made; the report goes to {@code report} (null: OUT.report.json).
+     * An output that names an input is refused before any work.
+     */
     public static void run(Path input, Path out, Codec codec, Backend backend, Path report, Consumer<String> log) throws IOException {
-        SnapshotSeries series = SnapshotSeries.read(input);
-        CodecSettings s = codec.settingsFor(series.n(), series.precision());
-        List<CodecFile.Snapshot> codes = new ArrayList<>();
+        Path reportPath = report != null ? report : out.resolveSibling(out.getFileName() + ".report.json");
+        SnapshotSink.checkNotAnInput(out, "-o", input);
+        SnapshotSink.checkNotAnInput(reportPath, "--report", input, out);
+        try (SnapshotSource series = SnapshotSource.open(input);
+             CodecFile.Appender codes = CodecFile.Appender.create(out, codec.settingsFor(series.n(), series.precision()))) {
+            encode(input, out, series, codes, codec.settingsFor(series.n(), series.precision()), backend, reportPath, log);
+        }
+    }
+
+    private static void encode(Path input, Path out, SnapshotSource series, CodecFile.Appender codes, CodecSettings s, Backend backend,
+                               Path reportPath, Consumer<String> log) throws IOException {
         List<Map<String, Object>> rows = new ArrayList<>();
         long raw = (long) s.n() * s.n() * s.precision().bytes();
         long record = CodecFile.recordBytes(s);
@@ -49,7 +62,7 @@ public final class EncodeJob {
         try (SnapshotCodec coder = Codecs.create(s, backend, 1)) {
             ranOn = coder.backend();
             for (int i = 0; i < series.size(); i++) {
-                double[] omega = series.fields().get(i);
+                double[] omega = series.omega(i);
                 long t0 = System.nanoTime();
                 SnapshotCodec.Code code = coder.encode(omega);
                 long t1 = System.nanoTime();
@@ -57,12 +70,12 @@ public final class EncodeJob {
                 long t2 = System.nanoTime();
                 double[] full = coder.decode(code, true);
                 long t3 = System.nanoTime();
-                codes.add(new CodecFile.Snapshot(series.steps()[i], series.times()[i], code));
+                codes.append(new CodecFile.Snapshot(series.step(i), series.time(i), code));
                 FieldErrors el = FieldErrors.compare(s.n(), omega, latent);
                 FieldErrors er = FieldErrors.compare(s.n(), omega, full);
                 Map<String, Object> row = new LinkedHashMap<>();
-                row.put("step", series.steps()[i]);
-                row.put("time", series.times()[i]);
+                row.put("step", series.step(i));
+                row.put("time", series.time(i));
                 row.put("compression_ratio", (double) raw / record);
                 row.put("encode_ms", (t1 - t0) / 1e6);
                 row.put("decode_latent_ms", (t2 - t1) / 1e6);
@@ -72,13 +85,13 @@ public final class EncodeJob {
                 rows.add(row);
                 log.accept(String.format(Locale.ROOT, "step %d: ratio %.1f  rel L2 %.4f → %.4f  PSNR %.1f → %.1f dB  corr %.5f → %.5f"
                                 + "  enstrophy err %+.4f → %+.4f  (encode %.1f ms)",
-                        series.steps()[i], (double) raw / record, el.relL2(), er.relL2(), el.psnrDb(), er.psnrDb(),
+                        series.step(i), (double) raw / record, el.relL2(), er.relL2(), el.psnrDb(), er.psnrDb(),
                         el.correlation(), er.correlation(), el.enstrophyRelError(), er.enstrophyRelError(), (t1 - t0) / 1e6));
             }
             transfers = coder.transfers();
         }
-        CodecFile.write(out, s, codes);
-        long fileBytes = CodecFile.fileBytes(s, codes.size());
+        codes.finish();
+        long fileBytes = CodecFile.fileBytes(s, codes.count());
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("schema", "eddy-codec-report/1");
         doc.put("command", "encode");
@@ -94,12 +107,11 @@ public final class EncodeJob {
         doc.put("raw_bytes_per_snapshot", raw);
         doc.put("encoded_bytes_per_snapshot", record);
         doc.put("file_bytes", fileBytes);
-        doc.put("overall_compression_ratio", codes.isEmpty() ? 0.0 : (double) raw * codes.size() / fileBytes);
+        doc.put("overall_compression_ratio", codes.count() == 0 ? 0.0 : (double) raw * codes.count() / fileBytes);
         doc.put("snapshots", rows);
         doc.put("software", Versions.software());
-        Path reportPath = report != null ? report : out.resolveSibling(out.getFileName() + ".report.json");
         AtomicFiles.writeString(reportPath, Json.write(doc));
         log.accept(String.format(Locale.ROOT, "encoded %d snapshots into %s (%d bytes, overall ratio %.1f); report %s",
-                codes.size(), out, fileBytes, codes.isEmpty() ? 0.0 : (double) raw * codes.size() / fileBytes, reportPath));
+                codes.count(), out, fileBytes, codes.count() == 0 ? 0.0 : (double) raw * codes.count() / fileBytes, reportPath));
     }
 }

@@ -109,6 +109,10 @@ public final class EnsembleRun {
         this.backend = backend;
         this.options = options;
         this.grid = new Grid(config.base().n());
+        if (config.base().output().snapshotDt() > 0 || config.base().output().diagnosticsDt() > 0) {
+            throw new dev.eddy.config.ConfigException("an ensemble takes its outputs in steps (--snapshot-every, --diag-every):"
+                    + " its members keep their own times");
+        }
         this.schedule = new RunSchedule(config.base());
         this.store = EnsembleStore.open(options.dir(), config);
         this.droppedSeen = new boolean[config.size()];
@@ -230,8 +234,8 @@ public final class EnsembleRun {
                 step += count;
                 reportDrops(e, info);
                 finishMembersAtTheEnd(e);
-                boolean snap = schedule.snapshotAt(step);
-                if (schedule.diagnosticsAt(step) || snap) {
+                boolean snap = schedule.snapshotAt(step, Double.NaN); // outputs in steps (checked at construction)
+                if (schedule.diagnosticsAt(step, Double.NaN) || snap) {
                     observe(e, info, snap);
                 }
                 if (schedule.checkpointAt(step)) {

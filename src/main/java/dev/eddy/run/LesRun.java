@@ -18,9 +18,9 @@ import dev.eddy.sim.Simulations;
 import dev.eddy.sim.Snapshot;
 import dev.eddy.sim.StepInfo;
 import dev.eddy.sim.UnhealthyRunException;
-import dev.eddy.store.Checkpoint;
 import dev.eddy.store.MetricsWriter;
 import dev.eddy.store.RunFiles;
+import dev.eddy.store.RunLock;
 import dev.eddy.store.SnapshotStore;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,10 +34,16 @@ import java.util.function.Consumer;
 /**
  * Drives one LES run into an output directory: steps, diagnostics, snapshots, checkpoints and the
  * metrics JSON. Directory contents: {@code config.json} (the settings; re-run with {@code --config}),
- * {@code checkpoint.bin}, {@code frames/}, {@code snapshots.h5}, with {@code --log-metrics}
- * {@code metrics.json}, and unless {@code --no-report} the pictures ({@code pictures/}), the video
- * ({@code video.mp4} or {@code video.gif}) and {@code report.html} + {@code report.md}, made at the end
- * from the frames (stages "plot", "video", "report").
+ * {@code checkpoint.bin}, {@code snapshots.zarr}, with {@code --encode} {@code encode.json} and
+ * {@code codes.eddyc}, with {@code --log-metrics} {@code metrics.json}, and unless {@code --no-report} the
+ * pictures ({@code pictures/}), the video ({@code video.mp4} or {@code video.gif}) and {@code report.html}
+ * + {@code report.md}, made at the end from the store (stages "plot", "video", "report").
+ *
+ * <p>One commit point: the checkpoint. The store and the code file grow as the run goes; before each
+ * checkpoint both are made durable and the checkpoint, renamed into place last, records how much of each
+ * belongs to its state. A restart cuts each back to those counts and says what it repaired. The run holds
+ * {@link RunLock} on its directory throughout; until its first checkpoint the directory carries the
+ * {@code INCOMPLETE} mark, and such a directory is started again in place.
  */
 public final class LesRun {
 
@@ -68,7 +74,7 @@ public final class LesRun {
     private final Options options;
     private final StageTimes times = new StageTimes();
     private final List<DiagnosticSample> diagnostics = new ArrayList<>();
-    private final SnapshotStore snapshots;
+    private SnapshotStore snapshots;
     private final RunSchedule schedule;
     private final HealthCheck health;
     /**
@@ -102,7 +108,6 @@ public final class LesRun {
         this.config = config;
         this.backend = backend;
         this.options = options;
-        this.snapshots = new SnapshotStore(options.dir(), config);
         this.listener = listener;
         this.schedule = new RunSchedule(config);
         this.health = new HealthCheck(config.health(), LesRun::warn);
@@ -118,28 +123,76 @@ public final class LesRun {
         return this;
     }
 
-    /** Refuses an output path that is a file, or a directory that already holds another run. */
-    public static void checkOutputDirectory(Path dir, boolean restart) {
+    /** What an output directory holds, as far as a run is concerned. */
+    public enum DirectoryState {
+        /** Missing, or nothing of a run in it. */
+        NEW,
+        /** A run that never reached its first checkpoint (killed early, failed at set-up, blown up at step 0). */
+        INCOMPLETE,
+        /** A run with a checkpoint: continue it with --restart. */
+        RUN
+    }
+
+    /**
+     * Refuses an output path that is a file, a directory that already holds another run (or the outputs
+     * of an older Eddy), and a restart of a directory with nothing to continue; says what the directory holds.
+     */
+    public static DirectoryState checkOutputDirectory(Path dir, boolean restart) {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new ConfigException("output path " + dir + " is a file, not a directory");
         }
-        boolean hasRun = Files.exists(dir.resolve(RunFiles.CONFIG)) || Files.exists(dir.resolve(RunFiles.CHECKPOINT));
-        if (restart && !Files.exists(dir.resolve(RunFiles.CHECKPOINT))) {
-            throw new ConfigException("cannot restart: " + dir + " has no " + RunFiles.CHECKPOINT);
+        DirectoryState state = Files.exists(dir.resolve(RunFiles.CHECKPOINT)) ? DirectoryState.RUN
+                : Files.exists(dir.resolve(RunFiles.CONFIG)) ? DirectoryState.INCOMPLETE : DirectoryState.NEW;
+        if (state == DirectoryState.NEW) {
+            for (String legacy : new String[] {RunFiles.LEGACY_FRAMES, RunFiles.LEGACY_SNAPSHOTS, RunFiles.SNAPSHOTS, RunFiles.CODES}) {
+                if (Files.exists(dir.resolve(legacy))) {
+                    throw new ConfigException("output directory " + dir + " holds " + legacy + " but no run this Eddy can continue"
+                            + " (no " + RunFiles.CONFIG + "; an older Eddy's or another tool's outputs?): choose another --out");
+                }
+            }
         }
-        if (!restart && hasRun) {
+        if (restart && state == DirectoryState.NEW) {
+            throw new ConfigException("cannot restart: " + dir + " has no " + RunFiles.CHECKPOINT + " and no " + RunFiles.CONFIG);
+        }
+        if (!restart && state == DirectoryState.RUN) {
             throw new ConfigException("output directory " + dir + " already holds a run: continue it with --restart "
                     + dir + " or choose another --out");
         }
+        return state;
+    }
+
+    /** Removes what an incomplete run left (nothing in it was committed), keeping the lock and the settings. */
+    private static void clearIncomplete(Path dir) throws IOException {
+        dev.eddy.store.ZarrStore.deleteTree(dir.resolve(RunFiles.SNAPSHOTS));
+        dev.eddy.store.ZarrStore.deleteTree(dir.resolve(RunFiles.PICTURES));
+        for (String f : new String[] {RunFiles.CODES, RunFiles.METRICS, RunFiles.REPORT_HTML, RunFiles.REPORT_MD}) {
+            Files.deleteIfExists(dir.resolve(f));
+        }
+        AtomicFiles.deleteStaleTemporaries(dir);
     }
 
     @SuppressWarnings("try") // the listener is a resource only so that it closes before the simulation does
     public Result run() throws IOException {
         Path dir = options.dir();
-        checkOutputDirectory(dir, options.restart());
-        Files.createDirectories(dir);
-        // kept in memory even without --log-metrics: the report shows them
-        MetricsWriter metrics = new MetricsWriter(options.metrics(), options.restart() ? "run --restart" : "run");
+        dev.eddy.sim.cpu.HostMemory.requireCpuLes(config); // before anything is written
+        try (RunLock lock = RunLock.acquire(dir, "run", options.log())) {
+            return runLocked(dir);
+        }
+    }
+
+    private Result runLocked(Path dir) throws IOException {
+        DirectoryState state = checkOutputDirectory(dir, options.restart());
+        boolean resume = state == DirectoryState.RUN;
+        if (state == DirectoryState.INCOMPLETE) {
+            options.log().accept(dir + " holds a run that stopped before its first checkpoint (nothing was committed):"
+                    + " starting it again in place from step 0");
+            clearIncomplete(dir);
+        }
+        // kept in memory even without --log-metrics: the report shows them. A restart of a run that logged
+        // metrics updates its file even without the flag, so that it never describes an earlier end.
+        Path metricsFile = options.metrics() != null ? options.metrics()
+                : resume && Files.exists(dir.resolve(RunFiles.METRICS)) ? dir.resolve(RunFiles.METRICS) : null;
+        MetricsWriter metrics = new MetricsWriter(metricsFile, resume ? "run --restart" : "run");
         long t0 = System.nanoTime();
         String status = "running";
         signal = new StopOnSignal();
@@ -148,14 +201,12 @@ public final class LesRun {
              Simulation sim = times.time("setup", () -> Simulations.create(config, backend != null ? backend : own));
              SnapshotListener hooked = startListener(sim, backend != null ? backend : own);
              SnapshotWriter _ = (writer = new SnapshotWriter(overlapSnapshots, SNAPSHOTS_IN_FLIGHT, times))) {
-            // written once the backend is up: a run refused at set-up (no device, no fp64) leaves no
-            // config.json behind that would make its directory look like a run to --restart
-            AtomicFiles.writeString(dir.resolve(RunFiles.CONFIG), Json.write(config));
             config.time().warnings().forEach(LesRun::warn);
-            if (options.restart()) {
+            if (resume) {
                 resume(sim);
             } else {
-                observe(sim, new StepInfo(0, 0, 0), true);
+                begin();
+                observe(sim, new StepInfo(0, 0, 0), true, true);
             }
             loop(sim);
             checkpoint(sim);
@@ -182,9 +233,11 @@ public final class LesRun {
             return new Result(sim.stepCount(), sim.time(), wall, times.asSeconds(), List.copyOf(diagnostics));
         } catch (SimulationDivergedException | UnhealthyRunException e) {
             status = e instanceof UnhealthyRunException ? "unhealthy" : "diverged";
-            snapshots.assemble(diagnostics, Long.MAX_VALUE);
-            if (listener != null) {
-                listener.assemble(Long.MAX_VALUE);
+            // what led to the blow-up stays visible in the store; the checkpoint (if any) predates it, and
+            // a restart would cut the store back to it
+            if (snapshots != null) {
+                writer.drain();
+                snapshots.commit();
             }
             throw e;
         } catch (dev.eddy.gpu.GpuDeviceLostException e) {
@@ -193,14 +246,32 @@ public final class LesRun {
             status = "device_lost";
             throw new dev.eddy.gpu.GpuDeviceLostException(e.getMessage() + "; " + (lastCheckpointStep >= 0
                     ? "the checkpoint of step " + lastCheckpointStep + " is kept: continue with eddy run --restart " + dir
-                    : "no checkpoint was written yet: start the run again (into another --out, or after removing " + dir + ")"), e);
+                    : "no checkpoint was written yet: start it again in place with eddy run --restart " + dir), e);
         } finally {
-            if (options.metrics() != null) {
-                fillMetrics(metrics, status, (System.nanoTime() - t0) * 1e-9);
-                metrics.save();
+            try {
+                if (metricsFile != null) {
+                    fillMetrics(metrics, status, (System.nanoTime() - t0) * 1e-9);
+                    metrics.save();
+                }
+            } finally {
+                // always, even when the metrics cannot be saved: a hook left waiting would hold the JVM's exit
+                // for 120 s and then claim a signal that never came (issue 18.6)
+                signal.close();
             }
-            signal.close();
         }
+    }
+
+    /** A new run: its settings, the incomplete mark, an empty store (and code file), in that order. */
+    private void begin() throws IOException {
+        Path dir = options.dir();
+        AtomicFiles.writeString(dir.resolve(RunFiles.INCOMPLETE), "This run has not reached its first checkpoint yet. If it is"
+                + " not running (see .eddy.lock), start it again in place with: eddy run --restart " + dir + "\n");
+        AtomicFiles.writeString(dir.resolve(RunFiles.CONFIG), Json.write(config));
+        if (listener != null) {
+            AtomicFiles.writeString(dir.resolve(RunFiles.ENCODE), Json.write(listener.settings()));
+            listener.begin();
+        }
+        snapshots = SnapshotStore.create(dir, config, config.output().compressLevel());
     }
 
     /** Starts the listener on the new simulation; the try-with-resources of run() closes it before the simulation. */
@@ -225,9 +296,10 @@ public final class LesRun {
                 StepInfo info = times.time("sim", () -> sim.advance(count, maxDt));
                 stepsTaken += count;
                 long s = sim.stepCount();
-                boolean snap = schedule.snapshotAt(s);
-                if (schedule.diagnosticsAt(s) || snap) {
-                    observe(sim, info, snap);
+                boolean snap = schedule.snapshotAt(s, sim.time());
+                boolean diag = schedule.diagnosticsAt(s, sim.time());
+                if (diag || snap) {
+                    observe(sim, info, snap, diag);
                 }
                 if (schedule.checkpointAt(s)) {
                     checkpoint(sim);
@@ -243,7 +315,7 @@ public final class LesRun {
     private void report(MetricsWriter metrics, String status, long t0) throws IOException {
         dev.eddy.viz.Headless.ensure();
         Path dir = options.dir();
-        RunRecord base = new RunRecord(dir, config, null, List.copyOf(diagnostics), snapshots.frameSteps());
+        RunRecord base = new RunRecord(dir, config, null, List.copyOf(diagnostics), SnapshotStore.open(dir).steps());
         var pictures = times.time("plot", () -> RunPictures.plots(base));
         var video = times.time("video", () -> RunPictures.video(base, options.log()));
         fillMetrics(metrics, status, (System.nanoTime() - t0) * 1e-9);
@@ -256,11 +328,18 @@ public final class LesRun {
                 + (video != null ? ", video " + video.file() : "") + ")");
     }
 
-    /** Diagnostics and the health check (and optionally a snapshot) of the current state; {@code last} is the step that led to it. */
-    private void observe(Simulation sim, StepInfo last, boolean snapshot) throws IOException {
+    /**
+     * Diagnostics and the health check (and optionally a snapshot) of the current state; {@code last} is
+     * the step that led to it. The sample joins the series only at a diagnostics time ({@code record}), so
+     * the series keeps its cadence; a snapshot's own state is still checked for a blow-up.
+     */
+    private void observe(Simulation sim, StepInfo last, boolean snapshot, boolean record) throws IOException {
         DiagnosticSample d = times.time("diagnostics", () ->
                 new DiagnosticSample(sim.stepCount(), sim.time(), last.dt(), last.courant(), sim.diagnostics()));
-        diagnostics.add(d);
+        if (record || !d.flow().finite()) {
+            diagnostics.add(d);
+            snapshots.appendDiagnostics(d);
+        }
         if (!d.flow().finite()) {
             throw new SimulationDivergedException(d.step(), d.time(), "energy = " + d.energy() + ", enstrophy = "
                     + d.enstrophy());
@@ -278,15 +357,22 @@ public final class LesRun {
         }
     }
 
+    /** The host spectra of each snapshot (made on the writer thread at its first snapshot). */
+    private dev.eddy.sim.SpectralTransfer transfer;
+
     /** One snapshot to its frame file (on the writer thread when snapshots overlap the steps). */
     private void writeSnapshot(Snapshot s) throws IOException {
-        double[] spectrum = Diagnostics.spectrum(new dev.eddy.numerics.Grid(config.n()), s.spectralState());
-        snapshots.writeFrame(s.step(), s.time(), s.vorticity(), spectrum);
+        dev.eddy.numerics.Grid grid = new dev.eddy.numerics.Grid(config.n());
+        double[] spectrum = Diagnostics.spectrum(grid, s.spectralState());
+        if (transfer == null) {
+            transfer = new dev.eddy.sim.SpectralTransfer(grid, config.threads());
+        }
+        snapshots.appendSnapshot(s.step(), s.time(), s.vorticity(), spectrum,
+                transfer.of(s.spectralState(), config.output().velocity()));
     }
 
     private void checkpoint(Simulation sim) throws IOException {
-        // Every frame up to this step is on disk before a checkpoint names this step: a restart keeps the
-        // frames up to its checkpoint and never writes them again.
+        // Every snapshot up to this step is in the store before a checkpoint names this step.
         writer.drain();
         if (sim.stepCount() != lastCheckpointStep) {
             writeCheckpoint(sim);
@@ -296,35 +382,47 @@ public final class LesRun {
         memoryMap = sim.memoryMap();
     }
 
+    /**
+     * The commit: the store and the code file made durable first, then the checkpoint that counts them,
+     * renamed into place last. A kill before the rename leaves the previous checkpoint, whose counts a
+     * restart cuts the outputs back to; a kill after it leaves a consistent directory.
+     */
     private void writeCheckpoint(Simulation sim) throws IOException {
+        SnapshotStore.Counts counts = times.time("store", snapshots::commit);
+        dev.eddy.io.FaultPoints.reach("store-committed");
+        long codes = listener != null ? listener.commit() : 0;
+        dev.eddy.io.FaultPoints.reach("codes-committed");
         times.time("checkpoint", () -> {
-            new Checkpoint(config, sim.stepCount(), sim.time(), List.copyOf(diagnostics), sim.spectralState())
-                    .write(options.dir());
+            new Checkpoint(config, sim.stepCount(), sim.time(), new Checkpoint.Outputs(counts.snapshots(), counts.diagnostics(),
+                    codes, listener != null ? listener.settings() : null), sim.spectralState()).write(options.dir());
             return null;
         });
-        times.time("hdf5", () -> {
-            snapshots.assemble(diagnostics, sim.stepCount());
-            return null;
-        });
-        if (listener != null) {
-            listener.assemble(sim.stepCount());
-        }
+        dev.eddy.io.FaultPoints.reach("checkpoint-committed");
+        Files.deleteIfExists(options.dir().resolve(RunFiles.INCOMPLETE));
         lastCheckpointStep = sim.stepCount();
     }
 
     private void resume(Simulation sim) throws IOException {
-        Checkpoint cp = Checkpoint.read(options.dir());
+        Path dir = options.dir();
+        Checkpoint cp = Checkpoint.read(dir);
         sim.restore(cp.state(), cp.step(), cp.time());
-        diagnostics.addAll(cp.diagnostics());
-        health.restore(cp.diagnostics());
-        snapshots.dropFramesAfter(cp.step());
+        AtomicFiles.writeString(dir.resolve(RunFiles.CONFIG), Json.write(config)); // the new target (--steps/--end-time)
+        List<String> repaired = new ArrayList<>();
+        AtomicFiles.deleteStaleTemporaries(dir);
+        snapshots = SnapshotStore.resume(dir, config, cp.outputs().store(), repaired::add);
+        List<DiagnosticSample> earlier = SnapshotStore.open(dir).diagnostics();
+        diagnostics.addAll(earlier);
+        health.restore(earlier);
         if (listener != null) {
-            listener.resume(cp.step());
+            listener.resume(cp.outputs().codes(), repaired::add);
         }
-        AtomicFiles.deleteStaleTemporaries(options.dir());
-        AtomicFiles.deleteStaleTemporaries(options.dir().resolve(RunFiles.FRAMES));
+        Files.deleteIfExists(dir.resolve(RunFiles.INCOMPLETE));
         lastCheckpointStep = cp.step();
         options.log().accept("restarting from step " + cp.step() + " (t = " + cp.time() + ")");
+        if (!repaired.isEmpty()) {
+            options.log().accept("repaired (outputs written after the checkpoint, before the run stopped): "
+                    + String.join("; ", repaired));
+        }
     }
 
     private void fillMetrics(MetricsWriter m, String status, double wall) {

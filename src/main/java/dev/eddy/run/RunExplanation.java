@@ -42,7 +42,25 @@ public final class RunExplanation {
         // A run of so many steps takes a known sequence of advances. A run to an end time takes as many
         // steps as its dt allows, and the walk assumes that every step takes dt (the largest step).
         this.exact = config.time().steps() > 0;
+        long events = estimatedEvents(config, startStep, startTime);
+        if (events > MAX_EVENTS) {
+            throw new dev.eddy.config.ConfigException(String.format(java.util.Locale.ROOT, "--explain walks the run event by event,"
+                    + " and this one has about %.2g events (advances, diagnostics, snapshots, checkpoints): explain a shorter"
+                    + " run (--steps or --end-time); every per-event copy scales with the run's length", (double) events));
+        }
         walk(startTime);
+    }
+
+    /** The most events --explain walks (a second or so). */
+    static final long MAX_EVENTS = 10_000_000;
+
+    /** Events of the walk, about: the steps over the shortest output interval (diagnostics are never off). */
+    static long estimatedEvents(RunConfig config, long startStep, double startTime) {
+        var t = config.time();
+        double steps = t.steps() > 0 ? t.steps() - startStep : (t.endTime() - startTime) / t.dt();
+        var o = config.output();
+        double perEvent = o.diagnosticsDt() > 0 ? Math.min(o.diagnosticsDt() / t.dt(), steps) : o.diagnosticsEvery();
+        return (long) Math.min(Long.MAX_VALUE, Math.max(0, steps) / Math.max(1, perEvent));
     }
 
     /** Follows LesRun.run() event by event, tallying each call's planned copies. */
@@ -79,8 +97,8 @@ public final class RunExplanation {
             stateOnHost = false;
             step += steps;
             time += steps * Math.min(dt, maxDt);
-            boolean snap = schedule.snapshotAt(step);
-            if (schedule.diagnosticsAt(step) || snap) {
+            boolean snap = schedule.snapshotAt(step, time);
+            if (schedule.diagnosticsAt(step, time) || snap) {
                 count("diagnostics");
                 tally(plan.onDiagnostics());
             }

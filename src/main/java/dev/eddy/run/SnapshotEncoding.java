@@ -22,9 +22,9 @@ import java.util.function.Consumer;
 
 /**
  * {@code eddy run --encode K,T,θ}: every snapshot of the run is also encoded, on the simulation's
- * backend (on the device from the GPU LES's ω̂ in place, else on the CPU from the host vorticity), into
- * {@code codes.eddyc} in the run directory, written atomically wherever the run
- * assembles its snapshots (so a restart finds the codes of the steps its checkpoint holds). Each
+ * backend (on the device from the GPU LES's ω̂ in place, else on the CPU from the host
+ * vorticity), into {@code codes.eddyc} in the run directory, appended as the run goes and committed
+ * before each checkpoint, which records the count (a restart cuts the file back to it). Each
  * snapshot gets a codec report in the metrics JSON under "codec": ratio and the {@link FieldErrors} of
  * the latent-only and latent+residual decodes. Stages: "encode" (encode and code read-back),
  * "codec-report" (the two decodes and the error measures).
@@ -34,7 +34,9 @@ public final class SnapshotEncoding implements SnapshotListener {
     private final Path dir;
     private final CodecSettings settings;
     private final Consumer<String> log;
-    private final List<CodecFile.Snapshot> codes = new ArrayList<>();
+    /** The codes since the last commit (at most a checkpoint interval's worth). */
+    private final List<CodecFile.Snapshot> pending = new ArrayList<>();
+    private CodecFile.Appender file;
     private final List<Map<String, Object>> rows = new ArrayList<>();
     private SnapshotCodec codec;
     private StageTimes times;
@@ -67,6 +69,7 @@ public final class SnapshotEncoding implements SnapshotListener {
         }
     }
 
+    @Override
     public CodecSettings settings() {
         return settings;
     }
@@ -89,24 +92,22 @@ public final class SnapshotEncoding implements SnapshotListener {
     }
 
     @Override
-    public void resume(long step) throws IOException {
-        Path file = dir.resolve(RunFiles.CODES);
-        if (!Files.exists(file)) {
-            log.accept("encode: " + file + " does not exist; codes start at this restart");
+    public void begin() throws IOException {
+        file = CodecFile.Appender.createInPlace(dir.resolve(RunFiles.CODES), settings);
+    }
+
+    @Override
+    public void resume(long committed, Consumer<String> repaired) throws IOException {
+        Path f = dir.resolve(RunFiles.CODES);
+        if (!Files.exists(f)) {
+            if (committed > 0) {
+                throw new dev.eddy.io.CorruptFileException(f, "missing: the checkpoint committed " + committed + " records to it");
+            }
+            log.accept("encode: " + f + " does not exist; codes start at this restart");
+            file = CodecFile.Appender.createInPlace(f, settings);
             return;
         }
-        try (CodecFile.Reader r = CodecFile.open(file)) {
-            if (!r.header().settings().equals(settings)) {
-                throw new ConfigException("--encode settings " + settings + " differ from those of the run's " + RunFiles.CODES + " ("
-                        + r.header().settings() + "): a restart continues the same code file");
-            }
-            for (int i = 0; i < r.header().snapshots(); i++) {
-                CodecFile.Snapshot s = r.read(i);
-                if (s.step() <= step) {
-                    codes.add(s);
-                }
-            }
-        }
+        file = CodecFile.Appender.resume(f, settings, committed, repaired);
     }
 
     @Override
@@ -117,7 +118,7 @@ public final class SnapshotEncoding implements SnapshotListener {
             return codec.code(0);
         });
         long t1 = System.nanoTime();
-        codes.add(new CodecFile.Snapshot(sim.stepCount(), sim.time(), code));
+        pending.add(new CodecFile.Snapshot(sim.stepCount(), sim.time(), code));
         Map<String, Object> row = times.time("codec-report", () -> {
             int n = settings.n();
             long d0 = System.nanoTime();
@@ -149,9 +150,12 @@ public final class SnapshotEncoding implements SnapshotListener {
     }
 
     @Override
-    public void assemble(long step) throws IOException {
-        List<CodecFile.Snapshot> kept = codes.stream().filter(s -> s.step() <= step).toList();
-        CodecFile.write(dir.resolve(RunFiles.CODES), settings, kept);
+    public long commit() throws IOException {
+        for (CodecFile.Snapshot c : pending) {
+            file.append(c);
+        }
+        pending.clear();
+        return file.commit();
     }
 
     @Override
@@ -173,6 +177,14 @@ public final class SnapshotEncoding implements SnapshotListener {
 
     @Override
     public void close() {
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException e) {
+                log.accept("encode: closing " + RunFiles.CODES + " failed: " + e.getMessage());
+            }
+            file = null;
+        }
         if (codec != null) {
             codec.close();
             codec = null;

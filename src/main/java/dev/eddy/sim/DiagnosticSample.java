@@ -28,7 +28,7 @@ public record DiagnosticSample(long step, double time, double dt, double courant
     }
 
     /**
-     * The series' real-valued columns (after {@code step}), in the one naming that snapshots.h5
+     * The series' real-valued columns (after {@code step}), in the one naming that snapshots.zarr
      * ({@code diagnostics/…}), the metrics JSON ({@code diagnostics.…}) and the report use.
      */
     static final Map<String, ToDoubleFunction<DiagnosticSample>> COLUMNS = columnsInOrder();

@@ -7,12 +7,19 @@ package dev.eddy.store;
 public final class RunFiles {
     /** The settings of an LES run, enough to re-run it ({@code eddy run --config}). */
     public static final String CONFIG = "config.json";
-    /** The restart point: the exact state, step, time and diagnostics. */
+    /** The commit point: the exact state, step and time, and how much of each output belongs to it. */
     public static final String CHECKPOINT = "checkpoint.bin";
-    /** The snapshots, spectra and diagnostics for h5py and xarray. */
-    public static final String SNAPSHOTS = "snapshots.h5";
-    /** The checksummed raw snapshots, one file each, written as they are taken. */
-    public static final String FRAMES = "frames";
+    /** The snapshots, spectra and diagnostics: a Zarr store for xarray ({@code xr.open_zarr}). */
+    public static final String SNAPSHOTS = "snapshots.zarr";
+    /** The settings of {@code eddy run --encode} (so that a restart keeps encoding). */
+    public static final String ENCODE = "encode.json";
+    /** Present while a run has not reached its first checkpoint: says how to start it again in place. */
+    public static final String INCOMPLETE = "INCOMPLETE";
+    /** The lock a run or pipeline holds on its directory (holder's PID inside). */
+    public static final String LOCK = ".eddy.lock";
+    /** Outputs of an older Eddy (frames/, snapshots.h5): a directory holding them is not continued by this one. */
+    public static final String LEGACY_FRAMES = "frames";
+    public static final String LEGACY_SNAPSHOTS = "snapshots.h5";
     /** The metrics JSON of {@code --log-metrics}. */
     public static final String METRICS = "metrics.json";
     /** The latent + ternary codes of {@code eddy run --encode}. */
@@ -36,6 +43,10 @@ public final class RunFiles {
     public static final String ENSEMBLE = "ensemble.h5";
     /** The checksummed raw snapshots of every member, one file per ensemble step, written as they are taken. */
     public static final String ENSEMBLE_FRAMES = "ensemble-frames";
+    /** The pipeline's stage checkpoints (spin-up state, training window). */
+    public static final String PIPELINE_STAGES = "stages";
+    /** The mark of a finished pipeline (its absence marks an incomplete one, which a second start resumes). */
+    public static final String PIPELINE_DONE = "DONE";
 
     private RunFiles() {
     }

@@ -10,8 +10,8 @@ import java.awt.image.BufferedImage;
 import java.util.Locale;
 
 /**
- * Renders a scalar field on the N×N grid (row-major, {@code f[y*n + x]}, x_i = 2πi/N, the layout of
- * frames and of {@code snapshots.h5}) as a picture with a diverging colour map and symmetric limits.
+ * Renders a scalar field on the N×N grid (row-major, {@code f[y*n + x]}, x_i = 2πi/N, the layout of the
+ * run store, {@code snapshots.zarr}) as a picture with a diverging colour map and symmetric limits.
  *
  * <p>Orientation, as a physicist draws it: x grows to the right and y grows <em>upwards</em>. Image
  * rows run top to bottom, so image row r shows grid row y = N − 1 − ⌊r·N/side⌋: grid row 0 (y = 0) is

@@ -79,6 +79,59 @@ public final class Plots {
         return BitmapEncoder.getBufferedImage(chart);
     }
 
+    /**
+     * A time-averaged E(k) compensated by the cascades' slopes, k³E(k) (enstrophy cascade) and k⁵ᐟ³E(k)
+     * (inverse energy cascade), on log–log axes: a plateau marks the range where that power law holds.
+     */
+    public static BufferedImage compensatedSpectrum(double[] mean, int cutoff, String window) {
+        XYChart chart = chart("Compensated energy spectrum, " + window, "k", "k^a E(k)");
+        chart.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true);
+        chart.getStyler().setYAxisDecimalPattern("0.#E0");
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        int len = Math.min(mean.length, cutoff + 1);
+        double[] k = new double[len];
+        double[] c3 = new double[len];
+        double[] c53 = new double[len];
+        for (int i = 0; i < len; i++) {
+            k[i] = i;
+            c3[i] = Math.pow(i, 3) * mean[i];
+            c53[i] = Math.pow(i, 5.0 / 3) * mean[i];
+        }
+        XYSeries a = addPositive(chart, "k^3 E(k)  (flat in an enstrophy cascade)", k, c3);
+        if (a != null) {
+            a.setLineColor(new Color(59, 76, 192));
+            a.setLineWidth(2f);
+        }
+        XYSeries b = addPositive(chart, "k^5/3 E(k)  (flat in an inverse energy cascade)", k, c53);
+        if (b != null) {
+            b.setLineColor(new Color(180, 4, 38));
+            b.setLineWidth(2f);
+        }
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
+    /** The time-averaged spectral fluxes Π(k) (energy, left axis) and Z(k) (enstrophy, right axis) against k. */
+    public static BufferedImage fluxes(double[] energy, double[] enstrophy, int cutoff, String window) {
+        XYChart chart = chart("Spectral fluxes, " + window, "k", "Π(k)");
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+        int len = Math.min(energy.length, cutoff + 1) - 1;
+        double[] k = new double[len];
+        double[] pe = new double[len];
+        double[] pz = new double[len];
+        for (int i = 0; i < len; i++) {
+            k[i] = i + 1;
+            pe[i] = energy[i + 1];
+            pz[i] = enstrophy[i + 1];
+        }
+        line(chart, "energy flux Π(k) (left axis)", k, pe, new Color(59, 76, 192), 0, false);
+        line(chart, "enstrophy flux Z(k) (right axis)", k, pz, new Color(180, 4, 38), 1, false);
+        chart.setYAxisGroupTitle(1, "Z(k)");
+        chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+        line(chart, "0", new double[] {1, Math.max(2, len)}, new double[] {0, 0}, Color.GRAY, 0, true);
+        return BitmapEncoder.getBufferedImage(chart);
+    }
+
     private static void guide(XYChart chart, String name, int from, int to, double slope, double anchor, Color c) {
         double[] k = {from, to};
         double[] e = {anchor, anchor * Math.pow((double) to / from, -slope)};
@@ -172,15 +225,32 @@ public final class Plots {
 
     /**
      * Proxy error against rollout horizon: one curve per label (e.g. per initial state or per latent size),
-     * errors[i][h] at horizon[h]; log y when every error is &gt; 0.
+     * errors[i][h] at horizon[h]; log y when every error is &gt; 0 and they span a decade or more (a log
+     * axis labels decades only), else a linear axis whose tick labels carry enough digits to tell the
+     * ticks apart (a correlation of 0.998…0.9995 got no labels at one decimal).
      */
     public static BufferedImage errorVsHorizon(double[] horizon, String[] labels, double[][] errors, String errorName,
                                                String horizonName) {
         requireSameLength(labels.length, errors.length, "labels", "errors");
         XYChart chart = chart(errorName + " against horizon", horizonName, errorName);
-        chart.getStyler().setYAxisLogarithmic(allPositive(errors));
-        if (allPositive(errors)) {
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (double[] e : errors) {
+            for (double v : e) {
+                if (Double.isFinite(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+            }
+        }
+        boolean log = allPositive(errors) && hi >= 10 * lo;
+        chart.getStyler().setYAxisLogarithmic(log);
+        if (log) {
             chart.getStyler().setYAxisDecimalPattern("0.#E0");
+        } else if (hi > lo) {
+            int digits = (int) Math.max(1, Math.ceil(-Math.log10((hi - lo) / 5)) + 1);
+            boolean small = Math.max(Math.abs(lo), Math.abs(hi)) < 1e-3;
+            chart.getStyler().setYAxisDecimalPattern(small ? "0.##E0" : "0." + "0".repeat(Math.min(digits, 10)));
         }
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         for (int i = 0; i < labels.length; i++) {

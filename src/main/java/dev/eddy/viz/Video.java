@@ -116,7 +116,7 @@ public final class Video {
         BufferedImage first = even(frames.frame(0));
         int w = first.getWidth();
         int h = first.getHeight();
-        Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName() + ".", ".tmp");
+        Path tmp = AtomicFiles.temporaryBeside(target); // rw-r--r--, like every output (a plain temp file is 0600)
         ProcessBuilder pb = new ProcessBuilder(ffmpeg.toString(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
                 "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", w + "x" + h, "-r", Integer.toString(fps), "-i", "pipe:0",
                 "-an", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", "18", "-preset", "medium",

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.eddy.store.Checkpoint;
+import dev.eddy.run.Checkpoint;
 import dev.eddy.store.RunFiles;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -9,7 +9,7 @@ import dev.eddy.codec.CodecFile;
 import dev.eddy.codec.CodecSettings;
 import dev.eddy.codec.Codecs;
 import dev.eddy.codec.SnapshotCodec;
-import dev.eddy.codec.SnapshotSeries;
+import dev.eddy.codec.SnapshotSource;
 import dev.eddy.gpu.GpuTests;
 import dev.eddy.io.Json;
 import dev.eddy.run.SnapshotEncoding;
@@ -72,10 +72,9 @@ class RunEncodeTest {
         try (CodecFile.Reader r = CodecFile.open(a.resolve(RunFiles.CODES))) {
             assertEquals(s, r.header().settings());
         }
-        SnapshotSeries frames = SnapshotSeries.read(a.resolve("snapshots.h5"));
-        try (SnapshotCodec cpu = dev.eddy.TestConfigs.cpuCodec(s, 1)) {
+        try (SnapshotSource frames = SnapshotSource.open(a); SnapshotCodec cpu = dev.eddy.TestConfigs.cpuCodec(s, 1)) {
             for (int i = 0; i < frames.size(); i++) {
-                SnapshotCodec.Code want = cpu.encode(frames.fields().get(i));
+                SnapshotCodec.Code want = cpu.encode(frames.omega(i));
                 assertEquals(0, java.util.Arrays.compare(want.packed(), codes.get(i).code().packed()), "t of snapshot " + i);
                 assertTrue(java.util.Arrays.equals(want.z(), codes.get(i).code().z()), "Z of snapshot " + i);
             }
@@ -93,10 +92,15 @@ class RunEncodeTest {
         CliTest.Outcome other = CliTest.eddy("run", "--restart", a.toString(), "--steps", "30", "--quiet", "--no-report",
                 "--encode", "5,8");
         assertEquals(ExitCodes.USAGE, other.code(), other.err());
-        assertTrue(other.err().contains("differ from those of the run's codes.eddyc"), other.err());
+        assertTrue(other.err().contains("differs from the settings saved with the run"), other.err());
         assertEquals(ExitCodes.OK, CliTest.eddy("run", "--restart", a.toString(), "--steps", "30", "--quiet", "--no-report",
                 "--encode", "6,8,0.7", "--encode-majority").code());
         assertEquals(List.of(0L, 10L, 20L, 30L), CodecFile.readAll(a.resolve(RunFiles.CODES)).stream()
+                .map(CodecFile.Snapshot::step).toList());
+        // issue 18.1: --encode is saved with the run, so a restart without it keeps encoding
+        CliTest.Outcome kept = CliTest.eddy("run", "--restart", a.toString(), "--steps", "40", "--no-report");
+        assertEquals(ExitCodes.OK, kept.code(), kept.err());
+        assertEquals(List.of(0L, 10L, 20L, 30L, 40L), CodecFile.readAll(a.resolve(RunFiles.CODES)).stream()
                 .map(CodecFile.Snapshot::step).toList());
     }
 
@@ -114,10 +118,9 @@ class RunEncodeTest {
         CodecSettings s = new CodecSettings(32, 6, 8, 0.7, 0, false, dev.eddy.numerics.Precision.FP64);
         List<CodecFile.Snapshot> codes = CodecFile.readAll(g.resolve(RunFiles.CODES));
         assertEquals(3, codes.size());
-        SnapshotSeries frames = SnapshotSeries.read(g.resolve("snapshots.h5"));
-        try (SnapshotCodec cpu = dev.eddy.TestConfigs.cpuCodec(s, 1)) {
+        try (SnapshotSource frames = SnapshotSource.open(g); SnapshotCodec cpu = dev.eddy.TestConfigs.cpuCodec(s, 1)) {
             for (int i = 0; i < frames.size(); i++) {
-                double[] want = cpu.encode(frames.fields().get(i)).z();
+                double[] want = cpu.encode(frames.omega(i)).z();
                 double[] got = codes.get(i).code().z();
                 double err = 0;
                 double scale = 0;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.gpu.GpuTests;
 import dev.eddy.io.Json;
 import dev.eddy.sim.gpu.GpuLes;
-import dev.eddy.store.Checkpoint;
+import dev.eddy.run.Checkpoint;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

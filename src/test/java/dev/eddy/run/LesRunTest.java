@@ -12,7 +12,6 @@ import dev.eddy.config.RunConfig;
 import dev.eddy.config.TimeControl;
 import dev.eddy.numerics.Precision;
 import dev.eddy.sim.SimulationDivergedException;
-import dev.eddy.store.Checkpoint;
 import dev.eddy.store.RunFiles;
 import dev.eddy.store.SnapshotStore;
 import io.jhdf.HdfFile;
@@ -50,34 +49,35 @@ class LesRunTest {
         assertEquals(a.step(), b.step());
         assertEquals(a.time(), b.time(), 0.0);
         assertArrayEquals(a.state(), b.state(), 0.0);
-        assertEquals(a.diagnostics(), b.diagnostics());
-        // the HDF5 snapshots are the same too
-        try (HdfFile ha = new HdfFile(straight.resolve(RunFiles.SNAPSHOTS)); HdfFile hb = new HdfFile(split.resolve(RunFiles.SNAPSHOTS))) {
-            assertArrayEquals((long[]) ha.getDatasetByPath("step").getData(), (long[]) hb.getDatasetByPath("step").getData());
-            Object oa = ha.getDatasetByPath("omega").getData();
-            Object ob = hb.getDatasetByPath("omega").getData();
-            assertTrue(java.util.Objects.deepEquals(oa, ob), "omega datasets differ");
-            assertEquals(p.label(), ha.getAttribute("precision").getData());
+        assertEquals(SnapshotStore.open(straight).diagnostics(), SnapshotStore.open(split).diagnostics());
+        // the stored snapshots are the same too
+        var ha = SnapshotStore.open(straight);
+        var hb = SnapshotStore.open(split);
+        assertEquals(ha.steps(), hb.steps());
+        for (int i = 0; i < ha.size(); i++) {
+            assertArrayEquals(ha.omega(i), hb.omega(i), 0.0, "omega of snapshot " + i);
         }
+        assertEquals(p.label(), ha.attributes().get("precision"));
     }
 
     @Test
     void outputsAreCompleteAndSelfDescribing(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("run");
         new LesRun(config(Precision.FP32, 30, 0.5), options(dir, false)).run();
-        for (String f : new String[] {"config.json", "checkpoint.bin", "snapshots.h5", "metrics.json"}) {
+        for (String f : new String[] {"config.json", "checkpoint.bin", "metrics.json"}) {
             assertTrue(Files.isRegularFile(dir.resolve(f)), f);
         }
-        try (HdfFile h5 = new HdfFile(dir.resolve(RunFiles.SNAPSHOTS))) {
-            float[][][] omega = (float[][][]) h5.getDatasetByPath("omega").getData();
-            assertEquals(4, omega.length); // steps 0, 10, 20, 30
-            assertEquals(32, omega[0].length);
-            double[] energy = (double[]) h5.getDatasetByPath("diagnostics/energy").getData();
-            assertEquals(7, energy.length); // every 5 steps from 0 to 30
-            assertEquals(0.5, energy[0], 1e-6);
-            String json = (String) h5.getAttribute("config_json").getData();
-            assertTrue(json.contains("\"precision\" : \"fp32\""), json);
-        }
+        assertTrue(Files.isDirectory(dir.resolve(RunFiles.SNAPSHOTS)));
+        assertTrue(!Files.exists(dir.resolve(RunFiles.INCOMPLETE)), "a checkpointed run is not marked incomplete");
+        var store = SnapshotStore.open(dir);
+        assertEquals(4, store.size()); // steps 0, 10, 20, 30
+        assertEquals(32, store.n());
+        assertEquals(dev.eddy.numerics.Precision.FP32, store.precision());
+        var diag = store.diagnostics();
+        assertEquals(7, diag.size()); // every 5 steps from 0 to 30
+        assertEquals(0.5, diag.getFirst().energy(), 1e-6);
+        String json = (String) store.attributes().get("config_json");
+        assertTrue(json.contains("\"precision\" : \"fp32\""), json);
         String metrics = Files.readString(dir.resolve("metrics.json"));
         assertTrue(metrics.contains("\"status\" : \"completed\""));
         assertTrue(metrics.contains("\"stage_seconds\""));
@@ -110,6 +110,28 @@ class LesRunTest {
         assertTrue(kept.step() < e.step() && dev.eddy.sim.Diagnostics.allFinite(kept.state()),
                 "checkpoint of step " + kept.step() + " must predate the blow-up at " + e.step());
         assertTrue(Files.readString(dir.resolve("metrics.json")).contains("\"status\" : \"diverged\""));
+    }
+
+    /** Issue 17: outputs in simulated time land exactly on kΔ (the step before is clipped), whatever the CFL step. */
+    @Test
+    void outputsInSimulatedTimeLandExactly(@TempDir Path tmp) throws Exception {
+        RunConfig c = config(Precision.FP64, 1, 0.5);
+        RunConfig timed = TestConfigs.withOutput(c, new OutputSchedule(0, 1, 0, 0, 0.05, 0.02),
+                new TimeControl(0, 0.2, 0.02, 0.5, "heun"));
+        Path dir = tmp.resolve("dt");
+        new LesRun(timed, options(dir, false)).run();
+        var store = SnapshotStore.open(dir);
+        assertEquals(5, store.size());
+        for (int i = 0; i < store.size(); i++) {
+            assertEquals(0.05 * i, store.time(i), 1e-12, "snapshot " + i);
+        }
+        var diag = store.diagnostics();
+        assertEquals(11, diag.size());
+        for (int i = 0; i < diag.size(); i++) {
+            assertEquals(0.02 * i, diag.get(i).time(), 1e-12, "diagnostics sample " + i);
+        }
+        // the CFL step is not a divisor of the intervals: steps were clipped, not just counted
+        assertTrue(store.step(4) != 4 * store.step(1) || store.step(1) * 0.02 != 0.05, "steps " + store.steps());
     }
 
     @Test

@@ -12,7 +12,6 @@ import dev.eddy.config.TimeControl;
 import dev.eddy.gpu.GpuTests;
 import dev.eddy.io.Json;
 import dev.eddy.numerics.Precision;
-import dev.eddy.store.Checkpoint;
 import dev.eddy.store.RunFiles;
 import dev.eddy.store.SnapshotStore;
 import io.jhdf.HdfFile;
@@ -67,20 +66,19 @@ class OverlappedSnapshotsTest {
         JsonNode ms = run(c, sync, false);
         JsonNode mo = run(c, overlapped, true);
 
-        List<Long> steps = SnapshotStore.frameSteps(sync);
+        var ra = SnapshotStore.open(sync);
+        var rb = SnapshotStore.open(overlapped);
+        List<Long> steps = ra.steps();
         assertEquals(List.of(0L, 3L, 6L, 9L, 12L, 15L, 18L, 21L, 24L, 27L, 30L), steps);
-        assertEquals(steps, SnapshotStore.frameSteps(overlapped));
-        for (long s : steps) {
-            var a = SnapshotStore.readFrame(sync, s);
-            var b = SnapshotStore.readFrame(overlapped, s);
+        assertEquals(steps, rb.steps());
+        for (int s = 0; s < steps.size(); s++) {
+            var a = ra.frame(s);
+            var b = rb.frame(s);
             assertEquals(a.time(), b.time(), 0.0, "time of frame " + s);
             assertArrayEquals(a.omega(), b.omega(), 0.0, "ω of frame " + s);
             assertArrayEquals(a.spectrum(), b.spectrum(), 0.0, "spectrum of frame " + s);
         }
         assertArrayEquals(Checkpoint.read(sync).state(), Checkpoint.read(overlapped).state(), 0.0);
-        try (HdfFile ha = new HdfFile(sync.resolve(RunFiles.SNAPSHOTS)); HdfFile hb = new HdfFile(overlapped.resolve(RunFiles.SNAPSHOTS))) {
-            assertTrue(Objects.deepEquals(ha.getDatasetByPath("omega").getData(), hb.getDatasetByPath("omega").getData()));
-        }
         assertTrue(mo.get("stage_seconds").has("snapshots"), mo.get("stage_seconds").toString());
 
         if (backend.equals("vulkan")) {

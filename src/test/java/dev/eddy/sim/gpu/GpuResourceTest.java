@@ -79,7 +79,7 @@ class GpuResourceTest {
         var e = assertThrows(dev.eddy.sim.SimulationDivergedException.class,
                 () -> new dev.eddy.run.LesRun(unstable, new dev.eddy.run.LesRun.Options(dir, false, dir.resolve("metrics.json"), s -> { })).run());
         assertTrue(e.getMessage().contains("smaller dt"), e.getMessage());
-        var kept = dev.eddy.store.Checkpoint.read(dir);
+        var kept = dev.eddy.run.Checkpoint.read(dir);
         assertTrue(kept.step() <= e.step() && dev.eddy.sim.Diagnostics.allFinite(kept.state()),
                 "checkpoint of step " + kept.step() + " must be finite and not after the blow-up at " + e.step());
         assertTrue(Files.readString(dir.resolve("metrics.json")).contains("\"status\" : \"diverged\""));
