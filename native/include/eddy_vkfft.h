@@ -37,6 +37,10 @@ typedef struct EddyFftPlan EddyFftPlan;
  * stride 2*(nx/2+1) reals (padding at row end). Field f starts at f*ny*(nx/2+1)*2*elemSize bytes.
  * forward = R2C unnormalised; inverse = C2R unnormalised (inverse(forward(x)) == nx*ny*x).
  * doublePrecision: 0 = float32, 1 = float64 (the device must have shaderFloat64 enabled).
+ * dealiasCutoff: 0 = the plain transform. c > 0 (3c < nx and 3c < ny) = a dealiased pair: the
+ *   inverse transform treats every mode with kx > c or |ky| > c as zero without reading it, and the
+ *   forward transform neither computes nor writes those modes (their words keep whatever they held;
+ *   a reader of the forward output must only read modes with kx <= c and |ky| <= c).
  * cacheFile: NULL or a path. If it exists and is a valid cache for exactly this configuration
  *   (VkFFT version, device, driver, nx, ny, batch, precision; checksummed), the compiled kernels
  *   are loaded from it; otherwise they are compiled and the file is (re)written atomically
@@ -47,7 +51,8 @@ typedef struct EddyFftPlan EddyFftPlan;
 EDDY_API int eddy_fft_plan_create(uint64_t physicalDevice, uint64_t device, uint64_t queue,
                                   uint64_t commandPool, uint64_t fence,
                                   uint32_t nx, uint32_t ny, uint32_t batch, int doublePrecision,
-                                  uint64_t buffer, uint64_t bufferSize, const char* cacheFile,
+                                  uint32_t dealiasCutoff, uint64_t buffer, uint64_t bufferSize,
+                                  const char* cacheFile,
                                   EddyFftPlan** out, char* err, int errLen);
 
 /* Records the transform into commandBuffer (which must be in the recording state).

@@ -47,6 +47,7 @@ struct EddyFftPlan {
     int loadedFromCache = 0;
     uint32_t nx = 0, ny = 0, batch = 0;
     int doublePrecision = 0;
+    uint32_t dealiasCutoff = 0; // 0: the plain transform; c > 0: modes with |kx| > c or |ky| > c are skipped
 };
 
 namespace {
@@ -171,7 +172,7 @@ bool ensure_glslang() {
 
 // ---- kernel cache file ------------------------------------------------------------------------
 constexpr char kMagic[8] = {'E', 'D', 'D', 'Y', 'F', 'F', 'T', 'C'};
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2; // 2: the dealias cutoff in the header
 constexpr uint32_t kSpirvMagic = 0x07230203u;
 constexpr uint64_t kMaxCacheBytes = 512ull << 20;
 
@@ -183,7 +184,7 @@ struct CacheHeader {
     uint32_t nx, ny, batch, doublePrecision;
     uint32_t vendorID, deviceID, driverVersion, apiVersion;
     uint8_t pipelineCacheUUID[VK_UUID_SIZE];
-    uint32_t reserved;
+    uint32_t dealiasCutoff;
     uint64_t payloadSize;  // bytes of VkFFT's saveApplicationString
     uint64_t payloadHash;  // FNV-1a 64 of the payload
     uint64_t headerHash;   // FNV-1a 64 of all header bytes before this field
@@ -210,6 +211,7 @@ CacheHeader make_header(const EddyFftPlan& p) {
     h.ny = p.ny;
     h.batch = p.batch;
     h.doublePrecision = (uint32_t)p.doublePrecision;
+    h.dealiasCutoff = p.dealiasCutoff;
     VkPhysicalDeviceProperties props;
     std::memset(&props, 0, sizeof props);
     vkGetPhysicalDeviceProperties(p.physicalDevice, &props);
@@ -347,6 +349,19 @@ VkFFTConfiguration make_config(EddyFftPlan* p) {
     c.performR2C = 1;            // in place, default padded strides: row = nx/2+1 complex
     c.doublePrecision = p->doublePrecision ? 1 : 0;
     c.normalize = 0;
+    if (p->dealiasCutoff > 0) {
+        // Frequency-domain zero padding: the inverse transform reads no mode outside the kept box
+        // |kx|, |ky| <= c (it takes them as zero) and skips the y-transforms of the columns kx > c; the
+        // forward transform computes and writes no mode outside the box (those words keep what they held).
+        const uint64_t cut = p->dealiasCutoff;
+        c.frequencyZeroPadding = 1;
+        c.performZeropadding[0] = 1;
+        c.fft_zeropad_left[0] = cut + 1;
+        c.fft_zeropad_right[0] = p->nx / 2 + 1;
+        c.performZeropadding[1] = 1;
+        c.fft_zeropad_left[1] = cut + 1;
+        c.fft_zeropad_right[1] = p->ny - cut;
+    }
     c.isCompilerInitialized = 1; // we initialise glslang once per process ourselves
     c.physicalDevice = &p->physicalDevice;
     c.device = &p->device;
@@ -386,8 +401,8 @@ EDDY_API uint64_t eddy_fft_required_buffer_size(uint32_t nx, uint32_t ny, uint32
 EDDY_API int eddy_fft_plan_create(uint64_t physicalDevice, uint64_t device, uint64_t queue,
                                   uint64_t commandPool, uint64_t fence,
                                   uint32_t nx, uint32_t ny, uint32_t batch, int doublePrecision,
-                                  uint64_t buffer, uint64_t bufferSize, const char* cacheFile,
-                                  EddyFftPlan** out, char* err, int errLen) {
+                                  uint32_t dealiasCutoff, uint64_t buffer, uint64_t bufferSize,
+                                  const char* cacheFile, EddyFftPlan** out, char* err, int errLen) {
     if (err && errLen > 0) err[0] = '\0';
     if (!out) {
         set_err(err, errLen, "eddy_fft_plan_create: out must not be NULL");
@@ -416,6 +431,11 @@ EDDY_API int eddy_fft_plan_create(uint64_t physicalDevice, uint64_t device, uint
     }
     if (doublePrecision != 0 && doublePrecision != 1) {
         set_err(err, errLen, "eddy_fft_plan_create: doublePrecision must be 0 or 1 (got %d)", doublePrecision);
+        return EDDY_FFT_ERR_INVALID_ARGUMENT;
+    }
+    if (dealiasCutoff != 0 && (3ull * dealiasCutoff >= nx || 3ull * dealiasCutoff >= ny)) {
+        set_err(err, errLen, "eddy_fft_plan_create: dealiasCutoff %u must be 0 or < nx/3 and < ny/3 (nx=%u, ny=%u)",
+                dealiasCutoff, nx, ny);
         return EDDY_FFT_ERR_INVALID_ARGUMENT;
     }
     const uint64_t need = required_bytes(nx, ny, batch, doublePrecision);
@@ -447,6 +467,7 @@ EDDY_API int eddy_fft_plan_create(uint64_t physicalDevice, uint64_t device, uint
     p->ny = ny;
     p->batch = batch;
     p->doublePrecision = doublePrecision;
+    p->dealiasCutoff = dealiasCutoff;
 
     const bool useCache = cacheFile && cacheFile[0];
     CacheHeader key{};

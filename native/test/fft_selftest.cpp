@@ -266,7 +266,7 @@ EddyFftPlan* create_plan(const Vk& vk, const Cfg& c, const Buffer& b, const char
     double t0 = now_ms();
     int rc = eddy_fft_plan_create((uint64_t)(uintptr_t)vk.phys, (uint64_t)(uintptr_t)vk.device,
                                   (uint64_t)(uintptr_t)vk.queue, (uint64_t)vk.pool, (uint64_t)vk.planFence, c.nx,
-                                  c.ny, c.batch, c.dp, (uint64_t)b.buf, b.size, cache, &p, err, sizeof err);
+                                  c.ny, c.batch, c.dp, 0u, (uint64_t)b.buf, b.size, cache, &p, err, sizeof err);
     if (ms) *ms = now_ms() - t0;
     if (rcOut) *rcOut = rc;
     if (msg) *msg = err;

@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public final class FftPlans implements AutoCloseable {
     /** DeviceBuffer has identity equality, so a plan never outlives the meaning of its buffer. */
-    private record Key(DeviceBuffer buffer, int nx, int ny, int batch, Precision precision) {
+    private record Key(DeviceBuffer buffer, int nx, int ny, int batch, Precision precision, int dealiasCutoff) {
     }
 
     private final VulkanContext ctx;
@@ -37,17 +37,27 @@ public final class FftPlans implements AutoCloseable {
 
     /** The plan for {@code batch} nx×ny fields at the start of {@code buffer}, made once. */
     public VkFftPlan plan(DeviceBuffer buffer, int nx, int ny, int batch, Precision p) {
+        return plan(buffer, nx, ny, batch, p, 0);
+    }
+
+    /**
+     * The dealiased plan (cutoff c &gt; 0): the inverse transform takes every mode with kx &gt; c or |ky| &gt; c
+     * as zero without reading it and skips the y-transforms of those columns; the forward transform
+     * neither computes nor writes those modes, so whoever reads its output reads only the kept box.
+     * With c = 0 it is the plain plan.
+     */
+    public VkFftPlan plan(DeviceBuffer buffer, int nx, int ny, int batch, Precision p, int dealiasCutoff) {
         long need = VkFftPlan.requiredBytes(nx, ny, batch, p);
         if (buffer.bytes() < need) {
             throw new IllegalArgumentException("buffer '" + buffer.name() + "' has " + buffer.bytes() + " bytes; "
                     + batch + " fields of " + nx + "×" + ny + " " + p.label() + " need " + need);
         }
-        return plans.computeIfAbsent(new Key(buffer, nx, ny, batch, p),
-                k -> new VkFftPlan(ctx, buffer, nx, ny, batch, p, cacheFile(nx, ny, batch, p)));
+        return plans.computeIfAbsent(new Key(buffer, nx, ny, batch, p, dealiasCutoff),
+                k -> new VkFftPlan(ctx, buffer, nx, ny, batch, p, dealiasCutoff, cacheFile(nx, ny, batch, p, dealiasCutoff)));
     }
 
     /** The disk cache file of a plan, or null without a disk cache. */
-    Path cacheFile(int nx, int ny, int batch, Precision p) {
+    Path cacheFile(int nx, int ny, int batch, Precision p, int dealiasCutoff) {
         if (diskDir == null) {
             return null;
         }
@@ -57,13 +67,14 @@ public final class FftPlans implements AutoCloseable {
             System.err.println("eddy: FFT plan cache " + diskDir + " cannot be created (" + e.getMessage() + "); compiling plans");
             return null;
         }
-        return diskDir.resolve(cacheFileName(ctx.info(), nx, ny, batch, p));
+        return diskDir.resolve(cacheFileName(ctx.info(), nx, ny, batch, p, dealiasCutoff));
     }
 
-    static String cacheFileName(DeviceInfo d, int nx, int ny, int batch, Precision p) {
+    static String cacheFileName(DeviceInfo d, int nx, int ny, int batch, Precision p, int dealiasCutoff) {
         String device = d.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
-        return String.format(Locale.ROOT, "%s-%04x-%04x-drv%08x-vkfft%d-%dx%d-b%d-%s.bin", device, d.vendorId(), d.deviceId(),
-                d.driverVersion(), VkFftBridge.get().vkfftVersion(), nx, ny, batch, p.label());
+        return String.format(Locale.ROOT, "%s-%04x-%04x-drv%08x-vkfft%d-%dx%d-b%d-%s%s.bin", device, d.vendorId(), d.deviceId(),
+                d.driverVersion(), VkFftBridge.get().vkfftVersion(), nx, ny, batch, p.label(),
+                dealiasCutoff > 0 ? "-d" + dealiasCutoff : "");
     }
 
     public int size() {

@@ -20,6 +20,11 @@ public final class GpuFft2D implements AutoCloseable {
     private final StepProgram inverse;
 
     public GpuFft2D(VulkanContext ctx, FftPlans plans, int nx, int ny, int batch, Precision precision) {
+        this(ctx, plans, nx, ny, batch, precision, 0);
+    }
+
+    /** @param dealiasCutoff 0, or c &gt; 0 for the dealiased pair of {@link FftPlans#plan(DeviceBuffer, int, int, int, Precision, int)} */
+    public GpuFft2D(VulkanContext ctx, FftPlans plans, int nx, int ny, int batch, Precision precision, int dealiasCutoff) {
         if (nx < 2 || ny < 2 || nx % 2 != 0 || batch < 1) {
             throw new IllegalArgumentException("FFT size must have an even nx ≥ 2, ny ≥ 2 and batch ≥ 1, got "
                     + nx + "×" + ny + " batch " + batch);
@@ -30,7 +35,7 @@ public final class GpuFft2D implements AutoCloseable {
         this.fieldLength = ny * 2 * (nx / 2 + 1);
         this.fields = new DeviceBuffer(ctx, "fft.fields", VkFftPlan.requiredBytes(nx, ny, batch, precision), "fft", DeviceBuffer.Movement.ON_DEMAND);
         try {
-            this.plan = plans.plan(fields, nx, ny, batch, precision);
+            this.plan = plans.plan(fields, nx, ny, batch, precision, dealiasCutoff);
             this.forward = StepProgram.builder(ctx, "fft.forward").fft(plan, VkFftPlan.FORWARD).freeze();
             this.inverse = StepProgram.builder(ctx, "fft.inverse").fft(plan, VkFftPlan.INVERSE).freeze();
         } catch (RuntimeException e) {

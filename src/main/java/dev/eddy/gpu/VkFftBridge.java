@@ -28,7 +28,7 @@ final class VkFftBridge {
         Linker linker = Linker.nativeLinker();
         planCreate = linker.downcallHandle(find(lib, "eddy_fft_plan_create"), FunctionDescriptor.of(JAVA_INT,
                 JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
-                JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+                JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
         append = linker.downcallHandle(find(lib, "eddy_fft_append"),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
         loadedFromCache = linker.downcallHandle(find(lib, "eddy_fft_plan_loaded_from_cache"), FunctionDescriptor.of(JAVA_INT, ADDRESS));

@@ -29,7 +29,8 @@ public final class VkFftPlan implements AutoCloseable {
     private final double createMillis;
     private MemorySegment plan;
 
-    VkFftPlan(VulkanContext ctx, DeviceBuffer buffer, int nx, int ny, int batch, Precision precision, Path cacheFile) {
+    VkFftPlan(VulkanContext ctx, DeviceBuffer buffer, int nx, int ny, int batch, Precision precision, int dealiasCutoff,
+              Path cacheFile) {
         ctx.requirePrecision(precision);
         this.ctx = ctx;
         this.bridge = VkFftBridge.get();
@@ -47,7 +48,7 @@ public final class VkFftPlan implements AutoCloseable {
             try {
                 rc = (int) bridge.planCreate.invokeExact(ctx.physicalDevice().address(), ctx.device().address(),
                         ctx.queue().address(), ctx.commandPool(), ctx.planFence(), nx, ny, batch,
-                        precision == Precision.FP64 ? 1 : 0, buffer.handle(), buffer.bytes(), cache, out, err, VkFftBridge.ERR_LEN);
+                        precision == Precision.FP64 ? 1 : 0, dealiasCutoff, buffer.handle(), buffer.bytes(), cache, out, err, VkFftBridge.ERR_LEN);
             } catch (Throwable t) {
                 throw VkFftBridge.rethrow(t);
             }

@@ -146,8 +146,8 @@ public final class GpuEnsemble implements Ensemble {
                     kernel("les_lawson_combine", 5, Push.size(precision, 9, 5)),
                     kernel("les_cfl_dt", 4, Push.size(precision, 3, 4)),
                     kernel("les_diagnostics", 4, Push.size(precision, 0, 7)),
-                    plans.plan(work, n, n, layout.spectralFields * members, precision),
-                    plans.plan(work, n, n, layout.productFields * members, precision),
+                    plans.plan(work, n, n, layout.spectralFields * members, precision, dealiasedTransforms(grid)),
+                    plans.plan(work, n, n, layout.productFields * members, precision, dealiasedTransforms(grid)),
                     omega, stageInput, stages, work, forcing, rowMax, step, ring, diagRows, params));
 
             // The step, recorded twice: plain, and (where the queue has timestamps) with a timestamp after
@@ -497,5 +497,14 @@ public final class GpuEnsemble implements Ensemble {
                 backend.close();
             }
         }
+    }
+
+    /**
+     * The cutoff the LES's transforms skip beyond (VkFFT's frequency zero padding): every field the inverse
+     * transform reads is zero outside the dealiased box, and every reader of the forward transform's output
+     * reads only inside it. EDDY_FFT_DEALIAS=0 turns it off (the plain transforms, for A/B measurements).
+     */
+    static int dealiasedTransforms(Grid grid) {
+        return "0".equals(System.getenv("EDDY_FFT_DEALIAS")) ? 0 : grid.dealiasCutoff();
     }
 }
