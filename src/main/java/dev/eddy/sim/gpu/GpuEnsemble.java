@@ -500,11 +500,13 @@ public final class GpuEnsemble implements Ensemble {
     }
 
     /**
-     * The cutoff the LES's transforms skip beyond (VkFFT's frequency zero padding): every field the inverse
-     * transform reads is zero outside the dealiased box, and every reader of the forward transform's output
-     * reads only inside it. EDDY_FFT_DEALIAS=0 turns it off (the plain transforms, for A/B measurements).
+     * The cutoff the LES's transforms skip beyond (VkFFT's frequency zero padding), or 0 for the plain
+     * transforms. Off unless EDDY_FFT_DEALIAS=1: on the H200 the zero-padded VkFFT kernels were 4 % faster at
+     * 1024² but 15–40 % slower at 512² and from 2048² up (planning/les-speed.md), so the plain pair is the
+     * default. When on, it is exact: every field the inverse reads is zero outside the dealiased box, and
+     * every reader of the forward output reads only inside it (DealiasedFftTest, GpuLesParityTest).
      */
     static int dealiasedTransforms(Grid grid) {
-        return "0".equals(System.getenv("EDDY_FFT_DEALIAS")) ? 0 : grid.dealiasCutoff();
+        return "1".equals(System.getenv("EDDY_FFT_DEALIAS")) ? grid.dealiasCutoff() : 0;
     }
 }
