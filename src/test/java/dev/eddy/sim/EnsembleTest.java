@@ -208,7 +208,7 @@ class EnsembleTest {
                 }
             }
             List<Ensemble> groups = new ArrayList<>(List.of(new GpuEnsemble(c.slice(0, 2), v), new GpuEnsemble(c.slice(2, 3), v)));
-            try (MemberGroups split = new MemberGroups(c, groups, true)) {
+            try (MemberGroups split = new MemberGroups(c, groups)) {
                 split.advance(STEPS, infinite(3));
                 EnsembleSnapshot snapshot = split.requestSnapshot().get();
                 for (int m = 0; m < 3; m++) {
