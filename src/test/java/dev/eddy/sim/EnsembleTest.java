@@ -219,6 +219,29 @@ class EnsembleTest {
         }
     }
 
+    /** The two contexts are two lanes of one ensemble, each its own context; their members' states are one device's. */
+    @Test
+    void theMembersAreDealtOutInOrderToOneContextPerDevice() {
+        GpuTests.needsDevice();
+        EnsembleConfig c = ensemble("vulkan", Precision.FP32, false);
+        double[][] alone = new double[c.size()][];
+        try (Backend backend = backend("vulkan"); Ensemble e = Ensembles.create(c, backend)) {
+            e.advance(10, infinite(c.size()));
+            for (int m = 0; m < c.size(); m++) {
+                alone[m] = e.spectralState(m);
+            }
+        }
+        try (Backend.Vulkan d0 = new Backend.Vulkan(GpuTests.options(), 0); Backend.Vulkan d1 = new Backend.Vulkan(GpuTests.options(), 0);
+             Ensemble e = Ensembles.create(c, List.of(d0, d1))) {
+            assertEquals(2, ((MemberGroups) e).lanes());
+            assertTrue(d0.context() != d1.context(), "one context per device");
+            e.advance(10, infinite(c.size()));
+            for (int m = 0; m < c.size(); m++) {
+                assertArrayEquals(alone[m], e.spectralState(m), 0.0, "member " + m);
+            }
+        }
+    }
+
     static DeviceInfo device(long heap, long range) {
         return new DeviceInfo(0, "Small GPU", "discrete-gpu", 0x10de, 1, 1, "1", "1.3.0", List.of(heap), List.of(),
                 new int[] {1024, 1024, 64}, 1024, 32, true, 1f, range);
