@@ -5,7 +5,8 @@
 #   scripts/test.sh --tier physics     one tier, or several: --tier physics,gpu-parity (slow included if named)
 #   scripts/test.sh --slow             the slow tier alone
 #   scripts/test.sh --ci               as CI runs it (.ci/run): a GPU test that finds no Vulkan device fails
-#                                      instead of skipping (EDDY_REQUIRE_GPU=1)
+#                                      instead of skipping (EDDY_REQUIRE_GPU=1), and so does the Slurm test
+#                                      where it cannot start its cluster (EDDY_REQUIRE_SLURM=1; needs root)
 # Other arguments go to Maven, e.g. scripts/test.sh -Dtest=CpuLesPhysicsTest.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,7 +19,7 @@ while (($#)); do
     --tier) [[ $# -ge 2 ]] || { echo "test.sh: --tier needs a tier (fast, physics, gpu-parity, robustness, slow)" >&2; exit 2; }
             tiers="$2"; shift ;;
     --tier=*) tiers="${1#--tier=}" ;;
-    --ci) export EDDY_REQUIRE_GPU=1 ;;
+    --ci) export EDDY_REQUIRE_GPU=1 EDDY_REQUIRE_SLURM=1 ;;
     *) maven+=("$1") ;;
   esac
   shift

@@ -6,11 +6,19 @@ import dev.eddy.config.ConfigLoader;
 import dev.eddy.config.EnsembleConfig;
 import dev.eddy.config.RunConfig;
 import dev.eddy.io.Json;
+import dev.eddy.config.BackendKind;
+import dev.eddy.gpu.ContextOptions;
+import dev.eddy.gpu.DevicePicker;
+import dev.eddy.gpu.VulkanInstance;
 import dev.eddy.run.EnsembleRun;
 import dev.eddy.run.Progress;
+import dev.eddy.run.SlurmJob;
 import dev.eddy.store.EnsembleCheckpoint;
+import dev.eddy.store.EnsemblePart;
 import dev.eddy.store.RunFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +30,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code eddy ensemble}: many LES members advanced together into one output directory. */
-@Command(name = "ensemble", mixinStandardHelpOptions = true, sortOptions = false, subcommands = EnsembleScoreCommand.class,
+@Command(name = "ensemble", mixinStandardHelpOptions = true, sortOptions = false, subcommands = {EnsembleScoreCommand.class, EnsembleMergeCommand.class},
         description = {"Run an ensemble of LES members together (one batched state on the GPU, the members spread over the"
                 + " threads on the CPU), each with its own seed and optionally its own ν, μ, C_s and forcing amplitude: every"
                 + " combination of --seeds (or --members) and the swept lists.",
@@ -30,7 +38,10 @@ import picocli.CommandLine.Spec;
                         + " ensemble-checkpoint.bin, metrics.json (with --log-metrics) and report.html into --out.",
                 "A member that blows up, or fails the health check with --strict, is dropped (frozen, kept) and the others go on;"
                         + " the exit code is then 3.",
-                "Shared settings: the defaults, then --preset, then the flags; or --config an ensemble.json."})
+                "Shared settings: the defaults, then --preset, then the flags; or --config an ensemble.json.",
+                "Several GPUs: --devices all (or 0,1,…) deals the members out to the devices, one context and one thread each;"
+                        + " the outputs are those of one device. A Slurm cluster: --slurm TASKS writes an array job of --members-range"
+                        + " parts and a merge job (eddy ensemble merge) into --out."})
 public final class EnsembleCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", description = "output directory (new, or empty)")
@@ -59,6 +70,27 @@ public final class EnsembleCommand implements Callable<Integer> {
     @Option(names = "--log-metrics", arity = "0..1", paramLabel = "FILE", fallbackValue = "",
             description = "write the metrics JSON (default DIR/metrics.json)")
     String logMetrics;
+    @Option(names = "--devices", paramLabel = "all|I,I,…",
+            description = "spread the members over several Vulkan devices (one context and one host thread each): all, or indices"
+                    + " (see 'eddy devices'); each device gets an equal share of consecutive members")
+    String devices;
+    @Option(names = "--allow-device-repeat", description = "let --devices name a device twice: several contexts on one device (a test"
+            + " aid; no faster)")
+    boolean allowDeviceRepeat;
+    @Option(names = "--members-range", paramLabel = "A:B", description = "run only members A to B − 1 (from 0) of the ensemble, as a part"
+            + " for 'eddy ensemble merge' (what each Slurm task runs)")
+    String membersRange;
+    @Option(names = "--resume", description = "with --out: continue from DIR's checkpoint when it holds one of these same settings, else"
+            + " start (a resubmitted batch job)")
+    boolean resume;
+    @Option(names = "--slurm", paramLabel = "TASKS", description = "do not run: write a Slurm array job of TASKS parts and its merge job"
+            + " into --out DIR/slurm (submit with DIR/slurm/submit.sh)")
+    Integer slurm;
+    @Option(names = "--gres", paramLabel = "SPEC", description = "with --slurm: each array task's generic resources, e.g. gpu:1")
+    String gres;
+    @Option(names = "--sbatch", paramLabel = "OPTION", description = "with --slurm: one more sbatch option for both jobs, e.g."
+            + " --sbatch=--partition=gpu --sbatch=--time=02:00:00 (repeatable)")
+    List<String> sbatch;
     @Option(names = "--quiet", description = "no progress lines") boolean quiet;
     @Option(names = "--no-report", description = "skip the report made at the end") boolean noReport;
     @Spec
@@ -66,15 +98,40 @@ public final class EnsembleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (slurm != null) {
+            return writeSlurmJob();
+        }
+        if (gres != null || sbatch != null) {
+            throw new ConfigException("--gres and --sbatch are options of the Slurm job: give --slurm TASKS");
+        }
+        if (allowDeviceRepeat && devices == null) {
+            throw new ConfigException("--allow-device-repeat goes with --devices");
+        }
         EnsembleConfig config = restart != null ? restartSettings() : newSettings();
+        EnsemblePart part = null;
+        if (membersRange != null) {
+            if (restart != null) {
+                throw new ConfigException("a restart continues the saved part; drop --members-range");
+            }
+            part = EnsemblePart.parse(membersRange, config);
+            checkPart(part);
+            config = part.config();
+        }
         Path dir = restart != null ? restart : out;
+        boolean continues = restart != null || resume && resumable(config);
+        if (part != null) {
+            part.write(dir);
+        }
         Path metrics = logMetrics == null ? null : logMetrics.isEmpty() ? dir.resolve(RunFiles.METRICS) : Path.of(logMetrics);
         var log = quiet ? (java.util.function.Consumer<String>) s -> { } : (java.util.function.Consumer<String>) System.err::println;
         EnsembleRun.Result r;
-        try (Backend backend = where.backend(config.base().backend(), config.base().threads())) {
+        List<Backend> backends = backends(config);
+        try {
             java.io.PrintWriter err = spec.commandLine().getErr();
-            r = new EnsembleRun(config, backend, new EnsembleRun.Options(dir, restart != null, metrics, log, !noReport,
+            r = new EnsembleRun(config, backends, new EnsembleRun.Options(dir, continues, metrics, log, !noReport,
                     Progress.detect(quiet), message -> err.println("eddy: warning: " + message))).run();
+        } finally {
+            closeAll(backends);
         }
         List<Integer> dropped = r.dropped();
         if (!dropped.isEmpty()) {
@@ -83,6 +140,114 @@ public final class EnsembleCommand implements Callable<Integer> {
                     + (dropped.size() < config.size() ? "; the others finished" : ""));
             return ExitCodes.DIVERGED;
         }
+        return ExitCodes.OK;
+    }
+
+    /**
+     * With --resume: whether {@code out} holds a checkpoint to continue (of these settings, else refused);
+     * without one, a start of the same settings stopped before its first checkpoint is cleared for a new start.
+     */
+    private boolean resumable(EnsembleConfig config) throws java.io.IOException {
+        if (restart != null || out == null) {
+            throw new ConfigException("--resume goes with --out (a --restart continues already)");
+        }
+        if (!Files.exists(out.resolve(RunFiles.ENSEMBLE_CHECKPOINT))) {
+            EnsembleRun.clearUnfinishedStart(out, config);
+            return false;
+        }
+        EnsembleConfig saved = EnsembleCheckpoint.read(out).config();
+        if (!saved.equals(config)) {
+            throw new ConfigException("cannot resume in " + out + ": its checkpoint is of other settings (to change the end of a run,"
+                    + " continue it with --restart " + out + ")");
+        }
+        return true;
+    }
+
+    /** Refuses a part directory that already runs other members or another ensemble. */
+    private void checkPart(EnsemblePart part) throws java.io.IOException {
+        if (out != null && EnsemblePart.isPart(out)) {
+            EnsemblePart there = EnsemblePart.read(out);
+            if (!there.equals(part)) {
+                throw new ConfigException(out + " is the part of members " + there.range() + (there.ensemble().equals(part.ensemble())
+                        ? "" : " of another ensemble") + ": run members " + part.range() + " into another --out");
+            }
+        }
+    }
+
+    /** One backend, or with --devices one Vulkan backend per device named. */
+    private List<Backend> backends(EnsembleConfig config) {
+        if (devices == null) {
+            return List.of(where.backend(config.base().backend(), config.base().threads()));
+        }
+        if (config.base().backend() != BackendKind.VULKAN) {
+            throw new ConfigException("--devices spreads the members over Vulkan devices: give --backend vulkan");
+        }
+        if (where.device.device != null) {
+            throw new ConfigException("give --device or --devices, not both");
+        }
+        List<Integer> picked;
+        try (VulkanInstance vk = new VulkanInstance("1".equals(System.getenv("EDDY_VK_VALIDATION")), ContextOptions.maskedFromProperty())) {
+            picked = DevicePicker.pickAll(vk.devices(), devices, allowDeviceRepeat);
+        }
+        List<Backend> out = new ArrayList<>();
+        for (int i : picked) {
+            out.add(new Backend.Vulkan(ContextOptions.withDevice(String.valueOf(i)), config.base().threads()));
+        }
+        return out;
+    }
+
+    private static void closeAll(List<Backend> backends) {
+        RuntimeException failure = null;
+        for (Backend b : backends) {
+            try {
+                b.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** --slurm: the array job of parts and the merge job, written, not submitted. */
+    private Integer writeSlurmJob() throws java.io.IOException {
+        if (out == null) {
+            throw new ConfigException("--slurm needs --out DIR: the ensemble's directory (its parts, the logs, then the merged ensemble)");
+        }
+        if (restart != null || membersRange != null || resume) {
+            throw new ConfigException("--slurm writes the job; --restart, --members-range and --resume are what its tasks run");
+        }
+        EnsembleConfig config = newSettings();
+        EnsembleRun.checkOutputDirectory(out, false);
+        List<String> taskArgs = new ArrayList<>();
+        if (devices != null) {
+            taskArgs.addAll(List.of("--devices", devices));
+        }
+        if (allowDeviceRepeat) {
+            taskArgs.add("--allow-device-repeat");
+        }
+        if (quiet) {
+            taskArgs.add("--quiet");
+        }
+        if (logMetrics != null) {
+            if (!logMetrics.isEmpty()) {
+                throw new ConfigException("with --slurm, --log-metrics writes each part's metrics.json into its part: give it without a file");
+            }
+            taskArgs.add("--log-metrics");
+        }
+        String home = System.getProperty("eddy.home");
+        String eddy = home != null ? Path.of(home, "bin", "eddy").toAbsolutePath().toString() : "eddy";
+        SlurmJob job = new SlurmJob(out, config, slurm, eddy, taskArgs, gres, sbatch == null ? List.of() : sbatch);
+        Path submit = job.write();
+        java.io.PrintWriter o = spec.commandLine().getOut();
+        o.println("eddy: wrote the Slurm job of " + config.size() + " members in " + slurm + " array tasks into " + job.folder());
+        o.println("eddy: submit it with: bash " + submit + "   (again after a failure or preemption: each task resumes from its checkpoint)");
+        o.flush();
         return ExitCodes.OK;
     }
 

@@ -86,7 +86,8 @@ public final class EnsembleRun {
     }
 
     private final EnsembleConfig config;
-    private final Backend backend;
+    /** The devices (one Vulkan backend each) or the one backend; empty: one made from the settings. */
+    private final List<Backend> backends;
     private final Options options;
     private final Grid grid;
     private final StageTimes times = new StageTimes();
@@ -105,8 +106,17 @@ public final class EnsembleRun {
 
     /** An ensemble on {@code backend} (the caller's, who closes it; null: one made from the settings and closed at the end). */
     public EnsembleRun(EnsembleConfig config, Backend backend, Options options) {
+        this(config, backend == null ? List.of() : List.of(backend), options);
+    }
+
+    /**
+     * An ensemble spread over {@code backends} (the caller's, who closes them): several Vulkan devices, one
+     * context and one host thread each ({@link Ensembles#create(EnsembleConfig, List)}); the outputs are
+     * those of one device.
+     */
+    public EnsembleRun(EnsembleConfig config, List<? extends Backend> backends, Options options) {
         this.config = config;
-        this.backend = backend;
+        this.backends = List.copyOf(backends);
         this.options = options;
         this.grid = new Grid(config.base().n());
         if (config.base().output().snapshotDt() > 0 || config.base().output().diagnosticsDt() > 0) {
@@ -150,6 +160,24 @@ public final class EnsembleRun {
         }
     }
 
+    /**
+     * Before {@code --resume} starts {@code dir} again: a start of the same settings that was stopped
+     * before its first checkpoint left its settings and perhaps snapshots, which a new start replaces.
+     * Refuses a directory of other settings.
+     */
+    public static void clearUnfinishedStart(Path dir, EnsembleConfig config) throws IOException {
+        Path settings = dir.resolve(RunFiles.ENSEMBLE_CONFIG);
+        if (!Files.exists(settings) || Files.exists(dir.resolve(RunFiles.ENSEMBLE_CHECKPOINT))) {
+            return;
+        }
+        if (!Json.MAPPER.readValue(settings.toFile(), EnsembleConfig.class).equals(config)) {
+            throw new ConfigException("cannot resume in " + dir + ": it holds the start of another ensemble (its " + RunFiles.ENSEMBLE_CONFIG
+                    + " differs from these settings)");
+        }
+        EnsembleStore.open(dir, config).dropAfter(-1);
+        Files.delete(settings);
+    }
+
     public Result run() throws IOException {
         Path dir = options.dir();
         checkOutputDirectory(dir, options.restart());
@@ -159,8 +187,8 @@ public final class EnsembleRun {
         String status = "running";
         signal = new StopOnSignal();
         Ensemble ensemble = null;
-        try (Backend own = backend == null ? Backend.of(config.base().backend(), null, config.base().threads()) : null;
-             Ensemble e = times.time("setup", () -> Ensembles.create(config, backend != null ? backend : own));
+        try (Backend own = backends.isEmpty() ? Backend.of(config.base().backend(), null, config.base().threads()) : null;
+             Ensemble e = times.time("setup", () -> Ensembles.create(config, own != null ? List.of(own) : backends));
              SnapshotWriter _ = (writer = new SnapshotWriter(true, LesRun.SNAPSHOTS_IN_FLIGHT, times))) {
             ensemble = e;
             AtomicFiles.writeString(dir.resolve(RunFiles.ENSEMBLE_CONFIG), Json.write(config));
@@ -379,6 +407,7 @@ public final class EnsembleRun {
                 new EnsembleCheckpoint(config, step, status, List.copyOf(diagnostics), states).write(options.dir());
                 return null;
             });
+            dev.eddy.io.FaultPoints.reach("ensemble-checkpoint-committed");
             times.time("hdf5", () -> {
                 store.commit(diagnostics, status, step);
                 return null;

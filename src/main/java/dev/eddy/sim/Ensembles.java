@@ -19,8 +19,9 @@ import java.util.Locale;
  * threads. Vulkan runs one batch per device state: all members in one when the device's storage-buffer
  * bindings hold them, else consecutive groups of members ({@link MemberGroups}) on the same context;
  * the device's memory is checked for all of them before anything is allocated, and a refusal says how
- * many members fit. Spreading groups over several devices (one context each) is the same split with one
- * backend per group.
+ * many members fit. On several devices ({@link #create(EnsembleConfig, List)}) the members are dealt out
+ * in order, an equal share of consecutive members to each device, and each share is split and checked
+ * against its own device as above; the devices then advance at the same time, one host thread each.
  */
 public final class Ensembles {
     /** Share of the Java heap an ensemble's CPU arrays may take (the rest: snapshots, outputs, the JVM). */
@@ -44,6 +45,78 @@ public final class Ensembles {
         };
     }
 
+    /**
+     * The ensemble of {@code config} spread over {@code devices} (Vulkan backends, one context each; the
+     * same device may appear twice, as two contexts): device d runs members [d·B/D, (d+1)·B/D). One device
+     * is {@link #create(EnsembleConfig, Backend)}. The caller closes the backends.
+     */
+    public static Ensemble create(EnsembleConfig config, List<? extends Backend> devices) {
+        if (devices.size() == 1) {
+            return create(config, devices.getFirst());
+        }
+        List<Backend.Vulkan> vulkan = new ArrayList<>();
+        for (Backend b : devices) {
+            if (!(b instanceof Backend.Vulkan v)) {
+                throw new ConfigException("an ensemble spreads over several devices on Vulkan only, got " + b.describe());
+            }
+            vulkan.add(v);
+        }
+        if (config.base().backend() != dev.eddy.config.BackendKind.VULKAN) {
+            throw new ConfigException("an ensemble on several devices needs --backend vulkan");
+        }
+        if (config.sharedDt()) {
+            throw new ConfigException("a shared dt needs every member in one device state: run a --shared-dt ensemble on one device");
+        }
+        int d = vulkan.size();
+        if (config.size() < d) {
+            throw new ConfigException(config.size() + " members cannot be spread over " + d + " devices: give at least one member per device");
+        }
+        List<EnsembleConfig> shares = new ArrayList<>();
+        for (int i = 0; i < d; i++) {
+            shares.add(config.slice(share(config.size(), d, i), share(config.size(), d, i + 1)));
+        }
+        List<List<Integer>> sizes = new ArrayList<>(); // every device's memory checked before anything is allocated
+        for (int i = 0; i < d; i++) {
+            try {
+                sizes.add(GpuLesLayout.groups(shares.get(i), vulkan.get(i).context().info()));
+            } catch (dev.eddy.gpu.GpuException e) {
+                throw new dev.eddy.gpu.GpuException("device " + i + " of " + d + " (members " + share(config.size(), d, i) + ":"
+                        + share(config.size(), d, i + 1) + "): " + e.getMessage(), e);
+            }
+        }
+        List<Ensemble> groups = new ArrayList<>();
+        List<Integer> lanes = new ArrayList<>();
+        try {
+            for (int i = 0; i < d; i++) {
+                int from = 0;
+                for (int size : sizes.get(i)) {
+                    groups.add(new GpuEnsemble(shares.get(i).slice(from, from + size), vulkan.get(i)));
+                    lanes.add(i);
+                    from += size;
+                }
+            }
+        } catch (RuntimeException e) {
+            closeAll(groups, e);
+            throw e;
+        }
+        return new MemberGroups(config, groups, lanes.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** The first member of share {@code i} of {@code b} members dealt out to {@code d} devices (share d: b). */
+    static int share(int b, int d, int i) {
+        return (int) ((long) b * i / d);
+    }
+
+    private static void closeAll(List<Ensemble> groups, RuntimeException cause) {
+        for (Ensemble g : groups) {
+            try {
+                g.close();
+            } catch (RuntimeException suppressed) {
+                cause.addSuppressed(suppressed);
+            }
+        }
+    }
+
     private static Ensemble onDevice(EnsembleConfig config, Backend.Vulkan vulkan) {
         List<Integer> sizes = GpuLesLayout.groups(config, vulkan.context().info());
         if (sizes.size() == 1) {
@@ -62,16 +135,10 @@ public final class Ensembles {
                 from += size;
             }
         } catch (RuntimeException e) {
-            for (Ensemble g : groups) {
-                try {
-                    g.close();
-                } catch (RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            closeAll(groups, e);
             throw e;
         }
-        return new MemberGroups(config, groups, true);
+        return new MemberGroups(config, groups);
     }
 
     /**

@@ -43,6 +43,8 @@ public final class RunFiles {
     public static final String ENSEMBLE = "ensemble.h5";
     /** The checksummed raw snapshots of every member, one file per ensemble step, written as they are taken. */
     public static final String ENSEMBLE_FRAMES = "ensemble-frames";
+    /** Which members of which ensemble a part directory runs ({@code eddy ensemble --members-range}; joined by {@code eddy ensemble merge}). */
+    public static final String ENSEMBLE_PART = "ensemble-part.json";
     /** The pipeline's stage checkpoints (spin-up state, training window). */
     public static final String PIPELINE_STAGES = "stages";
     /** The mark of a finished pipeline (its absence marks an incomplete one, which a second start resumes). */

@@ -208,13 +208,36 @@ class EnsembleTest {
                 }
             }
             List<Ensemble> groups = new ArrayList<>(List.of(new GpuEnsemble(c.slice(0, 2), v), new GpuEnsemble(c.slice(2, 3), v)));
-            try (MemberGroups split = new MemberGroups(c, groups, true)) {
+            try (MemberGroups split = new MemberGroups(c, groups)) {
                 split.advance(STEPS, infinite(3));
                 EnsembleSnapshot snapshot = split.requestSnapshot().get();
                 for (int m = 0; m < 3; m++) {
                     assertArrayEquals(one[m], split.spectralState(m), 0.0, "member " + m);
                     assertArrayEquals(one[m], snapshot.spectralStates()[m], 0.0, "member " + m + "'s snapshot");
                 }
+            }
+        }
+    }
+
+    /** The two contexts are two lanes of one ensemble, each its own context; their members' states are one device's. */
+    @Test
+    void theMembersAreDealtOutInOrderToOneContextPerDevice() {
+        GpuTests.needsDevice();
+        EnsembleConfig c = ensemble("vulkan", Precision.FP32, false);
+        double[][] alone = new double[c.size()][];
+        try (Backend backend = backend("vulkan"); Ensemble e = Ensembles.create(c, backend)) {
+            e.advance(10, infinite(c.size()));
+            for (int m = 0; m < c.size(); m++) {
+                alone[m] = e.spectralState(m);
+            }
+        }
+        try (Backend.Vulkan d0 = new Backend.Vulkan(GpuTests.options(), 0); Backend.Vulkan d1 = new Backend.Vulkan(GpuTests.options(), 0);
+             Ensemble e = Ensembles.create(c, List.of(d0, d1))) {
+            assertEquals(2, ((MemberGroups) e).lanes());
+            assertTrue(d0.context() != d1.context(), "one context per device");
+            e.advance(10, infinite(c.size()));
+            for (int m = 0; m < c.size(); m++) {
+                assertArrayEquals(alone[m], e.spectralState(m), 0.0, "member " + m);
             }
         }
     }
