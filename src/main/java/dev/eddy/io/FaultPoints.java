@@ -14,6 +14,8 @@ import java.util.Map;
  */
 public final class FaultPoints {
     private static final Map<String, int[]> PLAN = parse(System.getProperty("eddy.faults"));
+    /** With {@code eddy.faults.await=FILE}, a planned halt first waits until FILE exists (a test's signal). */
+    private static final String AWAIT = System.getProperty("eddy.faults.await");
 
     private FaultPoints() {
     }
@@ -40,10 +42,26 @@ public final class FaultPoints {
         synchronized (PLAN) {
             for (Map.Entry<String, int[]> e : PLAN.entrySet()) {
                 if (point.startsWith(e.getKey()) && --e.getValue()[0] == 0) {
+                    awaitSignal();
                     System.err.println("eddy: fault injected at " + point + ": halting as kill -9 would");
                     System.err.flush();
                     Runtime.getRuntime().halt(137);
                 }
+            }
+        }
+    }
+
+    private static void awaitSignal() {
+        if (AWAIT == null) {
+            return;
+        }
+        java.nio.file.Path signal = java.nio.file.Path.of(AWAIT);
+        while (!java.nio.file.Files.exists(signal)) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

@@ -186,7 +186,10 @@ class FaultInjectionTest {
     void aSecondWriterIsRefusedAndAStaleLockIsTakenOver(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("shared");
         String[] longer = with(CASE, "--out", dir.toString());
-        Process first = eddy(tmp.resolve("first.log"), List.of("-Deddy.faults=checkpoint-committed@3"), longer).start();
+        Path refusedSignal = tmp.resolve("second-refused");
+        // the first run holds the lock (and halts at its third checkpoint) only once the second has been refused
+        Process first = eddy(tmp.resolve("first.log"), List.of("-Deddy.faults=checkpoint-committed@3",
+                "-Deddy.faults.await=" + refusedSignal), longer).start();
         Path lock = dir.resolve(RunFiles.LOCK);
         while (first.isAlive() && !(Files.exists(lock) && Files.size(lock) > 0)) {
             Thread.onSpinWait();
@@ -195,6 +198,7 @@ class FaultInjectionTest {
         assertEquals(2, waitFor(second), read(tmp.resolve("second.log")));
         String refused = read(tmp.resolve("second.log"));
         assertTrue(refused.contains("is in use by another Eddy process (pid " + first.pid()), refused);
+        Files.writeString(refusedSignal, "go");
         assertEquals(137, waitFor(first), read(tmp.resolve("first.log"))); // the holder dies as kill -9 would
         Process after = eddy(tmp.resolve("after.log"), List.of(), "run", "--restart", dir.toString(), "--no-report").start();
         assertEquals(0, waitFor(after), read(tmp.resolve("after.log")));
