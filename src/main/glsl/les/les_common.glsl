@@ -9,6 +9,14 @@
 #ifndef REAL
 #define REAL float
 #endif
+// A complex value (re, im) as one vector: kernels that read or write whole complex pairs declare their
+// spectral buffers as REAL2[] (the same bytes as REAL[] with index p/2), so each pair moves in one
+// 8-byte (16-byte in fp64) access instead of two scalar ones.
+#ifdef REAL64
+#define REAL2 dvec2
+#else
+#define REAL2 vec2
+#endif
 
 // The per-member parameter table of dev.eddy.sim.MemberParams: PARAMS reals per member.
 const int PARAMS = 5;

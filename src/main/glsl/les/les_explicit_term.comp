@@ -6,9 +6,9 @@
 // field for every member).
 #include "les_common.glsl"
 layout(local_size_x = 16, local_size_y = 16) in;
-layout(std430, binding = 0) readonly buffer Work { REAL work[]; };
-layout(std430, binding = 1) readonly buffer Forcing { REAL forcing[]; };
-layout(std430, binding = 2) writeonly buffer Stages { REAL k[]; };
+layout(std430, binding = 0) readonly buffer Work { REAL2 work[]; };        // complex pairs: index = real index / 2
+layout(std430, binding = 1) readonly buffer Forcing { REAL2 forcing[]; };
+layout(std430, binding = 2) writeonly buffer Stages { REAL2 k[]; };
 layout(push_constant) uniform P { int n; int fieldLength; int sgs; int hasForcing; int stage; int members; int forcingStride; };
 
 void main() {
@@ -19,23 +19,26 @@ void main() {
     if (i >= half_ || j >= n) return;
     int kx = i;
     int ky = kyOf(j, n);
-    int p = member * fieldLength + 2 * (j * half_ + i);
-    int f = member * forcingStride + 2 * (j * half_ + i);
-    int len = members * fieldLength;
+    int p = (member * fieldLength) / 2 + j * half_ + i;   // pair indices (fieldLength is even)
+    int f = (member * forcingStride) / 2 + j * half_ + i;
+    int len = (members * fieldLength) / 2;
     REAL re = REAL(0);
     REAL im = REAL(0);
     if (kept(j, i, n)) {
-        re = -work[p];
-        im = -work[p + 1];
+        REAL2 a = work[p];
+        re = -a.x;
+        im = -a.y;
         if (sgs != 0) {
-            re += -REAL(kx) * work[len + p + 1] - REAL(ky) * work[2 * len + p + 1];
-            im += REAL(kx) * work[len + p] + REAL(ky) * work[2 * len + p];
+            REAL2 s1 = work[len + p];
+            REAL2 s2 = work[2 * len + p];
+            re += -REAL(kx) * s1.y - REAL(ky) * s2.y;
+            im += REAL(kx) * s1.x + REAL(ky) * s2.x;
         }
     }
     if (hasForcing != 0) {
-        re += forcing[f];
-        im += forcing[f + 1];
+        REAL2 g = forcing[f];
+        re += g.x;
+        im += g.y;
     }
-    k[stage * len + p] = re;
-    k[stage * len + p + 1] = im;
+    k[stage * len + p] = REAL2(re, im);
 }

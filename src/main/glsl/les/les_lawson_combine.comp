@@ -8,9 +8,9 @@
 // record time.
 #include "les_common.glsl"
 layout(local_size_x = 16, local_size_y = 16) in;
-layout(std430, binding = 0) readonly buffer Omega { REAL omega[]; };
-layout(std430, binding = 1) readonly buffer Stages { REAL k[]; };
-layout(std430, binding = 2) writeonly buffer Target { REAL target[]; };
+layout(std430, binding = 0) readonly buffer Omega { REAL2 omega[]; };     // complex pairs: index = real index / 2
+layout(std430, binding = 1) readonly buffer Stages { REAL2 k[]; };
+layout(std430, binding = 2) writeonly buffer Target { REAL2 target[]; };
 layout(std430, binding = 3) readonly buffer Step { REAL stepRecord[]; };   // member m's dt at m*STEP_RECORD
 layout(std430, binding = 4) readonly buffer Params { REAL params[]; };
 layout(push_constant) uniform P {   // ≤ 92 bytes for REAL = double (128 are guaranteed)
@@ -33,20 +33,21 @@ void main() {
     if (params[member * PARAMS + P_ACTIVE] == REAL(0)) return;
     int kx = i;
     int ky = kyOf(j, n);
-    int p = member * fieldLength + 2 * (j * half_ + i);
+    int p = (member * fieldLength) / 2 + j * half_ + i;   // pair index (fieldLength is even)
     REAL dt = stepRecord[member * STEP_RECORD];
     REAL nu = params[member * PARAMS + P_NU];
     REAL mu = params[member * PARAMS + P_MU];
     REAL e0 = omegaDelay == REAL(0) ? REAL(1) : decay(kx, ky, nu, mu, omegaDelay * dt);
-    REAL re = e0 * omega[p];
-    REAL im = e0 * omega[p + 1];
+    REAL2 w0 = omega[p];
+    REAL re = e0 * w0.x;
+    REAL im = e0 * w0.y;
     for (int s = 0; s < used; s++) {
         REAL w = dt * coef[s];
         if (delay[s] != REAL(0)) w = w * decay(kx, ky, nu, mu, delay[s] * dt);
-        int q = ((slots >> (8 * s)) & 255) * members * fieldLength + p;
-        re += w * k[q];
-        im += w * k[q + 1];
+        int q = (((slots >> (8 * s)) & 255) * members * fieldLength) / 2 + p;
+        REAL2 ks = k[q];
+        re += w * ks.x;
+        im += w * ks.y;
     }
-    target[p] = re;
-    target[p + 1] = im;
+    target[p] = REAL2(re, im);
 }
