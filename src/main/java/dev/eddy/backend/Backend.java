@@ -26,6 +26,19 @@ public sealed interface Backend extends AutoCloseable permits Backend.Cpu, Backe
     /** The device this backend runs on, for the metrics (its {@code DeviceInfo} map), or null on the CPU and before a context is opened. */
     java.util.Map<String, Object> deviceInfo();
 
+    /**
+     * A warning when the opened Vulkan device is a CPU driver (lavapipe/llvmpipe: no GPU was found, or one
+     * was chosen), else null: the run is correct there but about a thousand times slower than on a GPU.
+     */
+    default String softwareDeviceWarning() {
+        java.util.Map<String, Object> d = deviceInfo();
+        if (d == null || !"cpu".equals(d.get("type"))) {
+            return null;
+        }
+        return "the Vulkan device is '" + d.get("name") + "', a CPU driver, not a GPU (no GPU found, or one chosen with --device):"
+                + " the results are right but the steps are about a thousand times slower; 'eddy devices' lists what there is";
+    }
+
     @Override
     void close();
 

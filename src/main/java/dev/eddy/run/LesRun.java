@@ -91,6 +91,8 @@ public final class LesRun {
     /** The backend's transfer ledger and memory map, kept as of the last output (the backend is closed before metrics are written). */
     private List<Map<String, Object>> transfers = List.of();
     private List<Map<String, Object>> memoryMap = List.of();
+    /** The Vulkan device the run stepped on (its DeviceInfo map), or null on the CPU. */
+    private Map<String, Object> device;
     private String reportError;
     /** SIGINT/SIGTERM: the loop checkpoints and stops after the current step. */
     private StopOnSignal signal;
@@ -202,6 +204,11 @@ public final class LesRun {
              SnapshotListener hooked = startListener(sim, backend != null ? backend : own);
              SnapshotWriter _ = (writer = new SnapshotWriter(overlapSnapshots, SNAPSHOTS_IN_FLIGHT, times))) {
             config.time().warnings().forEach(LesRun::warn);
+            Backend on = backend != null ? backend : own;
+            device = on.deviceInfo();
+            if (on.softwareDeviceWarning() != null) {
+                warn(on.softwareDeviceWarning());
+            }
             if (resume) {
                 resume(sim);
             } else {
@@ -433,6 +440,7 @@ public final class LesRun {
         m.put("steps_taken", stepsTaken);
         m.put("ms_per_step", stepsTaken == 0 ? 0 : 1e3 * times.seconds("sim") / stepsTaken);
         m.put("stage_seconds", times.asSeconds());
+        m.put("device", device); // null on the cpu backend
         m.put("transfers", transfers); // the transfer ledger: empty on the cpu backend
         m.put("memory_map", memoryMap);
         if (reportError != null) {

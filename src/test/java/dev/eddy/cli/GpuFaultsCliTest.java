@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.eddy.gpu.ContextOptions;
 import dev.eddy.gpu.GpuTests;
 import dev.eddy.gpu.HostAllocationCounter;
 import dev.eddy.gpu.VulkanContext;
+import dev.eddy.io.Json;
 import dev.eddy.run.Checkpoint;
 import dev.eddy.store.RunFiles;
 import java.nio.file.Files;
@@ -62,6 +64,27 @@ class GpuFaultsCliTest {
         try (VulkanContext ctx = GpuTests.context()) {
             return ctx.info().name();
         }
+    }
+
+    /** Issue 17: a Vulkan run names its device in metrics.json and says so when that device is a CPU driver. */
+    @Test
+    void aVulkanRunNamesItsDeviceAndWarnsWhenItIsACpuDriver(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("run");
+        java.io.PrintStream stderr = System.err; // the run's warnings go to the process's stderr
+        java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
+        CliTest.Outcome o;
+        System.setErr(new java.io.PrintStream(warnings, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            o = CliTest.eddy(args(CASE, "--out", dir.toString(), "--log-metrics"));
+        } finally {
+            System.setErr(stderr);
+        }
+        String said = o.err() + warnings.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, o.code(), said);
+        JsonNode device = Json.MAPPER.readTree(dir.resolve(RunFiles.METRICS).toFile()).path("device");
+        assertEquals(deviceName(), device.path("name").asText(), device.toString());
+        boolean cpuDriver = "cpu".equals(device.path("type").asText());
+        assertEquals(cpuDriver, said.contains("a CPU driver, not a GPU"), said);
     }
 
     @Test
