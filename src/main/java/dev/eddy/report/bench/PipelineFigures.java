@@ -18,6 +18,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 final class PipelineFigures {
     static final String STAGES_TITLE = "Pipeline: wall time per stage";
     static final String SPEEDUP_TITLE = "Pipeline: end-to-end speed-up over the CPU pipeline";
+    static final String LES_SPEEDUP_TITLE = "Pipeline: end-to-end speed-up over the CPU LES";
     private static final List<String> ORDER = List.of("cpu", "mixed", "gpu");
 
     private PipelineFigures() {
@@ -35,10 +36,56 @@ final class PipelineFigures {
         if (runs.isEmpty()) {
             out.skip(STAGES_TITLE, "no pipeline file (eddy bench pipeline) with table rows among the inputs");
             out.skip(SPEEDUP_TITLE, "no pipeline file among the inputs");
+            out.skip(LES_SPEEDUP_TITLE, "no pipeline file among the inputs");
             return;
         }
         out.add(stages(runs, data.pipeline().notes()));
         speedUp(runs, data.pipeline().notes(), out);
+        speedUpOverCpuLes(runs, data.pipeline().notes(), out);
+    }
+
+    /**
+     * The design's headline: each pipeline's wall time against the CPU LES of the same N and steps on the
+     * benchmark host's cores (eddy bench pipeline times it per N: cpu_les_wall_seconds), against N.
+     */
+    private static void speedUpOverCpuLes(List<PipelineRun> runs, List<String> notes, FigureSet out) {
+        Map<String, List<double[]>> series = new LinkedHashMap<>();
+        List<PipelineRun> used = new ArrayList<>();
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"N", "precision", "pipeline", "machine", "pipeline wall s", "CPU LES s", "speed-up"});
+        for (PipelineRun r : runs) {
+            if (r.cpuLesSeconds() == null || r.pipeline().equals("cpu")) {
+                continue;
+            }
+            double s = r.cpuLesSeconds() / r.wallSeconds();
+            series.computeIfAbsent(r.pipeline() + " / CPU LES " + r.precision(), k -> new ArrayList<>()).add(new double[] {r.n(), s});
+            rows.add(new String[] {Integer.toString(r.n()), r.precision(), r.pipeline(), r.machine(), Numbers.g(r.wallSeconds()),
+                    Numbers.g(r.cpuLesSeconds()), Numbers.times(s)});
+            used.add(r);
+        }
+        if (series.isEmpty()) {
+            out.skip(LES_SPEEDUP_TITLE, "no mixed or GPU pipeline row carries the CPU LES time of its N (eddy bench pipeline"
+                    + " --cpu-les-seconds)");
+            return;
+        }
+        LinePlot plot = new LinePlot(LES_SPEEDUP_TITLE, "N (grid points per side)", "speed-up (CPU LES s / pipeline wall s)",
+                LinePlot.Axis.LOG2_N, LinePlot.Axis.LOG);
+        for (var e : series.entrySet()) {
+            double[] n = e.getValue().stream().mapToDouble(p -> p[0]).toArray();
+            double[] s = e.getValue().stream().mapToDouble(p -> p[1]).toArray();
+            String pipeline = e.getKey().substring(0, e.getKey().indexOf(' '));
+            plot.data(e.getKey(), n, s, Style.measured(Style.qualitative(order(pipeline)), e.getKey().endsWith("fp64") ? "fp64" : "fp32"));
+        }
+        double[] targetN = java.util.Arrays.stream(DesignFigures.PIPELINE_TARGET_N).asDoubleStream().toArray();
+        plot.reference("design target", targetN, DesignFigures.PIPELINE_TARGET_SPEEDUP,
+                Style.reference(Style.GREY, Style.NONE, SeriesMarkers.DIAMOND));
+        List<String> allNotes = new ArrayList<>(notes);
+        allNotes.add("targets: design §7 (the pipeline end to end at least 20× faster than the CPU LES of the same N and steps at"
+                + " N = 1024, 100× at 4096)");
+        out.add(new Figure("pipeline-speedup-cpu-les.png", LES_SPEEDUP_TITLE, "Wall seconds of the CPU LES for the pipeline's LES steps"
+                + " (spin-up, window and horizon; timed per N on every core of the benchmark host, ms per step × steps) over the"
+                + " pipeline's whole wall time, including set-up, learn, comparison and outputs; log–log. Grey diamonds: the design's"
+                + " targets.", plot.image(), plot.points(), Measurement.sources(used), allNotes, new Section("speed-up", rows, null)));
     }
 
     private static Figure stages(List<PipelineRun> runs, List<String> notes) {

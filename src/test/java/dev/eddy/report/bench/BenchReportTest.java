@@ -42,7 +42,7 @@ class BenchReportTest {
     void everyFigureIsDrawnFromTheSamples() {
         Set<String> files = report.figures().stream().map(Figure::file).collect(Collectors.toCollection(TreeSet::new));
         assertEquals(new TreeSet<>(List.of("les-ms-per-step.png", "les-ms-per-unit-time.png", "fft-round-trip.png", "pipeline-stages.png",
-                "pipeline-speedup.png", "proxy-error.png", "proxy-correlation.png", "proxy-drift.png", "sweep-stride.png", "sweep-k.png",
+                "pipeline-speedup.png", "pipeline-speedup-cpu-les.png", "proxy-error.png", "proxy-correlation.png", "proxy-drift.png", "sweep-stride.png", "sweep-k.png",
                 "sweep-precision.png", "ensemble.png", "codec-ratio-error.png", "codec-speed.png")), files);
         assertTrue(report.skipped().isEmpty(), report.skipped().toString());
         assertTrue(report.warnings().isEmpty(), report.warnings().toString());
