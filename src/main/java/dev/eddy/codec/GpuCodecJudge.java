@@ -342,6 +342,8 @@ final class GpuCodecJudge implements AutoCloseable {
 
         @Override
         public void close() {
+            List<AutoCloseable> mine = made.all();
+            bindings.keySet().removeIf(key -> key.stream().anyMatch(o -> mine.stream().anyMatch(m -> m == o)));
             made.close();
         }
     }
