@@ -477,6 +477,40 @@ public final class GpuCodec implements SnapshotCodec {
         return deviceJudge.judge(z, at, residual);
     }
 
+    /**
+     * On the device, one recorded program a step ({@link GpuCodecJudge}), when the state lives on this context,
+     * every source is on it, and the device sums in float64; else the steps one by one.
+     */
+    @Override
+    public Verdicts verdicts(Simulation sim, List<Verdicts.Step> steps, Verdicts.Projection span) {
+        checkOpen();
+        DeviceBuffer state = sim.deviceState(ctx);
+        boolean onDevice = state != null && GpuCodecJudge.available(ctx);
+        for (Verdicts.Step s : steps) {
+            onDevice &= s.read().bufferOn(ctx) != null;
+            checkColumn(s.truthColumn(), latentColumns, latents);
+            for (Verdicts.Compared c : s.compared()) {
+                if (c instanceof Verdicts.Decoded dec) {
+                    DeviceBuffer z = dec.source().bufferOn(ctx);
+                    onDevice &= z != null;
+                    if (z != null) {
+                        checkDecode(z, dec.column(), null);
+                        if (dec.residual() != null && dec.residual().slot() != s.truthColumn()) {
+                            checkDecode(z, dec.column(), dec.residual());
+                        }
+                    }
+                }
+            }
+        }
+        if (!onDevice) {
+            return SnapshotCodec.super.verdicts(sim, steps, span);
+        }
+        if (deviceJudge == null) {
+            deviceJudge = own(new GpuCodecJudge(ctx, settings, recorder, field, recorder.fft(), plans));
+        }
+        return deviceJudge.verdicts(state, latents, steps, span, source -> source.bufferOn(ctx), this::encoded);
+    }
+
     @Override
     public FieldErrors judgeReference(int slot) {
         checkOpen();

@@ -102,6 +102,15 @@ public interface SnapshotCodec extends AutoCloseable {
     /** The errors of reference {@code slot} against the truth. */
     FieldErrors judgeReference(int slot);
 
+    /**
+     * The verdicts of a horizon's compared steps against the running {@code sim} ({@link Verdicts}), planned
+     * once: a GPU codec whose device sums in float64 records each step as one program now; otherwise the steps
+     * run one by one through {@link #reference}, {@link #encode(Simulation, int)} and {@link #judge}.
+     */
+    default Verdicts verdicts(Simulation sim, List<Verdicts.Step> steps, Verdicts.Projection span) {
+        return new Verdicts.Sequential(this, sim, steps, span);
+    }
+
     /** Where it runs, for reports: "cpu", or "vulkan (device)". */
     default String backend() {
         return "cpu";

@@ -85,6 +85,7 @@ final class OneShot implements AutoCloseable {
                 throw ctx.deviceLost("vkQueueSubmit(" + what + ")");
             }
             check(r, "vkQueueSubmit(" + what + ")");
+            ctx.submitted();
         }
     }
 

@@ -45,6 +45,7 @@ public final class VulkanContext implements AutoCloseable {
     private final long planFence;
     private final long allocator;
     private final TransferLedger ledger = new TransferLedger();
+    private final java.util.concurrent.atomic.AtomicLong submissions = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.Set<DeviceBuffer> liveBuffers = new java.util.LinkedHashSet<>();
     private final ContextOptions options;
     private final FaultInjection faults = FaultInjection.fromProperty();
@@ -176,6 +177,16 @@ public final class VulkanContext implements AutoCloseable {
 
     public TransferLedger ledger() {
         return ledger;
+    }
+
+    /** vkQueueSubmit calls on this context so far (each program run and staging copy is one; every one of them is waited for). */
+    public long submissions() {
+        return submissions.get();
+    }
+
+    /** Counts one vkQueueSubmit. */
+    void submitted() {
+        submissions.incrementAndGet();
     }
 
     /** The host↔device copy path (created on first use). */

@@ -63,7 +63,8 @@ import org.ejml.data.Complex_F64;
  * Stages are timed apart: setup_device (the Vulkan context), setup_sim, setup_codec, setup_proxy,
  * sim_spinup, sim (training window), diagnostics, encode, learn, residual_fade, rollout, sim_truth (the
  * LES over the horizon: what the proxy replaces), compare (the verdict, which a production rollout would
- * not do), decode (the fields of the pictures, and one timed decode), spectrum, rom and report.
+ * not do), decode (the fields of the pictures, and one timed decode), truth_fields (the LES fields of the
+ * pictures and of --save-fields), plot, spectrum, rom and report.
  */
 public final class Pipeline {
     /** Fraction of the CFL step used as the frozen step, so the flow can speed up a little before dt must shrink. */
@@ -335,39 +336,53 @@ public final class Pipeline {
         int n = settings.les().n();
         int d = settings.codec().latentDimension();
         Latents trajectory = s.rollout().trajectory();
-        HorizonJudge judge = times.time("compare", () -> new HorizonJudge(s.codec(), trajectory, train - 1, fade,
-                new SpanProjection(s.codec().latents().columns(0, train), d, train)));
+        List<Integer> compared = new ArrayList<>();
+        for (int h = 1; h <= horizon; h++) {
+            if (h % settings.compareEvery() == 0 || h == horizon) {
+                compared.add(h);
+            }
+        }
         java.util.Set<Integer> pictured = PipelineReport.picturedSteps(horizon, settings.compareEvery());
         List<HorizonPoint> points = new ArrayList<>();
         int[] decoded = {0};
-        for (int h = 1; h <= horizon; h++) {
-            advance(s.sim(), settings.stride(), dt, "sim_truth");
-            if (h % settings.compareEvery() != 0 && h != horizon) {
-                continue;
-            }
-            int step = h;
-            HorizonPoint point = times.time("compare", () -> judge.judge(s.sim(), step, train - 1 + step));
-            points.add(point);
-            boolean picture = options.report() && pictured.contains(h);
-            // the prediction's field crosses for the pictures, for --save-fields, and once at the last step (the decode timing)
-            if (picture || fields != null || h == horizon) {
-                double[] predicted = times.time("decode", () -> s.codec().decode(trajectory, step, judge.faded(step)));
-                decoded[0]++;
-                if (picture || fields != null) {
-                    double[] truth = times.time("compare", () -> s.sim().vorticity());
-                    if (picture) {
-                        frames.add(times.time("plot", () -> PipelineReport.Frame.of(n, step, point.lesStep(), point.time(), truth,
-                                predicted)));
-                    }
-                    if (fields != null) {
-                        fields.add(step, truth, predicted);
+        try (HorizonJudge judge = times.time("compare", () -> new HorizonJudge(s.codec(), s.sim(), trajectory, train - 1, fade,
+                new SpanProjection(s.codec().latents().columns(0, train), d, train), compared))) {
+            for (int h = 1; h <= horizon; h++) {
+                advance(s.sim(), settings.stride(), dt, "sim_truth");
+                if (!compared.contains(h)) {
+                    continue;
+                }
+                int step = h;
+                HorizonPoint point = times.time("compare", () -> judge.judge(step));
+                points.add(point);
+                boolean picture = options.report() && pictured.contains(h);
+                // the prediction's field crosses for the pictures, for --save-fields, and once at the last step (the decode timing)
+                if (picture || fields != null || h == horizon) {
+                    double[] predicted = times.time("decode", () -> s.codec().decode(trajectory, step, judge.faded(step)));
+                    decoded[0]++;
+                    if (picture || fields != null) {
+                        // the LES field itself, for the eye: not part of the verdict (which compares on the device)
+                        double[] truth = times.time("truth_fields", () -> s.sim().vorticity());
+                        if (picture) {
+                            frames.add(times.time("plot", () -> PipelineReport.Frame.of(n, step, point.lesStep(), point.time(), truth,
+                                    predicted)));
+                        }
+                        if (fields != null) {
+                            fields.add(step, truth, predicted);
+                        }
                     }
                 }
             }
+            compareWaitMillis = judge.waitMillis();
+            compareDeviceMillis = judge.deviceMillis();
         }
         cuts.report("horizon", this::warn);
         return new Horizon(points, decoded[0]);
     }
+
+    /** The host's waits on the device in the compared steps, and the device's own time there (by its timestamps), in ms. */
+    private double compareWaitMillis = Double.NaN;
+    private double compareDeviceMillis = Double.NaN;
 
     /** The verdict's points, and how many predicted fields were decoded to the host (the decode timing's count). */
     private record Horizon(List<HorizonPoint> points, int fieldsDecoded) {
@@ -466,6 +481,9 @@ public final class Pipeline {
         s.put("proxy_step_les_steps", stride);
         s.put("decode_ms_per_frame", 1e3 * decodePerFrame);
         s.put("compare_ms_per_step", 1e3 * times.seconds("compare") / compared);
+        // of which: waiting for the device in the compared steps (0 on the host), and the device's own time there (0 without timestamps)
+        s.put("compare_wait_ms_per_step", compareWaitMillis / compared);
+        s.put("compare_device_ms_per_step", compareDeviceMillis / compared);
         // The horizon: the LES took sim_truth; the proxy takes the rollout plus decoding every frame the user wants.
         s.put("horizon_les_seconds", times.seconds("sim_truth"));
         s.put("horizon_proxy_seconds_rollout", rolloutSeconds);
