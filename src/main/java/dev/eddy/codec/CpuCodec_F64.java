@@ -84,6 +84,30 @@ public final class CpuCodec_F64 implements SnapshotCodec {
     }
 
     @Override
+    public void restoreLatents(double[] values, int from, int count) { // neutral
+        int d = settings.latentDimension();
+        checkSlot(from, latents.columns());
+        checkSlot(from + count - 1, latents.columns());
+        if (values.length != (long) d * count) {
+            throw new IllegalArgumentException(values.length + " reals are not " + count + " latent columns of d = " + d);
+        }
+        for (int j = 0; j < count; j++) {
+            latents.set(from + j, Reals_F64.widen(Reals_F64.narrow(java.util.Arrays.copyOfRange(values, j * d, (j + 1) * d))));
+            alphas[from + j] = null;
+            packeds[from + j] = null;
+        }
+    }
+
+    @Override
+    public void restoreCode(int column, Code code) {
+        checkSlot(column, latents.columns());
+        checkCode(code);
+        latents.set(column, Reals_F64.widen(Reals_F64.narrow(code.z())));
+        alphas[column] = Reals_F64.narrow(code.alpha());
+        packeds[column] = code.packed().clone();
+    }
+
+    @Override
     public double[] decode(Latents source, int column, Residual residual) { // neutral
         if (residual != null) {
             checkSlot(residual.slot(), latents.columns());

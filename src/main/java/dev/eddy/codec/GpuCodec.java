@@ -310,6 +310,32 @@ public final class GpuCodec implements SnapshotCodec {
         coded[column] = false; // Z of that column is no longer the encode's
     }
 
+    /** One upload of the columns; they hold no code afterwards. */
+    @Override
+    public void restoreLatents(double[] values, int from, int count) {
+        checkOpen();
+        checkColumn(from, latentColumns, latents);
+        checkColumn(from + count - 1, latentColumns, latents);
+        if (values.length != (long) d * count) {
+            throw new IllegalArgumentException(values.length + " reals are not " + count + " latent columns of d = " + d);
+        }
+        ctx.staging().upload(latents, (long) from * columnBytes, RealBuffers.encode(values, precision), ENCODE_STAGE);
+        java.util.Arrays.fill(coded, from, from + count, false);
+    }
+
+    /** Uploads Z, α and t into column and code slot {@code column}. */
+    @Override
+    public void restoreCode(int column, Code code) {
+        checkOpen();
+        checkColumn(column, latentColumns, latents);
+        checkCode(code);
+        long alphaBytes = (long) settings.tiles() * precision.bytes();
+        ctx.staging().upload(latents, (long) column * columnBytes, RealBuffers.encode(code.z(), precision), ENCODE_STAGE);
+        ctx.staging().upload(alpha, column * alphaBytes, RealBuffers.encode(code.alpha(), precision), ENCODE_STAGE);
+        ctx.staging().upload(packed, column * 4 * recorder.wordsPerSlot(), ByteBuffer.wrap(code.packed()), ENCODE_STAGE);
+        coded[column] = true;
+    }
+
     /** α and t of a host code into the scratch slot (nothing when they are there already); the residual that decodes with it. */
     private Residual scratch(Code code) {
         checkCode(code);

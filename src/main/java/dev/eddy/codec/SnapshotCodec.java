@@ -73,6 +73,16 @@ public interface SnapshotCodec extends AutoCloseable {
      */
     double[] residualLags(int from, int count, int maxLag);
 
+    /**
+     * Puts latent columns [from, from + count) back from a checkpoint ({@code z} column-major, d reals a
+     * column, already in the codec's precision): a pipeline resuming from its training window. Those
+     * columns hold no code afterwards until {@link #restoreCode} puts one back.
+     */
+    void restoreLatents(double[] z, int from, int count);
+
+    /** Puts a code back into latent column (and code slot) {@code column}, as if it had been encoded there. */
+    void restoreCode(int column, Code code);
+
     /** Encodes a host field (into latent column 0) and returns its code. */
     default Code encode(double[] omega) {
         encode(omega, 0);

@@ -211,15 +211,20 @@ public final class Pipeline {
             Stages s = new Stages(sim, codec, gram, rollout, on.proxy());
             settings.les().time().warnings().forEach(this::warn);
             trainingHealth = new HealthCheck(settings.les().health(), w -> warn("training data: " + w));
-            double dt = spinUp(s.sim());
-            trainingWindow(s, dt);
+            WindowCheckpoint window = times.time("checkpoint", () -> stages.window(precision.bytes()));
+            double dt;
+            if (window != null) {
+                dt = resumeWindow(s, window);
+            } else {
+                dt = spinUp(s.sim());
+                trainingWindow(s, dt);
+            }
             times.time("compare", () -> {
                 s.codec().reference(SnapshotCodec.HELD, s.sim()); // persistence: the last training field, held where the codec runs
                 return null;
             });
             LinearProxy proxy = learn(s, warm);
-            ResidualFade fade = times.time("residual_fade", () -> ResidualFade.fromLags(s.codec().residualLags(0, train, horizon), train,
-                    horizon));
+            ResidualFade fade = times.time("residual_fade", () -> ResidualFade.fromLags(residualBand, train, horizon));
             times.time("rollout", () -> {
                 s.rollout().start(s.codec().latents(), train - 1);
                 s.rollout().run(horizon);
@@ -274,9 +279,9 @@ public final class Pipeline {
      * into the next latent column; in the primal form its pair with the previous one goes into the Grams
      * (the last validation pairs held out: the split goes before the latent that ends the first of them).
      */
-    private void trainingWindow(Stages s, double dt) {
+    private void trainingWindow(Stages s, double dt) throws IOException {
         int train = settings.trainingSnapshots();
-        int split = settings.splitBeforeLatent();
+        int warningsBefore = warnings.size();
         for (int i = 0; i < train; i++) {
             if (i > 0) {
                 advance(s.sim(), settings.stride(), dt, "sim");
@@ -290,19 +295,87 @@ public final class Pipeline {
                 s.codec().encode(s.sim(), column);
                 return null;
             });
-            if (s.gram() != null) {
-                times.time("learn", () -> {
-                    if (column == split) {
-                        s.gram().split();
-                    }
-                    s.gram().add(s.codec().latents(), column);
-                    return null;
-                });
-            }
+            accumulate(s, column, "learn");
         }
         cuts.report("training window", this::warn);
         options.log().accept(String.format(Locale.ROOT, "training window done: %d snapshots to step %d", train, s.sim().stepCount()));
+        // the fade is learnt from these products of the window's codes: taken now, only they (and the last code) need be kept
+        residualBand = times.time("residual_fade", () -> s.codec().residualLags(0, train, settings.horizon()));
+        saveWindow(s, dt, warnings.subList(warningsBefore, warnings.size()));
         FaultPoints.reach("pipeline-stage:window");
+    }
+
+    /** In the primal form, latent {@code column} of the window goes into the Grams (the split before the validation pairs). */
+    private void accumulate(Stages s, int column, String stage) {
+        if (s.gram() != null) {
+            times.time(stage, () -> {
+                if (column == settings.splitBeforeLatent()) {
+                    s.gram().split();
+                }
+                s.gram().add(s.codec().latents(), column);
+                return null;
+            });
+        }
+    }
+
+    /** The residual products of the window's codes at lags 0..horizon, from which the fade is learnt. */
+    private double[] residualBand;
+    /** The training window's stage times in the process that ran it, when this one resumed from its checkpoint (else empty). */
+    private Map<String, Double> restoredWindowSeconds = Map.of();
+
+    /** The window's checkpoint: what learn, residual_fade, rollout and the horizon read (the latents are read back once from a device). */
+    private void saveWindow(Stages s, double dt, List<String> windowWarnings) throws IOException {
+        int train = settings.trainingSnapshots();
+        times.time("checkpoint", () -> {
+            Map<String, Double> seconds = new LinkedHashMap<>();
+            for (String stage : WINDOW_STAGES) {
+                seconds.put(stage, times.seconds(stage));
+            }
+            double[] state = s.sim().spectralState();
+            SnapshotCodec.Code last = s.codec().code(train - 1);
+            WindowCheckpoint.Header h = new WindowCheckpoint.Header(s.sim().stepCount(), s.sim().time(), dt, state.length,
+                    settings.codec().latentDimension(), train, last.alpha().length, last.packed().length, settings.horizon(),
+                    residualBand, trainingHealth.state(), List.copyOf(windowWarnings), seconds);
+            stages.saveWindow(h, state, s.codec().latents().columns(0, train), last, settings.les().precision().bytes());
+            return null;
+        });
+    }
+
+    /** The stages of the training window whose times the speed figures read. */
+    private static final List<String> WINDOW_STAGES = List.of("sim", "diagnostics", "encode", "learn");
+
+    /**
+     * 1.–3. from the window's checkpoint: the LES at the end of the window, the latents and the last code
+     * back in the codec, the Grams formed again from them (primal form), the window's health and warnings.
+     */
+    private double resumeWindow(Stages s, WindowCheckpoint w) {
+        int train = settings.trainingSnapshots();
+        WindowCheckpoint.Header h = w.header();
+        if (h.columns() != train || h.d() != settings.codec().latentDimension() || h.maxLag() != settings.horizon()) {
+            throw new IllegalStateException("the window checkpoint's sizes (" + h.d() + "×" + h.columns() + ", lags " + h.maxLag()
+                    + ") are not this pipeline's: its settings file should have told them apart");
+        }
+        times.time("checkpoint", () -> {
+            s.sim().restore(w.state(), h.step(), h.time());
+            s.codec().restoreLatents(w.latents(), 0, train);
+            s.codec().restoreCode(train - 1, w.lastCode());
+            return null;
+        });
+        for (int column = 0; column < train; column++) {
+            accumulate(s, column, "checkpoint"); // the window's own adds are in its "learn" time, restored below
+        }
+        trainingHealth.restore(h.health());
+        h.warnings().forEach(this::warn);
+        residualBand = h.band();
+        restoredWindowSeconds = h.windowSeconds();
+        options.log().accept(String.format(Locale.ROOT, "training window restored: %d snapshots to step %d, t = %.4g; frozen dt = %.4g",
+                train, s.sim().stepCount(), s.sim().time(), h.frozenDt()));
+        return h.frozenDt();
+    }
+
+    /** The seconds of a window stage: this process's, plus the window's own when it came from the checkpoint. */
+    private double windowSeconds(String stage) {
+        return times.seconds(stage) + restoredWindowSeconds.getOrDefault(stage, 0.0);
     }
 
     /** 4. Learn: A in the form the sizes call for, handed to the rollout. */
@@ -467,14 +540,14 @@ public final class Pipeline {
         Map<String, Object> s = new LinkedHashMap<>();
         int stride = settings.stride();
         int horizon = settings.horizon();
-        double lesTrain = times.seconds("sim") / settings.windowSteps();
+        double lesTrain = windowSeconds("sim") / settings.windowSteps();
         double lesTruth = times.seconds("sim_truth") / settings.horizonSteps();
         double rolloutSeconds = times.seconds("rollout");
         double decodePerFrame = framesDecoded == 0 ? Double.NaN : times.seconds("decode") / framesDecoded;
         int compared = (int) Math.ceil((double) horizon / settings.compareEvery());
         s.put("les_ms_per_step", 1e3 * lesTrain);
         s.put("les_ms_per_step_horizon", 1e3 * lesTruth);
-        s.put("encode_ms_per_snapshot", 1e3 * times.seconds("encode") / settings.trainingSnapshots());
+        s.put("encode_ms_per_snapshot", 1e3 * windowSeconds("encode") / settings.trainingSnapshots());
         s.put("proxy_ms_per_step_wall", 1e3 * rolloutSeconds / horizon);
         double device = rollout.deviceMillis();
         s.put("proxy_ms_per_step_device", Double.isNaN(device) ? null : device / horizon);
@@ -491,7 +564,7 @@ public final class Pipeline {
         s.put("speedup_rollout_vs_les", times.seconds("sim_truth") / rolloutSeconds);
         s.put("speedup_rollout_and_decode_all_vs_les", times.seconds("sim_truth") / (rolloutSeconds + horizon * decodePerFrame));
         s.put("lesstep_over_proxystep", lesTruth * stride / (rolloutSeconds / horizon));
-        s.put("pipeline_seconds", times.seconds("sim") + times.seconds("encode") + times.seconds("learn") + rolloutSeconds);
+        s.put("pipeline_seconds", windowSeconds("sim") + windowSeconds("encode") + windowSeconds("learn") + rolloutSeconds);
         return s;
     }
 
@@ -499,6 +572,10 @@ public final class Pipeline {
         m.put("status", status);
         m.put("wall_seconds", wall);
         m.put("stage_seconds", times.asSeconds());
+        if (!restoredWindowSeconds.isEmpty()) {
+            // this process did not run the window: its speed figures take the window's times from the checkpoint
+            m.put("resumed_from", Map.of("stage", "window", "window_stage_seconds", restoredWindowSeconds));
+        }
         m.put("warnings", List.copyOf(warnings));
         if (trainingHealth != null) {
             m.put("training_health", trainingHealth.summary());

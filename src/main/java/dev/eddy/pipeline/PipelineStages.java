@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * A pipeline directory's state between starts: its settings ({@code pipeline.json}), the stage
  * checkpoints under {@code stages/} and the {@code DONE} mark. A pipeline that was killed, failed or
  * interrupted leaves no DONE: started again with the same settings, it resumes from its stage checkpoints
- * (the spin-up state and the frozen step: the spin-up is not run again); with other settings it starts
+ * (the spin-up state and the frozen step: the spin-up is not run again; after the training window,
+ * {@link WindowCheckpoint}: neither is the window); with other settings it starts
  * again in place. Either way it says so. A finished pipeline's directory is refused.
  */
 final class PipelineStages {
@@ -114,6 +115,57 @@ final class PipelineStages {
         BinaryRecord.write(dir.resolve(RunFiles.PIPELINE_STAGES).resolve(SPINUP), MAGIC,
                 Json.write(new SpinupHeader(sim.stepCount(), sim.time(), frozenDt)), realBytes, sim.spectralState());
         dev.eddy.io.FaultPoints.reach("pipeline-stage:spinup");
+    }
+
+    /**
+     * The training window's checkpoint, or null when the window must run: none, or one refused as corrupt
+     * (said in the log, and the spin-up checkpoint is then the one taken).
+     */
+    WindowCheckpoint window(int realBytes) {
+        Path f = dir.resolve(RunFiles.PIPELINE_STAGES).resolve(WindowCheckpoint.FILE);
+        if (!resumable || !Files.exists(f)) {
+            return null;
+        }
+        try {
+            WindowCheckpoint w = WindowCheckpoint.read(f, realBytes);
+            log.accept(String.format(java.util.Locale.ROOT, "training window: taken from %s/%s (%s; LES step %d, %d latents of d = %d):"
+                    + " resuming from the training window checkpoint, the spin-up and the window are not run again",
+                    RunFiles.PIPELINE_STAGES, WindowCheckpoint.FILE, bytes(Files.size(f)), w.header().step(), w.header().columns(),
+                    w.header().d()));
+            return w;
+        } catch (IOException e) {
+            String why = e instanceof CorruptFileException ? "corrupt file: " + e.getMessage() : e.getClass().getSimpleName() + ": "
+                    + e.getMessage();
+            log.accept("training window checkpoint refused (" + why + "): falling back to the spin-up checkpoint");
+            return null;
+        }
+    }
+
+    /**
+     * Writes the training window's checkpoint, unless the disk has not room for it (then it says so and the
+     * pipeline goes on: a kill after the window would resume from the spin-up).
+     */
+    void saveWindow(WindowCheckpoint.Header h, double[] state, double[] latents, dev.eddy.codec.SnapshotCodec.Code last,
+                    int realBytes) throws IOException {
+        Path stagesDir = dir.resolve(RunFiles.PIPELINE_STAGES);
+        long estimate = WindowCheckpoint.reals(state.length, h.d(), h.columns(), last.alpha().length, last.packed().length) * realBytes
+                + 64 + 24L * h.band().length;
+        long free = Files.getFileStore(stagesDir).getUsableSpace();
+        if (free < estimate) {
+            log.accept(String.format(java.util.Locale.ROOT, "training window checkpoint NOT written: it needs about %s and %s has %s free;"
+                    + " a pipeline stopped from here on resumes from the spin-up", bytes(estimate), stagesDir, bytes(free)));
+            return;
+        }
+        long size = WindowCheckpoint.write(stagesDir.resolve(WindowCheckpoint.FILE), h, state, latents, last, realBytes);
+        log.accept(String.format(java.util.Locale.ROOT, "training window checkpoint: %s/%s, %s (LES state %d reals, latents %d×%d,"
+                + " the last code, residual products %d×%d)", RunFiles.PIPELINE_STAGES, WindowCheckpoint.FILE, bytes(size),
+                state.length, h.d(), h.columns(), h.columns(), h.maxLag() + 1));
+        dev.eddy.io.FaultPoints.reach("pipeline-stage:window-saved");
+    }
+
+    private static String bytes(long b) {
+        return b < 1 << 20 ? String.format(java.util.Locale.ROOT, "%.1f KiB", b / 1024.0)
+                : String.format(java.util.Locale.ROOT, "%.1f MiB", b / (1024.0 * 1024.0));
     }
 
     /** Marks the pipeline finished: its directory is then refused as an --out. */

@@ -68,6 +68,31 @@ public final class HealthCheck {
         }
     }
 
+    /**
+     * What this check has seen, to be taken back by {@link #restore(State)} in a process that continues
+     * after it (a pipeline resuming from its training window checkpoint).
+     *
+     * @param firstUnhealthyStep -1 while every sample was healthy (then the time is 0 and the message empty)
+     */
+    public record State(long samples, double worstBand, double worstRatio, long firstUnhealthyStep, double firstUnhealthyTime,
+                        String firstMessage) {
+    }
+
+    public State state() {
+        boolean ok = firstUnhealthyStep < 0;
+        return new State(samples, worstBand, worstRatio, firstUnhealthyStep, ok ? 0 : firstUnhealthyTime, ok ? "" : firstMessage);
+    }
+
+    /** Takes back a {@link #state()} of the samples seen before (not reported again: that process warned). */
+    public void restore(State s) {
+        samples = s.samples();
+        worstBand = s.worstBand();
+        worstRatio = s.worstRatio();
+        firstUnhealthyStep = s.firstUnhealthyStep();
+        firstUnhealthyTime = s.firstUnhealthyStep() < 0 ? Double.NaN : s.firstUnhealthyTime();
+        firstMessage = s.firstUnhealthyStep() < 0 ? null : s.firstMessage();
+    }
+
     private boolean healthy(double band, double ratio) {
         return band <= bounds.maxBandFraction() && ratio <= bounds.maxCutoffRatio();
     }

@@ -1,5 +1,6 @@
 package dev.eddy.pipeline;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +24,8 @@ import org.ejml.data.Complex_F64;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The pipeline end to end on a small forced case: every output is written and means what it says, and
@@ -116,6 +119,43 @@ class PipelineTest {
         assertTrue(r.horizon().getFirst().proxy().relL2() < 0.5, "one-step error " + r.horizon().getFirst().proxy().relL2());
     }
 
+    /**
+     * A pipeline stopped after its training window resumes from the window checkpoint in the primal form
+     * too (the Grams formed again from the restored latents) and on every backend: the same horizon, λ and
+     * fade as the uninterrupted pipeline, bit for bit. (The unfinished pipeline is made here by taking away
+     * the DONE mark; FaultInjectionTest kills real processes.)
+     */
+    @ParameterizedTest
+    @MethodSource("resumeBackends")
+    void aPipelineResumedFromItsWindowCheckpointEndsAsTheUninterruptedOne(Backends b, Precision p, @TempDir Path tmp) throws Exception {
+        if (b.sim() == BackendKind.VULKAN || b.proxy() == BackendKind.VULKAN) {
+            GpuTests.needsDevice();
+        }
+        CodecSettings codec = new CodecSettings(32, 2, 4, 0.7, 0, false, p);
+        PipelineSettings s = new PipelineSettings(les(32, p, b.sim()), 40, 200, 5, 10, codec, new ProxySettings(Double.NaN, 0, 0.2), b, 1);
+        Path dir = tmp.resolve("p");
+        Pipeline.Result first = run(s, dir, false, false);
+        assertEquals("primal", first.proxy().fit().get("form"));
+        String horizon = Files.readString(dir.resolve(RunFiles.HORIZON_CSV));
+        Files.delete(dir.resolve(RunFiles.PIPELINE_DONE));
+        List<String> log = new java.util.ArrayList<>();
+        Pipeline.Result again = new Pipeline(s, new Pipeline.Options(dir, null, log::add, false)).run();
+        assertTrue(log.stream().anyMatch(l -> l.contains("resuming from the training window checkpoint")), String.join("\n", log));
+        assertTrue(log.stream().noneMatch(l -> l.startsWith("training window done")), String.join("\n", log));
+        assertEquals(0.0, again.stageSeconds().getOrDefault("sim", 0.0), "the window's LES is not run again");
+        assertEquals(horizon, Files.readString(dir.resolve(RunFiles.HORIZON_CSV)));
+        assertEquals(first.proxy().lambda(), again.proxy().lambda());
+        assertArrayEquals(first.fade().coefficients(), again.fade().coefficients());
+    }
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> resumeBackends() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of(Backends.all(BackendKind.CPU), Precision.FP64),
+                org.junit.jupiter.params.provider.Arguments.of(Backends.all(BackendKind.VULKAN), Precision.FP32),
+                org.junit.jupiter.params.provider.Arguments.of(new Backends(BackendKind.CPU, BackendKind.CPU, BackendKind.VULKAN),
+                        Precision.FP32));
+    }
+
     @Test
     void warningsFireOnAGrowingOperatorAndAPredictionWorseThanPersistence() {
         Map<String, Object> fit = new java.util.LinkedHashMap<>();
@@ -183,8 +223,8 @@ class PipelineTest {
         // and only the prediction at the last step is decoded to the host (one padded field).
         JsonNode ledger = Json.MAPPER.readTree(tmp.resolve("gpu/metrics.json").toFile()).path("transfers");
         long state = (long) n * (n + 2) * 4;
-        assertEquals(state, bytesOf(ledger, "omega", "device_to_host"), "ω̂ crosses once, for the spin-up's stage checkpoint"
-                + " (what a killed pipeline resumes from): " + ledger);
+        assertEquals(2 * state, bytesOf(ledger, "omega", "device_to_host"), "ω̂ crosses twice, for the spin-up's and the training"
+                + " window's stage checkpoints (what a killed pipeline resumes from): " + ledger);
         assertEquals(state, bytesOf(ledger, "codec.field", "device_to_host"), "one decoded field: " + ledger);
         // learn: the 13×13 snapshot Gram comes back (float64) and Z once (d×13 reals, for A's factors); the factors
         // L and R (d×r, r ≤ 12) go down for the rollout: A itself (d²) is never formed

@@ -3,6 +3,8 @@ package dev.eddy.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.eddy.io.Json;
 import dev.eddy.store.RunFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -115,33 +118,101 @@ class FaultInjectionTest {
     static final String[] PIPELINE = {"pipeline", "--n", "48", "--k", "4", "--tile", "8", "--spinup", "60", "--window", "40",
         "--stride", "4", "--horizon", "16", "--no-report"};
 
+    /** (backend, fault point): after the spin-up, and after the window (small N: lavapipe runs the GPU one). */
+    static Stream<Arguments> pipelinePoints() {
+        return Stream.of(Arguments.of("cpu", "pipeline-stage:spinup@1"), Arguments.of("cpu", "pipeline-stage:window@1"),
+                Arguments.of("vulkan", "pipeline-stage:window@1"));
+    }
+
+    /** The uninterrupted pipeline on each backend, run once for every test of it. */
+    private static final java.util.Map<String, Path> PIPELINE_REFERENCES = new java.util.HashMap<>();
+
+    static synchronized Path pipelineReference(String backend) throws Exception {
+        Path ref = PIPELINE_REFERENCES.get(backend);
+        if (ref == null) {
+            ref = shared.resolve("pipeline-" + backend);
+            Path log = shared.resolve("pipeline-" + backend + ".log");
+            assertEquals(0, waitFor(eddy(log, List.of(), pipeline(backend, ref)).start()), () -> read(log));
+            PIPELINE_REFERENCES.put(backend, ref);
+        }
+        return ref;
+    }
+
+    static String[] pipeline(String backend, Path out) {
+        return with(PIPELINE, "--backend", backend, "--log-metrics", "--out", out.toString());
+    }
+
     /**
      * A pipeline killed after its spin-up (or after its training window) is started again with the same
-     * command: it resumes from its spin-up checkpoint, says so, and ends with the same horizon table as
-     * the uninterrupted pipeline; a finished pipeline's directory is then refused.
+     * command: it resumes from its spin-up (or window) checkpoint, says so, does not run again what the
+     * checkpoint holds, and ends with the same horizon table and verdict as the uninterrupted pipeline; a
+     * finished pipeline's directory is then refused.
      */
     @ParameterizedTest
     @MethodSource("pipelinePoints")
-    void aKilledPipelineResumesFromItsStageCheckpoint(String point, @TempDir Path tmp) throws Exception {
-        Path ref = tmp.resolve("ref");
-        assertEquals(0, waitFor(eddy(tmp.resolve("ref.log"), List.of(), with(PIPELINE, "--out", ref.toString())).start()),
-                () -> read(tmp.resolve("ref.log")));
+    void aKilledPipelineResumesFromItsStageCheckpoint(String backend, String point, @TempDir Path tmp) throws Exception {
+        Path ref = pipelineReference(backend);
         Path dir = tmp.resolve("victim");
-        Process p = eddy(tmp.resolve("victim.log"), List.of("-Deddy.faults=" + point), with(PIPELINE, "--out", dir.toString())).start();
+        Process p = eddy(tmp.resolve("victim.log"), List.of("-Deddy.faults=" + point), pipeline(backend, dir)).start();
         assertEquals(137, waitFor(p), () -> read(tmp.resolve("victim.log")));
         assertTrue(!Files.exists(dir.resolve(RunFiles.PIPELINE_DONE)));
-        Process again = eddy(tmp.resolve("again.log"), List.of(), with(PIPELINE, "--out", dir.toString())).start();
+        Process again = eddy(tmp.resolve("again.log"), List.of(), pipeline(backend, dir)).start();
         assertEquals(0, waitFor(again), () -> read(tmp.resolve("again.log")));
         String log = read(tmp.resolve("again.log"));
-        assertTrue(log.contains("resuming from its stage checkpoints") && log.contains("spin-up: taken from"), log);
-        assertEquals(Files.readString(ref.resolve(RunFiles.HORIZON_CSV)), Files.readString(dir.resolve(RunFiles.HORIZON_CSV)));
-        Process done = eddy(tmp.resolve("done.log"), List.of(), with(PIPELINE, "--out", dir.toString())).start();
+        assertTrue(log.contains("resuming from its stage checkpoints"), log);
+        JsonNode stages = Json.MAPPER.readTree(dir.resolve(RunFiles.METRICS).toFile()).path("stage_seconds");
+        assertTrue(!stages.has("sim_spinup"), "the spin-up is not run again: " + stages);
+        if (point.contains("window")) {
+            assertTrue(log.contains("resuming from the training window checkpoint") && !log.contains("spin-up: taken from")
+                    && !log.contains("training window done"), log);
+            // the window is not run again: this process advanced the LES over the horizon only, and encoded no window snapshot
+            assertTrue(!stages.has("sim") && !stages.has("encode") && !stages.has("diagnostics"), "window stages: " + stages);
+        } else {
+            assertTrue(log.contains("spin-up: taken from") && log.contains("training window done"), log);
+        }
+        assertResumedAsTheReference(ref, dir, tmp.resolve("again.log"));
+        Process done = eddy(tmp.resolve("done.log"), List.of(), pipeline(backend, dir)).start();
         assertEquals(2, waitFor(done));
         assertTrue(read(tmp.resolve("done.log")).contains("holds a finished pipeline"), read(tmp.resolve("done.log")));
     }
 
-    static Stream<String> pipelinePoints() {
-        return Stream.of("pipeline-stage:spinup@1", "pipeline-stage:window@1");
+    /** horizon.csv byte for byte, the verdict line and the metrics' verdict, health and warnings. */
+    static void assertResumedAsTheReference(Path ref, Path dir, Path log) throws Exception {
+        assertEquals(Files.readString(ref.resolve(RunFiles.HORIZON_CSV)), Files.readString(dir.resolve(RunFiles.HORIZON_CSV)));
+        String refVerdict = verdictLine(read(ref.resolveSibling(ref.getFileName() + ".log")));
+        assertEquals(refVerdict, verdictLine(read(log)));
+        JsonNode a = Json.MAPPER.readTree(ref.resolve(RunFiles.METRICS).toFile());
+        JsonNode b = Json.MAPPER.readTree(dir.resolve(RunFiles.METRICS).toFile());
+        for (String key : List.of("verdict", "horizon", "training_health", "warnings", "frozen_dt", "residual_fade")) {
+            assertEquals(a.path(key), b.path(key), key);
+        }
+    }
+
+    private static String verdictLine(String log) {
+        return log.lines().filter(l -> l.startsWith("verdict after")).findFirst().orElse("(no verdict line)");
+    }
+
+    /**
+     * A corrupt window checkpoint is refused in one line that says why, and the pipeline falls back to its
+     * spin-up checkpoint (running the window again), to the same horizon table.
+     */
+    @Test
+    void aCorruptWindowCheckpointFallsBackToTheSpinup(@TempDir Path tmp) throws Exception {
+        Path ref = pipelineReference("cpu");
+        Path dir = tmp.resolve("victim");
+        Process p = eddy(tmp.resolve("victim.log"), List.of("-Deddy.faults=pipeline-stage:window@1"), pipeline("cpu", dir)).start();
+        assertEquals(137, waitFor(p), () -> read(tmp.resolve("victim.log")));
+        Path window = dir.resolve(RunFiles.PIPELINE_STAGES).resolve("window.ckpt");
+        byte[] bytes = Files.readAllBytes(window);
+        bytes[bytes.length / 2] ^= 0x5A; // a flipped byte among the latents
+        Files.write(window, bytes);
+        Process again = eddy(tmp.resolve("again.log"), List.of(), pipeline("cpu", dir)).start();
+        assertEquals(0, waitFor(again), () -> read(tmp.resolve("again.log")));
+        String log = read(tmp.resolve("again.log"));
+        assertTrue(log.contains("training window checkpoint refused (corrupt file: ") && log.contains("checksum mismatch")
+                && log.contains("falling back to the spin-up checkpoint") && log.contains("spin-up: taken from")
+                && log.contains("training window done"), log);
+        assertResumedAsTheReference(ref, dir, tmp.resolve("again.log"));
     }
 
     /** Random moments after the first checkpoint (the earlier random-kill trials, now with codes and the store). */
