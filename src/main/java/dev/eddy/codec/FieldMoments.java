@@ -23,57 +23,76 @@ public final class FieldMoments {
     private FieldMoments() {
     }
 
-    /** Row j's moments into {@code rows[COUNT·j …]}, for rows [j0, j1), x summed in order. */
+    /**
+     * Lanes of the reduction: lane t takes the elements t, t + LANES, … in order, then the lanes combine
+     * as a tree (t with t + s for s = LANES/2, …, 1) — field_moments.comp's workgroup, so the device and
+     * this twin sum in the same order. (One invocation per row summing in a line left each GPU dispatch
+     * latency-bound: 1024 dependent steps per row at N = 1024.)
+     */
+    public static final int LANES = 64;
+
+    /** Row j's moments into {@code rows[COUNT·j …]}, for rows [j0, j1). */
     public static void rowSums(Grid g, double[] a, double[] b, double[] rows, int j0, int j1) {
         int n = g.n();
         int stride = g.rowStride();
+        double[][] lane = new double[LANES][COUNT];
         for (int j = j0; j < j1; j++) {
-            double sqDiff = 0;
-            double sqB = 0;
-            double sumA = 0;
-            double sumB = 0;
-            double sqA = 0;
-            double prod = 0;
-            double maxDiff = 0;
-            double minB = b[j * stride];
-            double maxB = minB;
-            for (int x = 0; x < n; x++) {
-                double va = a[j * stride + x];
-                double vb = b[j * stride + x];
-                double d = va - vb;
-                sqDiff += d * d;
-                sqB += vb * vb;
-                sumA += va;
-                sumB += vb;
-                sqA += va * va;
-                prod += va * vb;
-                maxDiff = Math.max(maxDiff, Math.abs(d));
-                minB = Math.min(minB, vb);
-                maxB = Math.max(maxB, vb);
+            int base = j * stride;
+            for (int t = 0; t < LANES; t++) {
+                double[] m = lane[t];
+                java.util.Arrays.fill(m, 0);
+                m[MIN_B] = b[base]; // the row's first value, a member of every lane's set
+                m[MAX_B] = b[base];
+                for (int x = t; x < n; x += LANES) {
+                    double va = a[base + x];
+                    double vb = b[base + x];
+                    double d = va - vb;
+                    m[SQ_DIFF] += d * d;
+                    m[SQ_B] += vb * vb;
+                    m[SUM_A] += va;
+                    m[SUM_B] += vb;
+                    m[SQ_A] += va * va;
+                    m[PROD] += va * vb;
+                    m[MAX_DIFF] = Math.max(m[MAX_DIFF], Math.abs(d));
+                    m[MIN_B] = Math.min(m[MIN_B], vb);
+                    m[MAX_B] = Math.max(m[MAX_B], vb);
+                }
             }
-            int r = COUNT * j;
-            rows[r + SQ_DIFF] = sqDiff;
-            rows[r + SQ_B] = sqB;
-            rows[r + SUM_A] = sumA;
-            rows[r + SUM_B] = sumB;
-            rows[r + SQ_A] = sqA;
-            rows[r + PROD] = prod;
-            rows[r + MAX_DIFF] = maxDiff;
-            rows[r + MIN_B] = minB;
-            rows[r + MAX_B] = maxB;
+            System.arraycopy(tree(lane), 0, rows, COUNT * j, COUNT);
         }
     }
 
-    /** The totals over the rows in order: sums, and max or min for the extrema. */
+    /** The totals over the rows: sums, and max or min for the extrema, in the lanes' order. */
     public static double[] totals(double[] rows, int n) {
-        double[] t = java.util.Arrays.copyOf(rows, COUNT);
-        for (int j = 1; j < n; j++) {
+        double[][] lane = new double[LANES][COUNT];
+        for (int t = 0; t < LANES; t++) {
+            double[] m = lane[t];
             for (int q = 0; q < COUNT; q++) {
-                double v = rows[COUNT * j + q];
-                t[q] = q == MAX_DIFF || q == MAX_B ? Math.max(t[q], v) : q == MIN_B ? Math.min(t[q], v) : t[q] + v;
+                m[q] = q >= MAX_DIFF ? rows[q] : 0; // the extrema start from row 0's, a member of every lane's set
+            }
+            for (int j = t; j < n; j += LANES) {
+                for (int q = 0; q < COUNT; q++) {
+                    m[q] = combine(q, m[q], rows[COUNT * j + q]);
+                }
             }
         }
-        return t;
+        return tree(lane).clone();
+    }
+
+    /** Lane t combined with lane t + s for s = LANES/2, …, 1; the result is lane 0. */
+    private static double[] tree(double[][] lane) {
+        for (int s = LANES / 2; s > 0; s >>= 1) {
+            for (int t = 0; t < s; t++) {
+                for (int q = 0; q < COUNT; q++) {
+                    lane[t][q] = combine(q, lane[t][q], lane[t + s][q]);
+                }
+            }
+        }
+        return lane[0];
+    }
+
+    private static double combine(int q, double x, double y) {
+        return q == MAX_DIFF || q == MAX_B ? Math.max(x, y) : q == MIN_B ? Math.min(x, y) : x + y;
     }
 
     /**

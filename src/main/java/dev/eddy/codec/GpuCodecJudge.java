@@ -362,7 +362,7 @@ final class GpuCodecJudge implements AutoCloseable {
         int n = grid.n();
         ComputeKernel.Binding binding = bind(moments, a, ref, rows);
         b.barrier();
-        b.dispatch(binding, Push.of(precision).i(n).i(0).build(), (n + 63) / 64, 1, 1);
+        b.dispatch(binding, Push.of(precision).i(n).i(0).build(), n, 1, 1); // a workgroup per row
         b.barrier();
         b.dispatch(binding, Push.of(precision).i(n).i(1).build(), 1, 1, 1);
     }
@@ -375,7 +375,7 @@ final class GpuCodecJudge implements AutoCloseable {
         int n = grid.n();
         ComputeKernel.Binding binding = bind(energy, spectrum, rows);
         b.barrier();
-        b.dispatch(binding, Push.of(precision).i(n).i(0).build(), (n + 63) / 64, 1, 1);
+        b.dispatch(binding, Push.of(precision).i(n).i(0).build(), n, 1, 1); // a workgroup per row
         b.barrier();
         b.dispatch(binding, Push.of(precision).i(n).i(1).build(), 1, 1, 1);
     }

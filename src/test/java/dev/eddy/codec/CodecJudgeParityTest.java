@@ -47,7 +47,11 @@ class CodecJudgeParityTest extends GpuContextTest {
 
     /** Values exactly representable in float32, so both precisions see the same numbers. */
     double[] field() {
-        double[] f = new double[g.fieldLength()];
+        return field(g);
+    }
+
+    double[] field(Grid grid) {
+        double[] f = new double[grid.fieldLength()];
         for (int i = 0; i < f.length; i++) {
             f[i] = (float) random.nextGaussian();
         }
@@ -61,34 +65,54 @@ class CodecJudgeParityTest extends GpuContextTest {
         }
     }
 
+    /** Sizes below and above the 64 lanes of a workgroup (at 160 the lanes take 2 or 3 elements of a row). */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> twinCases() {
+        return java.util.stream.Stream.of(Precision.values()).flatMap(p -> java.util.stream.Stream.of(32, 160)
+                .map(n -> org.junit.jupiter.params.provider.Arguments.of(p, n)));
+    }
+
     @ParameterizedTest
-    @EnumSource(Precision.class)
-    void fieldMomentsMatchTheirJavaTwin(Precision p) {
-        double[] a = field();
-        double[] b = field();
+    @org.junit.jupiter.params.provider.MethodSource("twinCases")
+    void fieldMomentsMatchTheirJavaTwin(Precision p, int N) {
+        Grid g = new Grid(N);
+        double[] a = field(g);
+        double[] b = field(g);
         double[] rows = new double[FieldMoments.COUNT * N];
         FieldMoments.rowSums(g, a, b, rows, 0, N);
         double[] want = FieldMoments.totals(rows, N);
         try (DeviceBuffer da = reals("a", a, p); DeviceBuffer db = reals("b", b, p);
              DeviceBuffer dr = reals("rows", new double[FieldMoments.COUNT * (N + 1)], Precision.FP64);
              ComputeKernel k = new ComputeKernel(ctx, "field_moments", p, 3, Push.size(p, 0, 2))) {
-            run(k.bind(da, db, dr), N, 1);
+            run(k.bind(da, db, dr), N, N); // a workgroup per row
             double[] got = doubles(dr, FieldMoments.COUNT * (N + 1));
             for (int q = 0; q < FieldMoments.COUNT; q++) {
                 assertEquals(want[q], got[FieldMoments.COUNT * N + q], 1e-12 * Math.abs(want[q]) + 1e-300, "moment " + q);
+            }
+            for (int j = 0; j < N; j++) { // every row in the twin's order (the device may fuse a multiply-add)
+                for (int q = 0; q < FieldMoments.COUNT; q++) {
+                    assertEquals(rows[FieldMoments.COUNT * j + q], got[FieldMoments.COUNT * j + q],
+                            1e-13 * Math.abs(rows[FieldMoments.COUNT * j + q]) + 1e-300, "row " + j + " moment " + q);
+                }
             }
         }
     }
 
     @ParameterizedTest
-    @EnumSource(Precision.class)
-    void spectralEnergySumsAreDiagnostics(Precision p) {
-        double[] f = field();
+    @org.junit.jupiter.params.provider.MethodSource("twinCases")
+    void spectralEnergySumsAreDiagnostics(Precision p, int N) {
+        Grid g = new Grid(N);
+        double[] f = field(g);
         double n4 = Math.pow(N, 4);
         try (DeviceBuffer df = reals("f", f, p); DeviceBuffer dr = reals("rows", new double[2 * (N + 1)], Precision.FP64);
              ComputeKernel k = new ComputeKernel(ctx, "spectral_energy", p, 2, Push.size(p, 0, 2))) {
-            run(k.bind(df, dr), N, 1);
+            run(k.bind(df, dr), N, N); // a workgroup per row
             double[] got = doubles(dr, 2 * (N + 1));
+            double[] twin = SpectralSums.rows(g, f);
+            for (int r = 0; r <= N; r++) {
+                assertEquals(twin[2 * r], got[2 * r], 1e-13 * Math.abs(twin[2 * r]) + 1e-300, "energy row " + r);
+                assertEquals(twin[2 * r + 1], got[2 * r + 1], 1e-13 * Math.abs(twin[2 * r + 1]) + 1e-300, "enstrophy row " + r);
+            }
+            // the same sums as the diagnostics, in another order
             assertEquals(Diagnostics.energy(g, f), 0.5 * got[2 * N] / n4, 1e-14 * Diagnostics.energy(g, f));
             assertEquals(Diagnostics.enstrophy(g, f), 0.5 * got[2 * N + 1] / n4, 1e-14 * Diagnostics.enstrophy(g, f));
         }

@@ -68,8 +68,17 @@ final class PipelineFigures {
                     + " --cpu-les-seconds)");
             return;
         }
-        LinePlot plot = new LinePlot(LES_SPEEDUP_TITLE, "N (grid points per side)", "speed-up (CPU LES s / pipeline wall s)",
-                LinePlot.Axis.LOG2_N, LinePlot.Axis.LOG);
+        LinePlot plot = speedUpPlot(LES_SPEEDUP_TITLE, "speed-up (CPU LES s / pipeline wall s)", "design target", series);
+        out.add(new Figure("pipeline-speedup-cpu-les.png", LES_SPEEDUP_TITLE, "Wall seconds of the CPU LES for the pipeline's LES steps"
+                + " (spin-up, window and horizon; timed per N on every core of the benchmark host, ms per step × steps) over the"
+                + " pipeline's whole wall time, including set-up, learn, comparison and outputs; log–log. Grey diamonds: the design's"
+                + " targets.", plot.image(), plot.points(), Measurement.sources(used), withTargets(notes, ""),
+                new Section("speed-up", rows, null)));
+    }
+
+    /** Speed-up against N, one line per series ("pipeline / … precision"), with the design's targets as grey diamonds. */
+    private static LinePlot speedUpPlot(String title, String yAxis, String targetLabel, Map<String, List<double[]>> series) {
+        LinePlot plot = new LinePlot(title, "N (grid points per side)", yAxis, LinePlot.Axis.LOG2_N, LinePlot.Axis.LOG);
         for (var e : series.entrySet()) {
             double[] n = e.getValue().stream().mapToDouble(p -> p[0]).toArray();
             double[] s = e.getValue().stream().mapToDouble(p -> p[1]).toArray();
@@ -77,15 +86,15 @@ final class PipelineFigures {
             plot.data(e.getKey(), n, s, Style.measured(Style.qualitative(order(pipeline)), e.getKey().endsWith("fp64") ? "fp64" : "fp32"));
         }
         double[] targetN = java.util.Arrays.stream(DesignFigures.PIPELINE_TARGET_N).asDoubleStream().toArray();
-        plot.reference("design target", targetN, DesignFigures.PIPELINE_TARGET_SPEEDUP,
-                Style.reference(Style.GREY, Style.NONE, SeriesMarkers.DIAMOND));
-        List<String> allNotes = new ArrayList<>(notes);
-        allNotes.add("targets: design §7 (the pipeline end to end at least 20× faster than the CPU LES of the same N and steps at"
-                + " N = 1024, 100× at 4096)");
-        out.add(new Figure("pipeline-speedup-cpu-les.png", LES_SPEEDUP_TITLE, "Wall seconds of the CPU LES for the pipeline's LES steps"
-                + " (spin-up, window and horizon; timed per N on every core of the benchmark host, ms per step × steps) over the"
-                + " pipeline's whole wall time, including set-up, learn, comparison and outputs; log–log. Grey diamonds: the design's"
-                + " targets.", plot.image(), plot.points(), Measurement.sources(used), allNotes, new Section("speed-up", rows, null)));
+        plot.reference(targetLabel, targetN, DesignFigures.PIPELINE_TARGET_SPEEDUP, Style.reference(Style.GREY, Style.NONE, SeriesMarkers.DIAMOND));
+        return plot;
+    }
+
+    private static List<String> withTargets(List<String> notes, String more) {
+        List<String> all = new ArrayList<>(notes);
+        all.add("targets: design §7 (the pipeline end to end at least 20× faster than the CPU LES of the same N and steps at"
+                + " N = 1024, 100× at 4096)" + more);
+        return all;
     }
 
     private static Figure stages(List<PipelineRun> runs, List<String> notes) {
@@ -151,24 +160,11 @@ final class PipelineFigures {
             out.skip(SPEEDUP_TITLE, "no N has both a CPU pipeline row and a mixed or GPU one of the same case");
             return;
         }
-        LinePlot plot = new LinePlot(SPEEDUP_TITLE, "N (grid points per side)", "speed-up (CPU pipeline s / pipeline s)",
-                LinePlot.Axis.LOG2_N, LinePlot.Axis.LOG);
-        for (var e : series.entrySet()) {
-            double[] n = e.getValue().stream().mapToDouble(p -> p[0]).toArray();
-            double[] s = e.getValue().stream().mapToDouble(p -> p[1]).toArray();
-            String pipeline = e.getKey().substring(0, e.getKey().indexOf(' '));
-            plot.data(e.getKey(), n, s, Style.measured(Style.qualitative(order(pipeline)), e.getKey().endsWith("fp64") ? "fp64" : "fp32"));
-        }
-        double[] targetN = java.util.Arrays.stream(DesignFigures.PIPELINE_TARGET_N).asDoubleStream().toArray();
-        plot.reference("design target, gpu / cpu", targetN, DesignFigures.PIPELINE_TARGET_SPEEDUP,
-                Style.reference(Style.GREY, Style.NONE, SeriesMarkers.DIAMOND));
-        List<String> allNotes = new ArrayList<>(notes);
-        allNotes.add("targets: design §7 (the pipeline end to end at least 20× faster than the CPU LES of the same N and steps at"
-                + " N = 1024, 100× at 4096); N without a CPU row has no speed-up");
+        LinePlot plot = speedUpPlot(SPEEDUP_TITLE, "speed-up (CPU pipeline s / pipeline s)", "design target, gpu / cpu", series);
         out.add(new Figure("pipeline-speedup.png", SPEEDUP_TITLE, "End-to-end seconds of the CPU pipeline over those of the mixed and"
                 + " GPU pipelines on the same case and N (speed.pipeline_seconds: sim + encode + learn + rollout + decode, or the wall"
                 + " time where a file lacks it), log–log. Grey diamonds: the design's targets.", plot.image(), plot.points(),
-                Measurement.sources(used), allNotes, new Section("speed-up", rows, null)));
+                Measurement.sources(used), withTargets(notes, "; N without a CPU row has no speed-up"), new Section("speed-up", rows, null)));
     }
 
     private static boolean sameCase(PipelineRun a, PipelineRun b) {
