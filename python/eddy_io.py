@@ -3,11 +3,13 @@
     import eddy_io
     ds = eddy_io.open_run("runs/a")          # xarray.Dataset: omega(time, y, x), spectrum(time, k), energy(diag_time), ...
     ds.omega.isel(time=-1).plot()
+    e = eddy_io.open_ensemble("runs/e")      # xarray.Dataset: omega(snapshot, member, y, x), energy(sample, member), nu(member), ...
     codes = eddy_io.open_codes("runs/a/codes.eddyc")            # z, alpha, t per snapshot, and omega decoded
     p = eddy_io.open_pipeline("runs/p")      # settings, metrics, horizon table (xarray), ROM store if one was written
 
 Needs NumPy and xarray (with zarr for the run store); Debian 12: python3-xarray python3-zarr.
-The run store needs no helper at all (xr.open_zarr("runs/a/snapshots.zarr")); this module adds the
+The run and ensemble stores need no helper at all (xr.open_zarr("runs/a/snapshots.zarr"),
+xr.open_zarr("runs/e/ensemble.zarr")); this module adds the
 code file (docs/codec-format.md) and the pipeline directory, and finds the store in a run directory.
 """
 import json
@@ -16,9 +18,10 @@ import struct
 
 import numpy as np
 
-__all__ = ["open_run", "open_codes", "decode", "open_pipeline", "read_codes_header"]
+__all__ = ["open_run", "open_ensemble", "open_codes", "decode", "open_pipeline", "read_codes_header"]
 
 STORE = "snapshots.zarr"
+ENSEMBLE_STORE = "ensemble.zarr"
 
 
 def open_run(path, **kwargs):
@@ -27,6 +30,17 @@ def open_run(path, **kwargs):
     p = os.fspath(path)
     if os.path.isdir(os.path.join(p, STORE)):
         p = os.path.join(p, STORE)
+    return xr.open_zarr(p, **kwargs)
+
+
+def open_ensemble(path, **kwargs):
+    """An ensemble directory (or its ensemble.zarr) as an xarray.Dataset: omega(snapshot, member, y, x),
+    spectrum(snapshot, member, k), the diagnostics (sample, member), each member's settings and fate as
+    coordinates along member (docs/store-format.md). Why each member stopped: ds.attrs["reason"]."""
+    import xarray as xr
+    p = os.fspath(path)
+    if os.path.isdir(os.path.join(p, ENSEMBLE_STORE)):
+        p = os.path.join(p, ENSEMBLE_STORE)
     return xr.open_zarr(p, **kwargs)
 
 

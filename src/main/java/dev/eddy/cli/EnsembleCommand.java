@@ -30,11 +30,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code eddy ensemble}: many LES members advanced together into one output directory. */
-@Command(name = "ensemble", mixinStandardHelpOptions = true, sortOptions = false, subcommands = {EnsembleScoreCommand.class, EnsembleMergeCommand.class},
+@Command(name = "ensemble", mixinStandardHelpOptions = true, sortOptions = false, subcommands = {EnsembleScoreCommand.class, EnsembleMergeCommand.class, EnsembleExportCommand.class},
         description = {"Run an ensemble of LES members together (one batched state on the GPU, the members spread over the"
                 + " threads on the CPU), each with its own seed and optionally its own ν, μ, C_s and forcing amplitude: every"
                 + " combination of --seeds (or --members) and the swept lists.",
-                "Writes ensemble.json, ensemble.h5 (snapshots, spectra and diagnostics with a member dimension),"
+                "Writes ensemble.json, ensemble.zarr (snapshots, spectra and diagnostics with a member dimension, for xr.open_zarr),"
                         + " ensemble-checkpoint.bin, metrics.json (with --log-metrics) and report.html into --out.",
                 "A member that blows up, or fails the health check with --strict, is dropped (frozen, kept) and the others go on;"
                         + " the exit code is then 3.",
@@ -136,7 +136,7 @@ public final class EnsembleCommand implements Callable<Integer> {
         List<Integer> dropped = r.dropped();
         if (!dropped.isEmpty()) {
             spec.commandLine().getErr().println("eddy: " + dropped.size() + " of " + config.size() + " members were dropped: " + dropped
-                    + " (see the warnings above, ensemble.h5's phase and reason, or the report)"
+                    + " (see the warnings above, ensemble.zarr's phase and reason, or the report)"
                     + (dropped.size() < config.size() ? "; the others finished" : ""));
             return ExitCodes.DIVERGED;
         }

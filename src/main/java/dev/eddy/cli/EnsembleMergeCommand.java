@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "merge", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Join the parts of an ensemble (directories under DIR, each an 'eddy ensemble --members-range' run, as the"
                 + " Slurm job of 'eddy ensemble --slurm' makes them) into one ensemble in DIR: ensemble.json,"
-                + " ensemble-checkpoint.bin, ensemble.h5 and report.html, members in order, as if one process had run them.",
+                + " ensemble-checkpoint.bin, ensemble.zarr and report.html, members in order, as if one process had run them.",
                 "Refuses (exit 2) a member in no part or in two, a part not finished, or parts of different ensembles;"
                         + " a corrupt part is exit 1."})
 public final class EnsembleMergeCommand implements Callable<Integer> {

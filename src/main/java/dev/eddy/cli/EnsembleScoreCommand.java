@@ -4,9 +4,9 @@ import dev.eddy.backend.Backend;
 import dev.eddy.codec.CodecSettings;
 import dev.eddy.config.ConfigException;
 import dev.eddy.config.EnsembleConfig;
+import dev.eddy.store.EnsembleStore;
 import dev.eddy.pipeline.EnsembleScore;
 import dev.eddy.proxy.ProxySettings;
-import dev.eddy.store.Hdf5EnsembleStore;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -42,7 +42,7 @@ public final class EnsembleScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        EnsembleConfig config = Hdf5EnsembleStore.settings(dir);
+        EnsembleConfig config = EnsembleStore.settings(dir);
         double l;
         try {
             l = lambda.equalsIgnoreCase("auto") ? Double.NaN : Double.parseDouble(lambda);

@@ -19,7 +19,6 @@ import dev.eddy.proxy.ProxySettings;
 import dev.eddy.proxy.RidgeLearner;
 import dev.eddy.proxy.Rollout;
 import dev.eddy.store.EnsembleStore;
-import dev.eddy.store.Hdf5EnsembleStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -113,7 +112,7 @@ public final class EnsembleScore {
 
     /** Scores the proxy on the ensemble in {@code dir}, with the codec, fit and rollout on {@code backend}. */
     public static Result score(Path dir, Settings s, Backend backend) throws IOException {
-        EnsembleConfig config = Hdf5EnsembleStore.settings(dir);
+        EnsembleConfig config = EnsembleStore.settings(dir);
         EnsembleStore store = EnsembleStore.open(dir, config);
         int b = config.size();
         List<Long> all = store.steps();

@@ -11,6 +11,7 @@ import dev.eddy.store.EnsembleCheckpoint;
 import dev.eddy.store.EnsemblePart;
 import dev.eddy.store.EnsembleStore;
 import dev.eddy.store.RunFiles;
+import dev.eddy.store.ZarrEnsembleStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +23,10 @@ import java.util.stream.Stream;
 /**
  * Joins the parts of an ensemble run apart ({@code eddy ensemble --members-range}, one per Slurm array
  * task) into the directory of one ensemble, as if one process had run every member: {@code ensemble.json},
- * {@code ensemble-checkpoint.bin} (so {@code --restart} can continue it), {@code ensemble-frames/} and
- * {@code ensemble.h5}, members in order. Members are independent, so each member's values are its part's
- * bits; the merge only lays them side by side.
+ * {@code ensemble-checkpoint.bin} (so {@code --restart} can continue it) and {@code ensemble.zarr}, members
+ * in order. Members are independent, so each member's values are its part's bits; the merge only lays them
+ * side by side, one snapshot at a time (each part's chunks read once, each merged chunk written once: the
+ * cost grows with the number of snapshots, not with its square, and memory holds one snapshot).
  *
  * <p>It refuses, before writing anything, parts of different ensembles, a member in no part or in two,
  * a part that has not finished (a member still running in its checkpoint: resubmit its task), and parts
@@ -70,18 +72,21 @@ public final class EnsembleMerge {
         EnsembleCheckpoint merged = joinCheckpoints(whole, parts);
 
         Files.createDirectories(out);
-        EnsembleStore store = EnsembleStore.open(out, whole);
-        store.dropAfter(-1); // a previous merge's frames
-        List<EnsembleStore> partStores = parts.stream().map(p -> EnsembleStore.open(p.dir(), p.checkpoint().config())).toList();
-        for (long step : partStores.getFirst().steps()) {
-            if (step <= merged.step()) {
-                store.write(joinFrames(whole, step, partStores));
-            }
+        Files.deleteIfExists(out.resolve(RunFiles.ENSEMBLE_CHECKPOINT)); // a previous merge's: not valid while its store is replaced
+        ZarrEnsembleStore store = ZarrEnsembleStore.create(out, whole); // replaces a previous merge's
+        List<EnsembleStore> partStores = new ArrayList<>();
+        for (Part p : parts) {
+            partStores.add(EnsembleStore.open(p.dir(), p.checkpoint().config()));
         }
+        for (long step : committedSteps(parts.getFirst())) {
+            store.write(joinFrames(whole, step, partStores));
+        }
+        long snapshots = store.commit(merged.diagnostics(), merged.status());
         AtomicFiles.writeString(out.resolve(RunFiles.ENSEMBLE_CONFIG), Json.write(whole));
-        merged.write(out);
-        store.commit(merged.diagnostics(), merged.status(), merged.step());
-        return merged;
+        EnsembleCheckpoint committed = new EnsembleCheckpoint(merged.config(), merged.step(), merged.status(), merged.diagnostics(),
+                merged.states(), snapshots);
+        committed.write(out);
+        return committed;
     }
 
     /** The whole ensemble, once every part is known to belong to it, to be finished, and to tile its members once each. */
@@ -120,17 +125,27 @@ public final class EnsembleMerge {
         if (next < whole.size()) {
             throw new ConfigException("members " + next + ":" + whole.size() + " are in no part: a part is missing");
         }
-        List<Long> frames = EnsembleStore.open(first.dir(), first.checkpoint().config()).steps();
+        List<Long> frames = committedSteps(first);
         for (Part p : parts) {
             if (p.checkpoint().step() != first.checkpoint().step()
                     || !sampleSteps(p).equals(sampleSteps(first))
-                    || !EnsembleStore.open(p.dir(), p.checkpoint().config()).steps().equals(frames)) {
+                    || !committedSteps(p).equals(frames)) {
                 throw new ConfigException("parts " + first.dir() + " and " + p.dir() + " ended at ensemble steps " + first.checkpoint().step()
                         + " and " + p.checkpoint().step() + " with outputs at different steps: only parts of a --steps run in which every"
                         + " part runs to the end can be merged");
             }
         }
         return whole;
+    }
+
+    /** The steps of the snapshots a part's checkpoint commits (its store may hold more, appended after it). */
+    private static List<Long> committedSteps(Part p) throws IOException {
+        List<Long> steps = EnsembleStore.open(p.dir(), p.checkpoint().config()).steps();
+        if (steps.size() < p.checkpoint().snapshots()) {
+            throw new dev.eddy.io.CorruptFileException(p.dir().resolve(RunFiles.ENSEMBLE), "holds " + steps.size()
+                    + " snapshots, its checkpoint commits " + p.checkpoint().snapshots());
+        }
+        return steps.subList(0, Math.toIntExact(p.checkpoint().snapshots()));
     }
 
     private static List<Long> sampleSteps(Part p) {
@@ -153,7 +168,8 @@ public final class EnsembleMerge {
             }
             samples.add(new EnsembleSample(parts.getFirst().checkpoint().diagnostics().get(i).step(), members));
         }
-        return new EnsembleCheckpoint(whole, parts.getFirst().checkpoint().step(), status, samples, states);
+        return new EnsembleCheckpoint(whole, parts.getFirst().checkpoint().step(), status, samples, states,
+                parts.getFirst().checkpoint().snapshots());
     }
 
     private static EnsembleStore.Frame joinFrames(EnsembleConfig whole, long step, List<EnsembleStore> parts) throws IOException {

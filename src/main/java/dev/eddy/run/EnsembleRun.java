@@ -21,6 +21,7 @@ import dev.eddy.store.EnsembleCheckpoint;
 import dev.eddy.store.EnsembleStore;
 import dev.eddy.store.MetricsWriter;
 import dev.eddy.store.RunFiles;
+import dev.eddy.store.ZarrEnsembleStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +42,8 @@ import java.util.function.Consumer;
  *
  * <p>Directory: {@code ensemble.json} (the settings; re-run with {@code --config}),
  * {@code ensemble-checkpoint.bin} (every member's exact state: {@code --restart} continues bit for bit),
- * {@code ensemble-frames/} and {@code ensemble.h5} (through the {@link EnsembleStore}), with
+ * {@code ensemble.zarr} (through the {@link EnsembleStore}: appended as it goes, committed before each
+ * checkpoint), with
  * {@code --log-metrics} {@code metrics.json}, and unless {@code --no-report} {@code report.html} with the
  * ensemble's mean and spread.
  */
@@ -94,7 +96,7 @@ public final class EnsembleRun {
     private final List<EnsembleSample> diagnostics = new ArrayList<>();
     private final RunSchedule schedule;
     private final HealthCheck[] health;
-    private final EnsembleStore store;
+    private ZarrEnsembleStore store;
     private SnapshotWriter writer;
     private long step;
     private long memberSteps;
@@ -124,7 +126,6 @@ public final class EnsembleRun {
                     + " its members keep their own times");
         }
         this.schedule = new RunSchedule(config.base());
-        this.store = EnsembleStore.open(options.dir(), config);
         this.droppedSeen = new boolean[config.size()];
         this.health = new HealthCheck[config.size()];
         for (int m = 0; m < health.length; m++) {
@@ -174,7 +175,7 @@ public final class EnsembleRun {
             throw new ConfigException("cannot resume in " + dir + ": it holds the start of another ensemble (its " + RunFiles.ENSEMBLE_CONFIG
                     + " differs from these settings)");
         }
-        EnsembleStore.open(dir, config).dropAfter(-1);
+        dev.eddy.store.ZarrStore.deleteTree(ZarrEnsembleStore.path(dir));
         Files.delete(settings);
     }
 
@@ -198,6 +199,7 @@ public final class EnsembleRun {
             if (options.restart()) {
                 resume(e);
             } else {
+                store = ZarrEnsembleStore.create(dir, config);
                 observe(e, new StepInfo[config.size()], true);
             }
             loop(e);
@@ -403,15 +405,14 @@ public final class EnsembleRun {
                 states[m] = e.spectralState(m);
             }
             List<MemberStatus> status = statuses(e);
+            // the store first (its chunks and metadata forced), then the checkpoint that counts what of it is committed
+            long snapshots = times.time("store", () -> store.commit(diagnostics, status));
+            dev.eddy.io.FaultPoints.reach("ensemble-store-committed");
             times.time("checkpoint", () -> {
-                new EnsembleCheckpoint(config, step, status, List.copyOf(diagnostics), states).write(options.dir());
+                new EnsembleCheckpoint(config, step, status, List.copyOf(diagnostics), states, snapshots).write(options.dir());
                 return null;
             });
             dev.eddy.io.FaultPoints.reach("ensemble-checkpoint-committed");
-            times.time("hdf5", () -> {
-                store.commit(diagnostics, status, step);
-                return null;
-            });
             lastCheckpointStep = step;
         }
         transfers = e.transfers();
@@ -433,7 +434,9 @@ public final class EnsembleRun {
             health[m].restore(cp.diagnostics().stream().map(s -> s.members().get(member)).toList());
             droppedSeen[m] = status.get(m).phase() == MemberStatus.Phase.DROPPED;
         }
-        store.dropAfter(cp.step());
+        List<String> repaired = new ArrayList<>();
+        store = ZarrEnsembleStore.resume(options.dir(), config, cp.snapshots(), cp.diagnostics(), cp.status(), repaired::add);
+        repaired.forEach(r -> options.log().accept("repaired: " + r));
         AtomicFiles.deleteStaleTemporaries(options.dir());
         step = cp.step();
         lastCheckpointStep = cp.step();

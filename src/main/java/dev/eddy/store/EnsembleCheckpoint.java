@@ -20,14 +20,17 @@ import java.util.List;
  * then the diagnostics, member by member within each sample ({@link DiagnosticSample#values()}), all in
  * float64 (a float32 state widens exactly, so its bits come back).
  *
- * @param step the ensemble's step
+ * @param step      the ensemble's step
+ * @param snapshots how many snapshots of {@code ensemble.zarr} it commits (the store is committed first; a
+ *                  restart cuts it back to them)
  */
 public record EnsembleCheckpoint(EnsembleConfig config, long step, List<MemberStatus> status, List<EnsembleSample> diagnostics,
-                                 double[][] states) {
+                                 double[][] states, long snapshots) {
     static final String MAGIC = "EDDYENSM";
 
     /** The JSON header: everything but the values, with the shapes that slice them. */
-    record Header(EnsembleConfig config, long step, List<MemberStatus> status, List<Long> sampleSteps, List<String> sampleValues) {
+    record Header(EnsembleConfig config, long step, List<MemberStatus> status, List<Long> sampleSteps, List<String> sampleValues,
+                  long snapshots) {
     }
 
     public void write(Path dir) throws IOException {
@@ -47,7 +50,7 @@ public record EnsembleCheckpoint(EnsembleConfig config, long step, List<MemberSt
                 at += width;
             }
         }
-        String header = Json.write(new Header(config, step, status, sampleSteps, DiagnosticSample.valueNames()));
+        String header = Json.write(new Header(config, step, status, sampleSteps, DiagnosticSample.valueNames(), snapshots));
         BinaryRecord.write(dir.resolve(RunFiles.ENSEMBLE_CHECKPOINT), MAGIC, header, 8, values);
     }
 
@@ -88,6 +91,6 @@ public record EnsembleCheckpoint(EnsembleConfig config, long step, List<MemberSt
             }
             samples.add(new EnsembleSample(step, members));
         }
-        return new EnsembleCheckpoint(h.config(), h.step(), h.status(), samples, states);
+        return new EnsembleCheckpoint(h.config(), h.step(), h.status(), samples, states, h.snapshots());
     }
 }

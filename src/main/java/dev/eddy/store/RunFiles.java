@@ -39,10 +39,12 @@ public final class RunFiles {
     public static final String ENSEMBLE_CONFIG = "ensemble.json";
     /** An ensemble's restart point: every member's exact state, step, time and fate ({@code eddy ensemble}). */
     public static final String ENSEMBLE_CHECKPOINT = "ensemble-checkpoint.bin";
-    /** An ensemble's snapshots, diagnostics and member settings, with a member dimension, for h5py and xarray. */
-    public static final String ENSEMBLE = "ensemble.h5";
-    /** The checksummed raw snapshots of every member, one file per ensemble step, written as they are taken. */
-    public static final String ENSEMBLE_FRAMES = "ensemble-frames";
+    /** An ensemble's snapshots, diagnostics and member settings, with a member dimension: a Zarr store for xarray ({@code xr.open_zarr}). */
+    public static final String ENSEMBLE = "ensemble.zarr";
+    /** The HDF5 copy of an ensemble's store that {@code eddy ensemble export --h5} writes on request. */
+    public static final String ENSEMBLE_H5 = "ensemble.h5";
+    /** Frame files of an older Eddy's ensemble: a directory holding them is not continued by this one. */
+    public static final String LEGACY_ENSEMBLE_FRAMES = "ensemble-frames";
     /** Which members of which ensemble a part directory runs ({@code eddy ensemble --members-range}; joined by {@code eddy ensemble merge}). */
     public static final String ENSEMBLE_PART = "ensemble-part.json";
     /** The pipeline's stage checkpoints (spin-up state, training window). */

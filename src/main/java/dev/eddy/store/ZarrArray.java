@@ -113,6 +113,15 @@ public final class ZarrArray {
             while ((long) rows * perRow > MAX_CHUNK_BYTES && rows % 2 == 0) {
                 rows /= 2;
             }
+            // an odd count (an ensemble's members) that still does not fit: the largest divisor that does, at least 1
+            for (int d = rows; (long) rows * perRow > MAX_CHUNK_BYTES && d > 1; d--) {
+                if (rows % d == 0 && (long) d * perRow <= MAX_CHUNK_BYTES) {
+                    rows = d;
+                }
+            }
+            if ((long) rows * perRow > MAX_CHUNK_BYTES && rows % 2 != 0) {
+                rows = 1;
+            }
             chunks[1] = rows;
             this.partial = null;
         } else {
@@ -143,7 +152,7 @@ public final class ZarrArray {
             throw new IllegalArgumentException(name + ": a row of " + row.length + " values, expected " + rowElements);
         }
         if (partial == null) {
-            writeField(length, row);
+            writeField(length, i -> row[i]);
         } else {
             for (double v : row) {
                 put(partial, v);
@@ -151,6 +160,45 @@ public final class ZarrArray {
             rowDone();
         }
         length++;
+    }
+
+    /**
+     * Appends one row given as equal parts laid end to end (an ensemble's members: part m is member m's
+     * values), without joining them into one array first.
+     */
+    public void appendParts(double[][] parts) throws IOException {
+        int each = rowElements / parts.length;
+        for (double[] p : parts) {
+            if (p.length != each || (long) each * parts.length != rowElements) {
+                throw new IllegalArgumentException(name + ": " + parts.length + " parts of " + p.length + " values, expected "
+                        + rowElements + " values in all");
+            }
+        }
+        if (partial == null) {
+            writeField(length, i -> parts[i / each][i % each]);
+        } else {
+            for (double[] p : parts) {
+                for (double v : p) {
+                    put(partial, v);
+                }
+            }
+            rowDone();
+        }
+        length++;
+    }
+
+    /**
+     * Empties an array of one chunk (per-member values that change, such as each member's fate) so that it
+     * is appended again: its chunk file stays until the next {@link ZarrStore#commit} replaces it, so a
+     * reader never finds it missing.
+     */
+    void reset() {
+        if (partial == null || length > chunks[0]) {
+            throw new IllegalStateException(name + " is not an array of one chunk");
+        }
+        partial.clear();
+        partialRows = 0;
+        length = 0;
     }
 
     public void appendLong(long v) throws IOException {
@@ -187,14 +235,14 @@ public final class ZarrArray {
     }
 
     /** One field row, written as its blocks of rows (chunk keys t.r.0…). */
-    private void writeField(long t, double[] row) throws IOException {
+    private void writeField(long t, java.util.function.IntToDoubleFunction row) throws IOException {
         int perRow = rowElements / Math.toIntExact(inner[0]);
         int blockRows = chunks[1];
         ByteBuffer b = ByteBuffer.allocate(blockRows * perRow * dtype.bytes).order(ByteOrder.LITTLE_ENDIAN);
         for (int r0 = 0; r0 < inner[0]; r0 += blockRows) {
             b.clear();
             for (int i = r0 * perRow; i < (r0 + blockRows) * perRow; i++) {
-                put(b, row[i]);
+                put(b, row.applyAsDouble(i));
             }
             long[] idx = new long[chunks.length];
             idx[0] = t;
@@ -360,7 +408,15 @@ public final class ZarrArray {
         }
     }
 
+    /** Bytes of chunks written (before compression, with the filter's 4), for tests of what a commit costs. */
+    private final java.util.concurrent.atomic.AtomicLong bytesWritten = new java.util.concurrent.atomic.AtomicLong();
+
+    long bytesWritten() {
+        return bytesWritten.get();
+    }
+
     private void writeChunk(long[] idx, byte[] raw) throws IOException {
+        bytesWritten.addAndGet(4L + raw.length);
         CRC32 crc = new CRC32();
         crc.update(raw);
         byte[] head = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue()).array();
@@ -454,7 +510,10 @@ public final class ZarrArray {
         shape[0] = length;
         System.arraycopy(inner, 0, shape, 1, inner.length);
         m.put("chunks", chunks);
-        m.put("compressor", compressLevel == 0 ? null : Map.of("id", "zlib", "level", compressLevel));
+        Map<String, Object> zlib = new LinkedHashMap<>(); // ordered: the same bytes from every process (Map.of's order is not)
+        zlib.put("id", "zlib");
+        zlib.put("level", compressLevel);
+        m.put("compressor", compressLevel == 0 ? null : zlib);
         m.put("dimension_separator", ".");
         m.put("dtype", dtype.code);
         m.put("fill_value", dtype == Dtype.I8 ? null : "NaN");

@@ -29,6 +29,10 @@ public final class ZarrStore {
     private final Path root;
     private final Map<String, Object> attrs;
     private final Map<String, ZarrArray> arrays = new LinkedHashMap<>();
+    /** The root attributes changed since they were last written ({@link #setAttribute}). */
+    private boolean attrsChanged;
+    /** Bytes of metadata written by commits (chunks count in their arrays): for tests of what a commit costs. */
+    private long metadataBytes;
 
     private ZarrStore(Path root, Map<String, Object> attrs) {
         this.root = root;
@@ -74,6 +78,27 @@ public final class ZarrStore {
         return Collections.unmodifiableMap(arrays);
     }
 
+    /** Sets a root attribute; the next {@link #commit} writes the root {@code .zattrs} again. */
+    public void setAttribute(String key, Object value) {
+        attrs.put(key, value);
+        attrsChanged = true;
+    }
+
+    /** Bytes written so far by this store's appends and commits: chunks (uncompressed) and metadata. */
+    public long bytesWritten() {
+        long b = metadataBytes;
+        for (ZarrArray a : arrays.values()) {
+            b += a.bytesWritten();
+        }
+        return b;
+    }
+
+    private void writeMetadata(Path file, String text, List<Path> written) throws IOException {
+        AtomicFiles.writeStringUnforced(file, text);
+        metadataBytes += text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        written.add(file);
+    }
+
     public Map<String, Object> attributes() {
         return Collections.unmodifiableMap(attrs);
     }
@@ -94,21 +119,24 @@ public final class ZarrStore {
             Map<String, Object> zarray = a.zarray();
             Map<String, Object> zattrs = a.zattrs();
             Path dir = root.resolve(a.name());
-            AtomicFiles.writeStringUnforced(dir.resolve(".zarray"), ascii(zarray));
-            written.add(dir.resolve(".zarray"));
+            writeMetadata(dir.resolve(".zarray"), ascii(zarray), written);
             if (!Files.exists(dir.resolve(".zattrs"))) { // attributes never change after the array is made
-                AtomicFiles.writeStringUnforced(dir.resolve(".zattrs"), ascii(zattrs));
-                written.add(dir.resolve(".zattrs"));
+                writeMetadata(dir.resolve(".zattrs"), ascii(zattrs), written);
             }
             consolidated.put(a.name() + "/.zarray", zarray);
             consolidated.put(a.name() + "/.zattrs", zattrs);
         }
-        if (!Files.exists(root.resolve(".zattrs"))) {
-            AtomicFiles.writeStringUnforced(root.resolve(".zattrs"), ascii(attrs));
-            written.add(root.resolve(".zattrs"));
+        if (attrsChanged || !Files.exists(root.resolve(".zattrs"))) {
+            writeMetadata(root.resolve(".zattrs"), ascii(attrs), written);
+            attrsChanged = false;
         }
         AtomicFiles.force(written);
-        AtomicFiles.writeString(root.resolve(".zmetadata"), ascii(Map.of("metadata", consolidated, "zarr_consolidated_format", 1)));
+        Map<String, Object> top = new LinkedHashMap<>(); // ordered: the same bytes from every process (Map.of's order is not)
+        top.put("metadata", consolidated);
+        top.put("zarr_consolidated_format", 1);
+        String zmetadata = ascii(top);
+        AtomicFiles.writeString(root.resolve(".zmetadata"), zmetadata);
+        metadataBytes += zmetadata.length();
     }
 
     private static String ascii(Object value) {

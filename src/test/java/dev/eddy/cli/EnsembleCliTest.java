@@ -71,6 +71,7 @@ class EnsembleCliTest {
         for (int m = 0; m < 6; m++) {
             assertArrayEquals(sa.read(30).omega()[m], sb.read(30).omega()[m], 0.0, "member " + m + "'s last snapshot");
         }
+        SameBytes.assertSame(whole, split, RunFiles.ENSEMBLE); // the store's every file, byte for byte
     }
 
     /** An ensemble re-run from its own ensemble.json gives the same members and the same bits. */
@@ -161,32 +162,52 @@ class EnsembleCliTest {
         assertTrue(cp.status().get(0).step() != cp.status().get(1).step(), "each member took its own steps: " + cp.status());
     }
 
-    /** ensemble.h5 in h5py and xarray, with the dimensions named (scripts/eddy_ensemble.py). */
+    /**
+     * ensemble.zarr in xarray with one call, the dimensions named and the members' settings as coordinates;
+     * eddy_io.open_ensemble finds it in the directory; the HDF5 export opens with scripts/eddy_ensemble.py.
+     */
     @Test
     void theStoreOpensInXarrayWithNamedDimensions(@TempDir Path tmp) throws Exception {
         Path python = Path.of("/usr/bin/python3");
         assumeTrue(Files.isExecutable(python), "no /usr/bin/python3");
-        Process probe = new ProcessBuilder(python.toString(), "-c", "import h5py, xarray").redirectErrorStream(true).start();
-        assumeTrue(probe.waitFor(120, TimeUnit.SECONDS) && probe.exitValue() == 0, "h5py or xarray missing (python3-h5py, python3-xarray)");
+        Process probe = new ProcessBuilder(python.toString(), "-c", "import h5py, xarray, zarr").redirectErrorStream(true).start();
+        assumeTrue(probe.waitFor(120, TimeUnit.SECONDS) && probe.exitValue() == 0, "h5py, xarray or zarr missing");
         Path dir = tmp.resolve("e");
         assertEquals(ExitCodes.OK, CliTest.eddy(args(CASE, "--out", dir.toString(), "--steps", "20")).code());
-        String script = String.join("\n",
-                "import sys",
-                "sys.path.insert(0, 'scripts')",
-                "from eddy_ensemble import open_ensemble",
-                "ds = open_ensemble(sys.argv[1])",
+        var export = CliTest.eddy("ensemble", "export", "--h5", "--", dir.toString());
+        assertEquals(ExitCodes.OK, export.code(), export.err());
+        String checks = String.join("\n",
                 "assert ds.omega.dims == ('snapshot', 'member', 'y', 'x'), ds.omega.dims",
                 "assert ds.omega.shape == (3, 6, 32, 32), ds.omega.shape",
                 "assert list(ds.snapshot.values) == [0, 10, 20]",
                 "assert list(ds.seed.values) == [1, 2, 3, 1, 2, 3] and list(ds.nu.values) == [1e-3] * 3 + [2e-3] * 3",
-                "assert ds.diagnostics_energy.dims == ('sample', 'member') and list(ds.sample.values) == [0, 5, 10, 15, 20]",
                 "assert ds.spectrum.dims == ('snapshot', 'member', 'k') and ds.k.size == 17",
-                "e = ds.diagnostics_energy.mean('member').values",
+                "assert list(ds.sample.values) == [0, 5, 10, 15, 20]",
+                "assert list(ds.phase.values) == [1] * 6 and ds.attrs['n'] == 32");
+        String script = String.join("\n",
+                "import sys",
+                "import numpy as np",
+                "import xarray as xr",
+                "sys.path.insert(0, 'python')",
+                "sys.path.insert(0, 'scripts')",
+                "import eddy_io",
+                "from eddy_ensemble import open_ensemble",
+                "ds = xr.open_zarr(sys.argv[1] + '/ensemble.zarr')",
+                checks,
+                "assert ds.energy.dims == ('sample', 'member')",
+                "assert 'nu' in ds.coords and 'seed' in ds.omega.coords and ds.time.dims == ('snapshot', 'member')",
+                "e = ds.energy.mean('member').values",
                 "assert abs(e[0] - 0.5) < 1e-12 and e[-1] < e[0], e",
-                "assert list(ds.phase.values) == [1] * 6 and ds.attrs['n'] == 32",
+                "assert bool(np.isfinite(ds.omega).all())",
+                "assert ds.attrs['reason'] == ['reached the end of the run'] * 6, ds.attrs['reason']",
+                "assert eddy_io.open_ensemble(sys.argv[1]).omega.equals(ds.omega)",
+                "h5 = open_ensemble(sys.argv[1] + '/ensemble.h5')",
+                "assert h5.diagnostics_energy.dims == ('sample', 'member')",
+                "assert np.array_equal(h5.omega.values, ds.omega.values) and np.array_equal(h5.diagnostics_energy.values, ds.energy.values)",
+                "ds = h5",
+                checks,
                 "print('ok')");
-        Process p = new ProcessBuilder(python.toString(), "-c", script, dir.resolve(RunFiles.ENSEMBLE).toString()).redirectErrorStream(true)
-                .start();
+        Process p = new ProcessBuilder(python.toString(), "-c", script, dir.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);

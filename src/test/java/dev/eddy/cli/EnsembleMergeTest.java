@@ -1,6 +1,5 @@
 package dev.eddy.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,7 +46,7 @@ class EnsembleMergeTest {
         var r = merge(job);
         assertEquals(ExitCodes.OK, r.code(), r.err());
         for (String file : List.of(RunFiles.ENSEMBLE, RunFiles.ENSEMBLE_CHECKPOINT, RunFiles.ENSEMBLE_CONFIG)) {
-            assertArrayEquals(Files.readAllBytes(one.resolve(file)), Files.readAllBytes(job.resolve(file)), file);
+            SameBytes.assertSame(one, job, file);
         }
         assertEquals(ExitCodes.OK, merge(job).code(), "a merge again replaces the first");
         var more = CliTest.eddy("ensemble", "--restart", job.toString(), "--steps", "30", "--quiet", "--no-report");
@@ -72,7 +71,7 @@ class EnsembleMergeTest {
         EnsembleCheckpoint cp = EnsembleCheckpoint.read(other.resolve("b"));
         List<MemberStatus> running = cp.status().stream().map(s -> new MemberStatus(s.step(), s.time(), MemberStatus.Phase.RUNNING, null))
                 .toList();
-        new EnsembleCheckpoint(cp.config(), cp.step(), running, cp.diagnostics(), cp.states()).write(other.resolve("b"));
+        new EnsembleCheckpoint(cp.config(), cp.step(), running, cp.diagnostics(), cp.states(), cp.snapshots()).write(other.resolve("b"));
         assertRefused(merge(other), ExitCodes.USAGE, "is not finished");
         Path bin = other.resolve("b").resolve(RunFiles.ENSEMBLE_CHECKPOINT);
         byte[] bytes = Files.readAllBytes(bin);

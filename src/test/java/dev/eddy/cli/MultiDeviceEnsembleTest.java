@@ -1,6 +1,5 @@
 package dev.eddy.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,7 +38,7 @@ class MultiDeviceEnsembleTest {
         var b = CliTest.eddy(EnsembleCliTest.args(CASE, "--out", two.toString(), "--devices", "0,0", "--allow-device-repeat", "--log-metrics"));
         assertEquals(ExitCodes.OK, b.code(), b.err());
         for (String file : List.of(RunFiles.ENSEMBLE, RunFiles.ENSEMBLE_CHECKPOINT, RunFiles.ENSEMBLE_CONFIG)) {
-            assertArrayEquals(Files.readAllBytes(one.resolve(file)), Files.readAllBytes(two.resolve(file)), file);
+            SameBytes.assertSame(one, two, file);
         }
         assertEquals(30, EnsembleCheckpoint.read(two).step());
         JsonNode metrics = Json.MAPPER.readTree(two.resolve(RunFiles.METRICS).toFile());

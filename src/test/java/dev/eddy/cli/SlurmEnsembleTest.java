@@ -1,6 +1,5 @@
 package dev.eddy.cli;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -117,13 +116,13 @@ class SlurmEnsembleTest {
 
         // the merged store and checkpoint are the one-process run's, byte for byte
         for (String file : List.of(RunFiles.ENSEMBLE, RunFiles.ENSEMBLE_CHECKPOINT, RunFiles.ENSEMBLE_CONFIG)) {
-            assertArrayEquals(Files.readAllBytes(one.resolve(file)), Files.readAllBytes(job.resolve(file)), file);
+            SameBytes.assertSame(one, job, file);
         }
         EnsembleCheckpoint merged = EnsembleCheckpoint.read(job);
         assertEquals(6, merged.config().size());
         assertEquals(40, merged.step());
         log("merged " + job.resolve(RunFiles.ENSEMBLE) + ": " + merged.config().size() + " members at step " + merged.step()
-                + ", ensemble.h5, ensemble-checkpoint.bin and ensemble.json byte-identical to the one-process run");
+                + ", ensemble.zarr, ensemble-checkpoint.bin and ensemble.json byte-identical to the one-process run");
     }
 
     private static void log(String line) {

@@ -1,31 +1,25 @@
 package dev.eddy.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.eddy.config.EnsembleConfig;
-import dev.eddy.io.AtomicFiles;
-import dev.eddy.io.BinaryRecord;
-import dev.eddy.io.CorruptFileException;
 import dev.eddy.io.Json;
 import dev.eddy.io.Versions;
 import dev.eddy.sim.DiagnosticSample;
 import dev.eddy.sim.EnsembleSample;
 import dev.eddy.sim.MemberStatus;
+import dev.eddy.store.EnsembleStore.Frame;
 import io.jhdf.WritableHdfFile;
 import io.jhdf.api.WritableGroup;
 import io.jhdf.api.WritableNode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Today's {@link EnsembleStore}, in the manner of the single run's {@link SnapshotStore}: each snapshot of
- * every member is first a checksummed frame file under {@code ensemble-frames/} (the durable record,
- * written atomically as it is taken), and {@code ensemble.h5} is assembled from the frames and the
- * diagnostics at every checkpoint and at the end, atomically, so it always holds a complete prefix of
- * the run. Written with jhdf, which writes whole datasets: the file is rewritten at each commit (an
- * appendable store is issue 17's).
+ * {@code eddy ensemble export --h5}: an ensemble's store ({@code ensemble.zarr}) copied into one HDF5 file
+ * for readers without Zarr (h5py alone), with the diagnostics and fate of its checkpoint. Written with jhdf,
+ * which writes whole datasets from memory: the export holds every snapshot at once, so it is a one-off at
+ * the end, not the run's store (docs/store-format.md: why the run writes Zarr).
  *
  * <p>{@code ensemble.h5}, dimensions named by each dataset's {@code dims} attribute (comma-separated),
  * with a coordinate dataset of the same name for each dimension:
@@ -45,98 +39,30 @@ import java.util.List;
  *       {@code config_json}, the full ensemble settings.</li>
  * </ul>
  */
-public final class Hdf5EnsembleStore implements EnsembleStore {
-    static final String MAGIC = "EDDYEFRM";
+public final class Hdf5EnsembleExport {
     /** The attribute that names a dataset's dimensions. */
     public static final String DIMS = "dims";
 
-    /** A frame file's header; its values are every member's ω (N² each), then every member's E(k) (N/2+1 each). */
-    record FrameHeader(int n, int members, long step, long[] steps, double[] times) {
-    }
-
-    private final Path dir;
     private final EnsembleConfig config;
 
-    Hdf5EnsembleStore(Path dir, EnsembleConfig config) {
-        this.dir = dir;
+    private Hdf5EnsembleExport(EnsembleConfig config) {
         this.config = config;
     }
 
-    private Path framePath(long step) {
-        return dir.resolve(RunFiles.ENSEMBLE_FRAMES).resolve(String.format("frame_%012d.bin", step));
-    }
-
-    @Override
-    public void write(Frame f) throws IOException {
-        int n = config.base().n();
-        int b = config.size();
-        int k = n / 2 + 1;
-        double[] values = new double[b * (n * n + k)];
-        for (int m = 0; m < b; m++) {
-            System.arraycopy(f.omega()[m], 0, values, m * n * n, n * n);
-            System.arraycopy(f.spectra()[m], 0, values, b * n * n + m * k, k);
-        }
-        Files.createDirectories(dir.resolve(RunFiles.ENSEMBLE_FRAMES));
-        BinaryRecord.write(framePath(f.step()), MAGIC, Json.write(new FrameHeader(n, b, f.step(), f.steps(), f.times())),
-                config.base().precision().bytes(), values);
-    }
-
-    @Override
-    public Frame read(long step) throws IOException {
-        Path file = framePath(step);
-        BinaryRecord.Content c = BinaryRecord.read(file, MAGIC);
-        FrameHeader h;
-        try {
-            h = Json.MAPPER.readValue(c.header(), FrameHeader.class);
-        } catch (JsonProcessingException e) {
-            throw new CorruptFileException(file, "unreadable header: " + e.getOriginalMessage());
-        }
-        int n = h.n();
-        int b = h.members();
-        int k = n / 2 + 1;
-        if (n != config.base().n() || b != config.size() || c.values().length != (long) b * (n * n + k)) {
-            throw new CorruptFileException(file, "holds " + c.values().length + " values of " + b + " members of N = " + n
-                    + "; this ensemble has " + config.size() + " members of N = " + config.base().n());
-        }
-        double[] v = c.values();
-        double[][] omega = new double[b][];
-        double[][] spectra = new double[b][];
-        for (int m = 0; m < b; m++) {
-            omega[m] = java.util.Arrays.copyOfRange(v, m * n * n, (m + 1) * n * n);
-            spectra[m] = java.util.Arrays.copyOfRange(v, b * n * n + m * k, b * n * n + (m + 1) * k);
-        }
-        return new Frame(h.step(), h.steps(), h.times(), omega, spectra);
-    }
-
-    @Override
-    public List<Long> steps() throws IOException {
-        return StoreFiles.steps(dir.resolve(RunFiles.ENSEMBLE_FRAMES), "frame_");
-    }
-
-    @Override
-    public void dropAfter(long step) throws IOException {
-        for (long s : steps()) {
-            if (s > step) {
-                Files.delete(framePath(s));
-            }
-        }
-        AtomicFiles.deleteStaleTemporaries(dir.resolve(RunFiles.ENSEMBLE_FRAMES));
-    }
-
-    @Override
-    public void commit(List<EnsembleSample> diagnostics, List<MemberStatus> status, long upTo) throws IOException {
+    /** Writes {@code target} (atomically) from the committed store and checkpoint of the ensemble in {@code dir}. */
+    public static void write(Path dir, Path target) throws IOException {
+        EnsembleCheckpoint cp = EnsembleCheckpoint.read(dir);
+        EnsembleStore source = EnsembleStore.open(dir, cp.config());
         List<Frame> frames = new ArrayList<>();
-        for (long s : steps()) {
-            if (s <= upTo) {
-                frames.add(read(s));
-            }
+        for (long s : source.steps().subList(0, Math.toIntExact(Math.min(cp.snapshots(), source.steps().size())))) {
+            frames.add(source.read(s));
         }
-        List<EnsembleSample> samples = diagnostics.stream().filter(d -> d.step() <= upTo).toList();
-        StoreFiles.writeHdf5(dir.resolve(RunFiles.ENSEMBLE), h5 -> {
-            putSettings(h5);
-            putMembers(h5, status);
-            putSnapshots(h5, frames);
-            putDiagnostics(h5, samples);
+        Hdf5EnsembleExport e = new Hdf5EnsembleExport(cp.config());
+        StoreFiles.writeHdf5(target, h5 -> {
+            e.putSettings(h5);
+            e.putMembers(h5, cp.status());
+            e.putSnapshots(h5, frames);
+            e.putDiagnostics(h5, cp.diagnostics());
         });
     }
 
@@ -290,10 +216,5 @@ public final class Hdf5EnsembleStore implements EnsembleStore {
                 put(g, names.get(c), columns[c], "sample,member");
             }
         }
-    }
-
-    /** The settings of the store's ensemble (for readers of a finished run: the report, the proxy's score). */
-    public static EnsembleConfig settings(Path dir) throws IOException {
-        return Json.MAPPER.readValue(dir.resolve(RunFiles.ENSEMBLE_CONFIG).toFile(), EnsembleConfig.class);
     }
 }
