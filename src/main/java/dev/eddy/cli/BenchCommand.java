@@ -26,17 +26,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code eddy bench}: times the LES step (or, with --fft, GPU FFT round trips; with --codec, the codec) and records a lab-notebook JSON. */
-@Command(name = "bench", header = "Time the LES (or the GPU FFT, or the codec) and write benchmark JSON and its report.",
-        mixinStandardHelpOptions = true, sortOptions = false, subcommands = {BenchPipelineCommand.class, BenchReportCommand.class},
+/** {@code eddy bench}: times the LES step (or, with --fft, GPU FFT round trips) and records a lab-notebook JSON; {@code bench codec}, {@code bench pipeline} and {@code bench report} are its subcommands. */
+@Command(name = "bench", header = "Time the LES (or the GPU FFT) and write benchmark JSON and its report; bench codec, bench pipeline and bench report for the rest.",
+        mixinStandardHelpOptions = true, sortOptions = false,
+        subcommands = {BenchCodecCommand.class, BenchPipelineCommand.class, BenchReportCommand.class},
         description = {"Time LES steps for several N and precisions after warm-up; write",
                 "With --members: time ensembles of B members stepped together instead (ms per member-step,",
                 "member-steps/s and the bytes-per-member-step floor; DIR/<timestamp>-ensemble-<device>.json).",
                 "DIR/<timestamp>.json and add a summary line to DIR/README.md.",
                 "With --fft: time batched R2C+C2R round trips on the Vulkan device instead",
                 "(GPU timestamps and wall clock; DIR/<timestamp>-fft-<device>.json).",
-                "With --codec: time the GPU codec per snapshot (encode from a device spectrum, code read-back,",
-                "decode with and without the residual) and the CPU codec up to --cpu-max-n (DIR/<timestamp>-codec-<device>.json).",
+                "The codec is timed by 'eddy bench codec' (before: bench --codec), the pipeline by 'eddy bench pipeline'.",
                 "Each mode ends by writing the benchmark report of DIR (eddy bench report) to --report."})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--sizes", split = ",", defaultValue = "256,512,1024", description = "grid sizes (default ${DEFAULT-VALUE})")
@@ -67,13 +67,13 @@ public final class BenchCommand implements Callable<Integer> {
             description = "also time ms/step with a snapshot every S steps, synchronous vs overlapped with the next steps "
                     + "(--steps per mode and round, --repeats rounds; 0 = off)")
     int snapshotEvery;
-    @Option(names = "--codec", description = "benchmark the codec (GPU, and CPU up to --cpu-max-n) instead of the LES step") boolean codec;
-    @Option(names = "--k", defaultValue = "32", description = "latent cutoff K for --codec (default ${DEFAULT-VALUE})") int codecK;
-    @Option(names = "--tile", defaultValue = "16", description = "tile side T for --codec (default ${DEFAULT-VALUE})") int codecTile;
-    @Option(names = "--theta", defaultValue = "0.7", description = "mask threshold θ for --codec (default ${DEFAULT-VALUE})") double codecTheta;
-    @Option(names = "--majority", description = "3×3 majority smoothing of the mask for --codec") boolean codecMajority;
-    @Option(names = "--cpu-max-n", defaultValue = "1024", description = "largest N the CPU codec is timed at for --codec (default ${DEFAULT-VALUE})")
-    int cpuMaxN;
+    /**
+     * Before issue 17 the codec benchmark was {@code bench --codec}, while {@code --codec} names the codec's
+     * backend in {@code pipeline}; it is {@code eddy bench codec} now. The old flag is refused with the new
+     * spelling as soon as it is read (its options, --k and the rest, are the subcommand's).
+     */
+    @Option(names = "--codec", hidden = true, preprocessor = MovedToSubcommand.class, description = "moved: eddy bench codec")
+    boolean codecMoved;
     @Option(names = "--repeats", defaultValue = "5", description = "timed submits for --fft; for the LES, timed batches that --steps is split into (default ${DEFAULT-VALUE})")
     int repeats;
     @Option(names = "--members", split = ",", paramLabel = "B,…",
@@ -101,14 +101,8 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         List<Precision> ps = precisions.stream().map(Precision::parse).toList();
-        if (fft && codec) {
-            throw new ConfigException("give --fft or --codec, not both");
-        }
         if (fft) {
             return benchFft(ps);
-        }
-        if (codec) {
-            return benchCodec(ps);
         }
         if (members != null) {
             return benchEnsemble(ps);
@@ -214,64 +208,6 @@ public final class BenchCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** --codec: the GPU codec per snapshot on the Vulkan device, and the CPU codec up to --cpu-max-n. */
-    private Integer benchCodec(List<Precision> ps) throws Exception {
-        if (repeats < 1) {
-            throw new ConfigException("--repeats must be ≥ 1");
-        }
-        // every setting is checked before anything runs: K < N/3 and T | N at every N
-        List<dev.eddy.codec.CodecSettings> settings = new ArrayList<>();
-        for (int n : sizes) {
-            for (Precision p : ps) {
-                settings.add(new dev.eddy.codec.CodecSettings(n, codecK, codecTile, codecTheta, 0, codecMajority, p));
-            }
-        }
-        List<Map<String, Object>> results = new ArrayList<>();
-        Map<String, Object> deviceInfo;
-        List<Map<String, Object>> ledger;
-        try (VulkanContext ctx = VulkanContext.open(ContextOptions.withDevice(where.device.device))) {
-            deviceInfo = ctx.info().toMap();
-            System.out.println("device: " + ctx.info().name() + " (driver " + ctx.info().driverVersionText() + ")");
-            for (var s : settings) {
-                if (!ctx.supports(s.precision())) {
-                    System.out.println("skip " + s.precision().label() + ": the device has no shaderFloat64");
-                    continue;
-                }
-                var r = CodecBench.time(ctx, s, warmup, repeats, s.n() <= cpuMaxN, where.threads(0));
-                results.add(r);
-                @SuppressWarnings("unchecked") var g = (Map<String, Object>) r.get("gpu");
-                @SuppressWarnings("unchecked") var enc = (Map<String, Object>) g.get("encode_spectral");
-                @SuppressWarnings("unchecked") var dec = (Map<String, Object>) g.get("decode_residual");
-                System.out.printf(Locale.ROOT, "codec N=%-5d %s K=%d T=%d  ratio %.1f  encode gpu %s ms (wall %.3f)  decode+residual gpu %s ms"
-                                + " (wall %.3f)  rel L2 %.4f%s%n", s.n(), s.precision().label(), s.k(), s.tile(), r.get("compression_ratio"),
-                        fmt(enc.get("gpu_median_ms")), enc.get("wall_median_ms"), fmt(dec.get("gpu_median_ms")), dec.get("wall_median_ms"),
-                        ((dev.eddy.codec.FieldErrors) g.get("errors_latent_residual")).relL2(), cpuLine(r));
-            }
-            ledger = ctx.ledger().snapshot();
-        }
-        BenchRecord record = new BenchRecord("codec", label,
-                "milliseconds per snapshot; gpu = timestamps around the device work of one call (median of --repeats after"
-                + " one cold call and --warmup untimed ones); wall = host clock per call (submit, wait, read-back, unpadding);"
-                + " ratio = raw field bytes / encoded record bytes; errors of the decode against the original field")
-                .put("bytes_model", CodecBench.BYTES_MODEL).put("device", deviceInfo);
-        String stamp = record.stamp();
-        Path json = record.write(out, "codec-" + BenchRecord.slug(deviceInfo.get("name")), ledger, results);
-        StringBuilder line = new StringBuilder();
-        line.append("| ").append(stamp).append(" | codec ").append(deviceInfo.get("name")).append(" | encode / decode+residual gpu ms | ");
-        for (var r : results) {
-            @SuppressWarnings("unchecked") var g = (Map<String, Object>) r.get("gpu");
-            @SuppressWarnings("unchecked") var enc = (Map<String, Object>) g.get("encode_spectral");
-            @SuppressWarnings("unchecked") var dec = (Map<String, Object>) g.get("decode_residual");
-            line.append(String.format(Locale.ROOT, "%s %s %s / %s; ", r.get("n"), r.get("precision"), fmt(enc.get("gpu_median_ms")),
-                    fmt(dec.get("gpu_median_ms"))));
-        }
-        line.append("| ").append(json.getFileName()).append(" |\n");
-        appendReadme(line.toString());
-        System.out.println("wrote " + json);
-        report.write(out);
-        return ExitCodes.OK;
-    }
-
     /** --members: ensembles of B members at every N and precision; a case the memory check refuses is listed as skipped. */
     private Integer benchEnsemble(List<Precision> ps) throws Exception {
         if (members.stream().anyMatch(b -> b < 1) || seconds < 0 || repeats < 1) {
@@ -332,21 +268,23 @@ public final class BenchCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static String fmt(Object ms) {
-        return ms == null ? "n/a" : String.format(Locale.ROOT, "%.4f", (double) ms);
-    }
-
-    private static String cpuLine(Map<String, Object> r) {
-        if (!r.containsKey("cpu")) {
-            return "";
-        }
-        @SuppressWarnings("unchecked") var c = (Map<String, Object>) r.get("cpu");
-        @SuppressWarnings("unchecked") var enc = (Map<String, Object>) c.get("encode");
-        @SuppressWarnings("unchecked") var dec = (Map<String, Object>) c.get("decode_residual");
-        return String.format(Locale.ROOT, "  | cpu encode %.3f ms, decode+residual %.3f ms", enc.get("wall_median_ms"), dec.get("wall_median_ms"));
-    }
-
     private void appendReadme(String line) throws java.io.IOException {
+        appendReadme(out, line);
+    }
+
+    /** Refuses the old {@code bench --codec} at once, naming its new spelling. */
+    static final class MovedToSubcommand implements picocli.CommandLine.IParameterPreprocessor {
+        @Override
+        public boolean preprocess(java.util.Stack<String> args, picocli.CommandLine.Model.CommandSpec command,
+                                  picocli.CommandLine.Model.ArgSpec arg, Map<String, Object> info) {
+            throw new picocli.CommandLine.ParameterException(command.commandLine(), "eddy bench --codec is now 'eddy bench codec'"
+                    + " (same options; --codec is the codec's backend in eddy pipeline): write eddy bench codec "
+                    + String.join(" ", args.reversed()));
+        }
+    }
+
+    /** A summary line in DIR/README.md, the table of every benchmark written there. */
+    static void appendReadme(Path out, String line) throws java.io.IOException {
         Path readme = out.resolve("README.md");
         if (!Files.exists(readme)) {
             AtomicFiles.writeString(readme, "# Benchmarks\n\n| date (UTC) | backend | machine | N precision mean ms/step | file |\n|---|---|---|---|---|\n");

@@ -1,7 +1,6 @@
 package dev.eddy.cli;
 
 import dev.eddy.backend.Backend;
-import dev.eddy.codec.CodecSettings;
 import dev.eddy.run.EncodeJob;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -20,16 +19,8 @@ import picocli.CommandLine.Parameters;
 public final class EncodeCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN_DIR|STORE.zarr|SNAPSHOTS.h5") Path input;
     @Option(names = {"-o", "--out"}, required = true, paramLabel = "CODES.eddyc") Path out;
-    @Option(names = "--k", defaultValue = CodecSettings.DEFAULT_K, paramLabel = "K",
-            description = "latent cutoff: modes |kx|, |ky| ≤ K, 1 ≤ K < N/3 (default ${DEFAULT-VALUE})") int k;
-    @Option(names = "--tile", defaultValue = CodecSettings.DEFAULT_TILE, paramLabel = "T",
-            description = "residual tile side T, divides N (default ${DEFAULT-VALUE})")
-    int tile;
-    @Option(names = "--theta", defaultValue = "0.7", paramLabel = "θ", description = "mask threshold (default ${DEFAULT-VALUE})")
-    double theta;
-    @Option(names = "--smooth", defaultValue = "0", paramLabel = "σ", description = "spectral Gaussian width of L(Z), 0 = off")
-    double sigma;
-    @Option(names = "--majority", description = "3×3 majority smoothing of the mask") boolean majority;
+    @Mixin
+    CodecFlags codec;
     @Mixin
     BackendFlags where;
     @Option(names = "--report", paramLabel = "FILE", description = "report JSON (default: OUT.report.json)") Path report;
@@ -37,7 +28,7 @@ public final class EncodeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (Backend backend = where.backend()) {
-            EncodeJob.run(input, out, new EncodeJob.Codec(k, tile, theta, sigma, majority), backend, report, System.out::println);
+            EncodeJob.run(input, out, new EncodeJob.Codec(codec.k, codec.tile, codec.theta, codec.sigma, codec.majority), backend, report, System.out::println);
         }
         return ExitCodes.OK;
     }

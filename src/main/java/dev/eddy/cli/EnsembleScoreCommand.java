@@ -1,7 +1,6 @@
 package dev.eddy.cli;
 
 import dev.eddy.backend.Backend;
-import dev.eddy.codec.CodecSettings;
 import dev.eddy.config.ConfigException;
 import dev.eddy.config.EnsembleConfig;
 import dev.eddy.store.EnsembleStore;
@@ -27,8 +26,8 @@ public final class EnsembleScoreCommand implements Callable<Integer> {
     int heldOut;
     @Option(names = "--origin", defaultValue = "0", description = "the snapshot (index) the fit and the rollouts start from (default ${DEFAULT-VALUE})")
     int origin;
-    @Option(names = "--k", defaultValue = "12", description = "latent cutoff K (default ${DEFAULT-VALUE})") int k;
-    @Option(names = "--tile", defaultValue = "8", description = "residual tile side T (default ${DEFAULT-VALUE})") int tile;
+    @Mixin
+    CodecFlags codec;
     @Option(names = "--lambda", paramLabel = "λ|auto", defaultValue = "auto",
             description = "ridge λ (relative to tr(X Xᵀ)/d), or auto: chosen on each member's last --validation pairs (default ${DEFAULT-VALUE})")
     String lambda;
@@ -49,8 +48,7 @@ public final class EnsembleScoreCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new ConfigException("--lambda must be a number ≥ 0 or auto, got " + lambda);
         }
-        var settings = new EnsembleScore.Settings(new CodecSettings(config.base().n(), k, tile, CodecSettings.DEFAULT_THETA, 0, false,
-                config.base().precision()), new ProxySettings(l, rank, Double.isNaN(l) ? validation : 0), heldOut, origin);
+        var settings = new EnsembleScore.Settings(codec.settings(config.base().n(), config.base().precision()), new ProxySettings(l, rank, Double.isNaN(l) ? validation : 0), heldOut, origin);
         EnsembleScore.Result r;
         try (Backend backend = where.backend()) {
             r = EnsembleScore.score(dir, settings, backend);

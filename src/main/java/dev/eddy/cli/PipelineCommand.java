@@ -56,13 +56,8 @@ public final class PipelineCommand implements Callable<Integer> {
             description = "decode and compare every this many proxy steps (default ${DEFAULT-VALUE}; the last is always compared)")
     int compareEvery;
 
-    @Option(names = "--k", defaultValue = CodecSettings.DEFAULT_K, description = "latent cutoff K: modes |kx|, |ky| ≤ K (default ${DEFAULT-VALUE})")
-    int k;
-    @Option(names = "--tile", defaultValue = CodecSettings.DEFAULT_TILE, description = "residual tile side T (default ${DEFAULT-VALUE})") int tile;
-    @Option(names = "--theta", defaultValue = "0.7", description = "residual mask threshold θ (default ${DEFAULT-VALUE})")
-    double theta;
-    @Option(names = "--smooth", defaultValue = "0", description = "spectral Gaussian width σ of the low-pass (0 = off)") double sigma;
-    @Option(names = "--majority", description = "3×3 majority smoothing of the residual mask") boolean majority;
+    @Mixin
+    CodecFlags codecFlags;
 
     @Option(names = "--lambda", paramLabel = "λ|auto", defaultValue = "auto",
             description = "ridge λ (relative to tr(X Xᵀ)/d), or auto: chosen on the last --validation pairs (default ${DEFAULT-VALUE})")
@@ -127,7 +122,7 @@ public final class PipelineCommand implements Callable<Integer> {
                 throw new ConfigException("--lambda must be a number ≥ 0 or auto, got " + lambda);
             }
         }
-        CodecSettings codec = new CodecSettings(config.n(), k, tile, theta, sigma, majority, config.precision());
+        CodecSettings codec = codecFlags.settings(config.n(), config.precision());
         ProxySettings proxy = new ProxySettings(l, rank, Double.isNaN(l) ? validation : 0);
         return new PipelineSettings(config, spinup, window, stride, horizon, codec, proxy, b, compareEvery);
     }

@@ -70,13 +70,17 @@ public final class RunCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
-    @Option(names = "--encode", paramLabel = "K,T[,θ]",
-            description = "also encode every snapshot (latent cutoff K, tile T, threshold θ, default 0.7) into DIR/codes.eddyc,"
-                    + " on the run's backend, with a codec report per snapshot in the metrics")
-    String encode;
-    @Option(names = "--encode-smooth", paramLabel = "σ", description = "with --encode: spectral Gaussian width of L(Z) (0 = off)")
+    @Option(names = "--encode", preprocessor = LegacyEncodeValue.class,
+            description = "also encode every snapshot into DIR/codes.eddyc (settings: the codec flags below; giving any of"
+                    + " them turns encoding on too), on the run's backend, with a codec report per snapshot in the metrics")
+    boolean encode;
+    /** The value of {@code --encode K,T[,θ]}, the spelling before issue 17, kept one release as a deprecated alias; or null. */
+    String legacyEncode;
+    @Mixin
+    CodecFlags codec;
+    @Option(names = "--encode-smooth", paramLabel = "σ", hidden = true, description = "deprecated: --smooth")
     Double encodeSmooth;
-    @Option(names = "--encode-majority", description = "with --encode: 3×3 majority smoothing of the mask") boolean encodeMajority;
+    @Option(names = "--encode-majority", hidden = true, description = "deprecated: --majority") boolean encodeMajority;
 
     @Override
     public Integer call() throws Exception {
@@ -154,28 +158,99 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * The --encode stage, or null without --encode; bad values are usage errors. A restart continues the
-     * encoding saved with the run (with or without the flag; with it, only with the same settings).
+     * The encoding stage, or null when the run does not encode; bad values are usage errors. --encode or any
+     * codec flag turns it on. A restart continues the encoding saved with the run (with or without the
+     * flags; a codec flag left out keeps the saved value, one given must equal it).
      */
     private SnapshotEncoding snapshotEncoding(RunConfig config, Path dir, java.util.function.Consumer<String> log,
                                               dev.eddy.codec.CodecSettings saved) {
-        if (encode == null) {
-            if (encodeSmooth != null || encodeMajority) {
-                throw new ConfigException("--encode-smooth and --encode-majority need --encode K,T[,θ]");
-            }
+        var settings = askedCodec(config, saved);
+        if (settings == null) {
             if (saved == null) {
                 return null;
             }
-            log.accept("encode: continuing the run's --encode " + saved.k() + "," + saved.tile() + "," + saved.theta()
-                    + " (saved with the run) into " + RunFiles.CODES);
+            log.accept("encode: continuing the run's encoding (" + describe(saved) + ", saved with the run) into " + RunFiles.CODES);
             return new SnapshotEncoding(dir, saved, log);
         }
-        var settings = SnapshotEncoding.settings(encode, encodeSmooth == null ? 0 : encodeSmooth, encodeMajority, config);
         if (saved != null && !saved.equals(settings)) {
-            throw new ConfigException("--encode " + settings + " differs from the settings saved with the run (" + saved
-                    + "): a restart continues the same code file; drop --encode to continue it");
+            throw new ConfigException("the codec flags ask for " + describe(settings) + ", which differs from the settings saved"
+                    + " with the run (" + describe(saved) + "): a restart continues the same code file; drop the codec flags"
+                    + " to continue it");
         }
         return new SnapshotEncoding(dir, settings, log);
+    }
+
+    /**
+     * The codec settings the command line asks for, or null when it gives neither --encode nor a codec
+     * flag: the flags over the saved settings on a restart, else over the defaults. The spellings of
+     * before issue 17 (--encode K,T[,θ], --encode-smooth, --encode-majority) still work, each with a
+     * one-line deprecation warning.
+     */
+    private dev.eddy.codec.CodecSettings askedCodec(RunConfig config, dev.eddy.codec.CodecSettings saved) {
+        var given = CodecFlags.given(spec);
+        String legacy = legacyEncode;
+        if (!encode && given.isEmpty() && encodeSmooth == null && !encodeMajority) {
+            return null;
+        }
+        // picocli has put the defaults in the flags not given; on a restart those take the saved values instead
+        int k = saved != null && !given.contains("--k") ? saved.k() : codec.k;
+        int tile = saved != null && !given.contains("--tile") ? saved.tile() : codec.tile;
+        double theta = saved != null && !given.contains("--theta") ? saved.theta() : codec.theta;
+        double sigma = saved != null && !given.contains("--smooth") ? saved.sigma() : codec.sigma;
+        boolean majority = saved != null && !given.contains("--majority") ? saved.majority() : codec.majority;
+        if (legacy != null) {
+            if (given.contains("--k") || given.contains("--tile") || given.contains("--theta")) {
+                throw new ConfigException("give the codec settings either as --k/--tile/--theta or in the deprecated"
+                        + " --encode K,T[,θ], not both");
+            }
+            var old = SnapshotEncoding.settings(legacy, 0, false, config); // checks K,T[,θ] as before
+            boolean withTheta = legacy.split(",", -1).length == 3;
+            deprecated("--encode " + legacy, "--k " + old.k() + " --tile " + old.tile() + (withTheta ? " --theta " + old.theta() : ""));
+            k = old.k();
+            tile = old.tile();
+            theta = withTheta ? old.theta() : theta;
+        }
+        if (encodeSmooth != null) {
+            if (given.contains("--smooth")) {
+                throw new ConfigException("give --smooth or the deprecated --encode-smooth, not both");
+            }
+            deprecated("--encode-smooth", "--smooth");
+            sigma = encodeSmooth;
+        }
+        if (encodeMajority) {
+            deprecated("--encode-majority", "--majority");
+            majority = true;
+        }
+        return new dev.eddy.codec.CodecSettings(config.n(), k, tile, theta, sigma, majority, config.precision());
+    }
+
+    /**
+     * {@code --encode} is a switch; a value after it that is not an option (run takes no positional
+     * parameters) is the old {@code --encode K,T[,θ]}, taken aside for {@link #askedCodec} to check and warn.
+     */
+    static final class LegacyEncodeValue implements picocli.CommandLine.IParameterPreprocessor {
+        @Override
+        public boolean preprocess(java.util.Stack<String> args, CommandSpec command, picocli.CommandLine.Model.ArgSpec arg,
+                                  Map<String, Object> info) {
+            if (!args.isEmpty() && !args.peek().startsWith("-") && command.userObject() instanceof RunCommand run) {
+                run.legacyEncode = args.pop(); // "--encode 6,8" and "--encode=6,8" alike
+                arg.setValue(true);
+                return true; // the switch is set and its value consumed here
+            }
+            return false; // a plain switch: picocli sets it
+        }
+    }
+
+    /** One line on stderr: the old spelling works for this release, and what to write instead. */
+    private void deprecated(String old, String now) {
+        spec.commandLine().getErr().println("eddy run: warning: " + old + " is deprecated and goes in the next release; write "
+                + now + " (the codec flags of encode and pipeline)");
+        spec.commandLine().getErr().flush();
+    }
+
+    static String describe(dev.eddy.codec.CodecSettings s) {
+        return "--k " + s.k() + " --tile " + s.tile() + " --theta " + s.theta() + (s.sigma() > 0 ? " --smooth " + s.sigma() : "")
+                + (s.majority() ? " --majority" : "");
     }
 
     /** A restart must go further than its checkpoint: a target at or before it would change nothing but config.json. */

@@ -20,7 +20,12 @@ import dev.eddy.numerics.Precision;
  */
 public record CodecSettings(int n, int k, int tile, double theta, double sigma, boolean majority, Precision precision) {
     public static final double DEFAULT_THETA = 0.7;
-    /** The latent cutoff and tile side of eddy encode and eddy pipeline when none is given (one default each). */
+    /** {@link #DEFAULT_THETA} as the command line's default text. */
+    public static final String DEFAULT_THETA_TEXT = "0.7";
+    /**
+     * The latent cutoff and tile side when none is given, the same in every command that encodes (eddy run,
+     * encode, pipeline, bench codec: the CLI's CodecFlags); README lists them.
+     */
     public static final String DEFAULT_K = "12";
     public static final String DEFAULT_TILE = "8";
 

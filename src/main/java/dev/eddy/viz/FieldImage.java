@@ -17,6 +17,10 @@ import java.util.Locale;
  * rows run top to bottom, so image row r shows grid row y = N − 1 − ⌊r·N/side⌋: grid row 0 (y = 0) is
  * the bottom row of the picture. Small grids are magnified by an integer factor (every cell a square of
  * pixels, no smoothing that would invent structure); grids above {@link #MAX_SIDE} are sampled down.
+ *
+ * <p>Axes (issue 17): x along the bottom and y up the left side, in the domain's units, ticks at 0, π/2,
+ * π, 3π/2 and 2π of the periodic square [0, 2π)². Grid point i covers [2πi/N, 2π(i+1)/N), so x = 0 is the
+ * field's left edge and 2π its right edge (and likewise y from the bottom edge up).
  */
 public final class FieldImage {
     /** Smallest side of the field area in pixels: small grids are magnified up to it. */
@@ -29,6 +33,13 @@ public final class FieldImage {
     static final int BAR_WIDTH = 22;
     static final int BAR_AREA = 110;
     static final int MARGIN = 10;
+    /** Left of the field: the y tick labels and the axis label "y". */
+    static final int AXIS_LEFT = 62;
+    /** Below the field: the x tick labels and the axis label "x". */
+    static final int AXIS_BOTTOM = 50;
+    static final int TICK = 6;
+    /** The tick labels, at 0, π/2, π, 3π/2 and 2π. */
+    static final String[] TICK_LABELS = {"0", "π/2", "π", "3π/2", "2π"};
 
     /**
      * How to draw one field.
@@ -37,12 +48,18 @@ public final class FieldImage {
      * @param title    text above the field, or null for none
      * @param colorbar draw a colour bar with tick labels −L, 0, +L on the right
      * @param quantity the colour bar's caption (e.g. "ω"), or null
+     * @param axes     draw the x and y axes of [0, 2π)² with their ticks and labels
      */
-    public record Style(double limit, String title, boolean colorbar, String quantity) {
+    public record Style(double limit, String title, boolean colorbar, String quantity, boolean axes) {
         public Style {
             if (!(limit > 0) || !Double.isFinite(limit)) {
                 throw new IllegalArgumentException("colour limit must be finite and > 0, got " + limit);
             }
+        }
+
+        /** With axes: every field picture has them unless asked otherwise. */
+        public Style(double limit, String title, boolean colorbar, String quantity) {
+            this(limit, title, colorbar, quantity, true);
         }
     }
 
@@ -79,26 +96,61 @@ public final class FieldImage {
         BufferedImage field = field(f, n, style.limit(), map);
         int side = field.getWidth();
         int top = style.title() != null ? TITLE_HEIGHT : MARGIN;
-        int width = MARGIN + side + (style.colorbar() ? BAR_AREA : MARGIN);
-        int height = top + side + MARGIN;
+        int left = left(style);
+        int width = left + side + (style.colorbar() ? BAR_AREA : MARGIN);
+        int height = top + side + (style.axes() ? AXIS_BOTTOM : MARGIN);
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
             prepare(g, width, height);
-            g.drawImage(field, MARGIN, top, null);
+            // drawn 1:1 (the field is already at its pixel size), so no interpolation touches it
+            g.drawImage(field, left, top, null);
             g.setColor(INK);
-            g.drawRect(MARGIN - 1, top - 1, side + 1, side + 1);
+            g.drawRect(left - 1, top - 1, side + 1, side + 1);
             if (style.title() != null) {
                 g.setFont(font(Font.BOLD, 17));
-                g.drawString(style.title(), MARGIN, top - 10);
+                g.drawString(style.title(), left, top - 10);
+            }
+            if (style.axes()) {
+                axes(g, left, top, side);
             }
             if (style.colorbar()) {
-                colorbar(g, map, MARGIN + side + 14, top, side, style.limit(), style.quantity());
+                colorbar(g, map, left + side + 14, top, side, style.limit(), style.quantity());
             }
         } finally {
             g.dispose();
         }
         return img;
+    }
+
+    /** Pixels left of the field area: the axis band, or a plain margin without axes. */
+    static int left(Style style) {
+        return style.axes() ? AXIS_LEFT : MARGIN;
+    }
+
+    /**
+     * Ticks and labels of x (below the field, growing to the right) and y (left of it, growing upwards)
+     * at 0, π/2, π, 3π/2, 2π: tick j sits on the field's edge at j/4 of its side.
+     */
+    static void axes(Graphics2D g, int left, int top, int side) {
+        g.setColor(INK);
+        g.setStroke(new BasicStroke(1f));
+        g.setFont(font(Font.PLAIN, 14));
+        FontMetrics fm = g.getFontMetrics();
+        int bottom = top + side; // the first pixel row below the field
+        for (int j = 0; j < TICK_LABELS.length; j++) {
+            String label = TICK_LABELS[j];
+            int tx = left + (int) Math.round(j * side / 4.0) - (j == 4 ? 1 : 0);
+            g.drawLine(tx, bottom, tx, bottom + TICK);
+            g.drawString(label, tx - fm.stringWidth(label) / 2, bottom + TICK + 2 + fm.getAscent());
+            int ty = bottom - (int) Math.round(j * side / 4.0) - (j == 0 ? 1 : 0);
+            g.drawLine(left - 1 - TICK, ty, left - 1, ty);
+            g.drawString(label, left - TICK - 4 - fm.stringWidth(label), ty + fm.getAscent() / 2 - 1);
+        }
+        g.setFont(font(Font.ITALIC, 16));
+        fm = g.getFontMetrics();
+        g.drawString("x", left + side / 2 - fm.stringWidth("x") / 2, bottom + AXIS_BOTTOM - 6);
+        g.drawString("y", 6, top + side / 2 + fm.getAscent() / 2);
     }
 
     static void prepare(Graphics2D g, int width, int height) {

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code eddy bench --codec}: a smoke run at N = 64 on whatever Vulkan device the machine has (lavapipe here). */
+/** {@code eddy bench codec} (before issue 17: {@code bench --codec}): a smoke run at N = 64 on whatever Vulkan device the machine has (lavapipe here). */
 @Tag("gpu-parity")
 class BenchCodecTest {
     @TempDir
@@ -22,7 +22,7 @@ class BenchCodecTest {
     @Test
     void aCodecBenchmarkAtN64WritesALabNotebookJson() throws Exception {
         GpuTests.needsDevice();
-        CliTest.Outcome o = CliTest.eddy("bench", "--codec", "--sizes", "64", "--precisions", "fp32,fp64", "--k", "16", "--tile", "16",
+        CliTest.Outcome o = CliTest.eddy("bench", "codec", "--sizes", "64", "--precisions", "fp32,fp64", "--k", "16", "--tile", "16",
                 "--warmup", "1", "--repeats", "2", "--device", CodecCliTest.deviceOrFirst(), "--out", tmp.toString(), "--report",
                 tmp.resolve("report").toString());
         assertEquals(ExitCodes.OK, o.code(), o.err());
@@ -55,8 +55,19 @@ class BenchCodecTest {
 
     @Test
     void aLatentCutoffTooLargeForOneOfTheSizesIsAUsageError() {
-        CliTest.Outcome o = CliTest.eddy("bench", "--codec", "--sizes", "64,32", "--k", "16", "--out", tmp.toString());
+        CliTest.Outcome o = CliTest.eddy("bench", "codec", "--sizes", "64,32", "--k", "16", "--out", tmp.toString());
         assertEquals(ExitCodes.USAGE, o.code(), o.err());
         assertTrue(o.err().contains("K ≤ 10"), o.err());
+    }
+
+    /** The old mode flag is refused before anything runs, naming the subcommand ({@code --codec} is a backend in pipeline). */
+    @Test
+    void theOldModeFlagNamesTheSubcommand() throws Exception {
+        CliTest.Outcome o = CliTest.eddy("bench", "--codec", "--sizes", "64", "--k", "16", "--out", tmp.toString());
+        assertEquals(ExitCodes.USAGE, o.code(), o.err());
+        assertTrue(o.err().contains("is now 'eddy bench codec'") && o.err().contains("eddy bench codec --sizes 64 --k 16"), o.err());
+        try (Stream<Path> files = Files.list(tmp)) {
+            assertEquals(0, files.count(), "nothing is written");
+        }
     }
 }

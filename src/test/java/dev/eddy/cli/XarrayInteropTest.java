@@ -28,7 +28,7 @@ class XarrayInteropTest {
                 "xarray/zarr/matplotlib missing: scripts/setup.sh installs python3-xarray python3-zarr python3-matplotlib");
         Path run = tmp.resolve("run");
         CliTest.Outcome o = CliTest.eddy("run", "--n", "32", "--kp", "4", "--steps", "20", "--snapshot-every", "10", "--diag-every",
-                "5", "--encode", "4,8", "--quiet", "--no-report", "--out", run.toString());
+                "5", "--k", "4", "--tile", "8", "--quiet", "--no-report", "--out", run.toString());
         assertEquals(0, o.code(), o.err());
         Path decoded = tmp.resolve("decoded.zarr");
         assertEquals(0, CliTest.eddy("decode", run.resolve("codes.eddyc").toString(), "-o", decoded.toString()).code());

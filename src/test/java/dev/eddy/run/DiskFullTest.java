@@ -34,7 +34,7 @@ class DiskFullTest {
                 "cannot mount a small tmpfs here (needs root): the full-disk test is skipped");
         try {
             String[] args = {"--n", "64", "--kp", "6", "--steps", "100", "--snapshot-every", "10", "--checkpoint-every", "20",
-                "--encode", "8,8", "--quiet", "--no-report"};
+                "--k", "8", "--tile", "8", "--quiet", "--no-report"};
             Path dir = mount.resolve("run");
             var o = CliTestAccess.eddy(with(new String[] {"run", "--out", dir.toString()}, args));
             assertEquals(ExitCodes.RUNTIME, o.code(), o.err());

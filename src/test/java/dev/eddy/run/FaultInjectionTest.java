@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FaultInjectionTest {
     static final long STEPS = 120;
     static final String[] CASE = {"run", "--n", "32", "--kp", "4", "--seed", "5", "--steps", Long.toString(STEPS),
-        "--checkpoint-every", "20", "--snapshot-every", "10", "--diag-every", "5", "--encode", "4,8", "--quiet", "--no-report"};
+        "--checkpoint-every", "20", "--snapshot-every", "10", "--diag-every", "5", "--k", "4", "--tile", "8", "--quiet", "--no-report"};
 
     @TempDir
     static Path shared;

@@ -22,7 +22,7 @@ final class CodecFigures {
     static void add(BenchData data, FigureSet out) {
         List<CodecPoint> points = data.codec().kept();
         if (points.isEmpty()) {
-            out.skip(RATIO_TITLE, "no codec file (eddy bench --codec, or an eddy encode report) among the inputs");
+            out.skip(RATIO_TITLE, "no codec file (eddy bench codec, or an eddy encode report) among the inputs");
             out.skip(SPEED_TITLE, "no codec file among the inputs");
             return;
         }
@@ -35,7 +35,7 @@ final class CodecFigures {
         Map<String, List<CodecPoint>> out = new LinkedHashMap<>();
         for (CodecPoint p : points) {
             String name = p.source().kind() == BenchKind.ENCODE_REPORT ? "eddy encode N = " + p.n() + " " + p.precision()
-                    : "bench --codec " + p.precision() + " (" + p.machine() + ")";
+                    : "bench codec " + p.precision() + " (" + p.machine() + ")";
             out.computeIfAbsent(name, k -> new ArrayList<>()).add(p);
         }
         return out;
@@ -66,7 +66,7 @@ final class CodecFigures {
         }
         return new Figure("codec-ratio-error.png", RATIO_TITLE, "Compression ratio (raw field bytes / encoded bytes) against the relative"
                 + " L2 error of the decode, latent only (circles) and latent + ternary residual (diamonds), one colour per series."
-                + " bench --codec encodes one field (its settings in the table) at each N; an eddy encode report is one setting (K, T,"
+                + " bench codec encodes one field (its settings in the table) at each N; an eddy encode report is one setting (K, T,"
                 + " θ) on a run's snapshots, its error the median over them.", plot.image(), plot.points(),
                 Measurement.sources(points), notes, new Section("codec", rows, null));
     }
@@ -94,7 +94,7 @@ final class CodecFigures {
         if (plot.points() == 0) {
             return null;
         }
-        return new Figure("codec-speed.png", SPEED_TITLE, "ms per snapshot of the codec (eddy bench --codec), log–log: GPU time of the"
+        return new Figure("codec-speed.png", SPEED_TITLE, "ms per snapshot of the codec (eddy bench codec), log–log: GPU time of the"
                 + " device work of one call (encode from the device spectrum; decode with the residual) and wall time of the CPU codec"
                 + " where timed; one colour per operation, solid fp32, dashed fp64. Settings: " + bench.getFirst().setting() + ".",
                 plot.image(), plot.points(), Measurement.sources(bench), notes, null);

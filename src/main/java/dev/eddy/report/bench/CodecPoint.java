@@ -8,7 +8,7 @@ import java.util.Locale;
 
 /**
  * The codec at one setting: compression ratio, relative L2 error of the decode (latent only, and latent +
- * ternary residual), and its times where recorded. From an {@code eddy bench --codec} row (one field,
+ * ternary residual), and its times where recorded. From an {@code eddy bench codec} row (one field,
  * GPU times, CPU times up to its --cpu-max-n) or from an {@code eddy encode} report (a run's snapshots:
  * the errors are the median over the snapshots, the CPU times their mean).
  *
