@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import dev.eddy.numerics.CpuFft2D_F64;
 import dev.eddy.numerics.Grid;
-import dev.eddy.numerics.Parallel;
 import dev.eddy.numerics.Precision;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -25,27 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * full transform's. Sizes with 3 | n (the cutoff just below n/3) and odd batches included.
  */
 @Tag("gpu-parity")
-class DealiasedFftTest extends GpuContextTest {
-    static FftPlans plans;
-    static Parallel parallel;
-
-    @BeforeAll
-    static void open() { // after GpuContextTest's: ctx is null where the tests are skipped
-        if (ctx != null) {
-            plans = GpuTests.plans(ctx);
-            parallel = new Parallel(1);
-        }
-    }
-
-    @AfterAll
-    static void close() { // before GpuContextTest's, which closes ctx
-        if (plans != null) {
-            plans.close();
-            parallel.close();
-            plans = null;
-        }
-    }
-
+class DealiasedFftTest extends GpuFftTest {
     static Stream<Arguments> cases() {
         List<Arguments> list = new ArrayList<>();
         for (Precision p : Precision.values()) {
@@ -114,18 +91,5 @@ class DealiasedFftTest extends GpuContextTest {
         int i = (o % (2 * half)) / 2;
         int ky = j < n / 2 ? j : j - n;
         return i <= c && Math.abs(ky) <= c;
-    }
-
-    private static double relativeError(double[] expect, double[] got, java.util.function.IntPredicate use) {
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < expect.length; i++) {
-            if (use.test(i)) {
-                double d = got[i] - expect[i];
-                num += d * d;
-                den += expect[i] * expect[i];
-            }
-        }
-        return Math.sqrt(num / den);
     }
 }

@@ -3,15 +3,12 @@ package dev.eddy.gpu;
 import static org.junit.jupiter.api.Assertions.*;
 
 import dev.eddy.numerics.CpuFft2D_F64;
-import dev.eddy.numerics.Parallel;
 import dev.eddy.numerics.Precision;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -22,27 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * padded layout: forward and inverse, float32 (relative L2 error < 1e-5) and float64 (< 1e-12).
  */
 @Tag("gpu-parity")
-class GpuFft2DParityTest extends GpuContextTest {
-    static FftPlans plans;
-    static Parallel parallel;
-
-    @BeforeAll
-    static void open() { // after GpuContextTest's: ctx is null where the tests are skipped
-        if (ctx != null) {
-            plans = GpuTests.plans(ctx);
-            parallel = new Parallel(1);
-        }
-    }
-
-    @AfterAll
-    static void close() { // before GpuContextTest's, which closes ctx
-        if (plans != null) {
-            plans.close();
-            parallel.close();
-            plans = null;
-        }
-    }
-
+class GpuFft2DParityTest extends GpuFftTest {
     static Stream<Arguments> cases() {
         List<Arguments> list = new ArrayList<>();
         int[][] shapes = {{64, 64}, {96, 96}, {128, 128}, {128, 64}, {120, 96}};
@@ -99,18 +76,5 @@ class GpuFft2DParityTest extends GpuContextTest {
             System.out.printf(Locale.ROOT, "GPU FFT parity %dx%d batch %d %s: forward %.2e, inverse %.2e (plan %s, %.0f ms)%n",
                     nx, ny, batch, p.label(), fwd, inv, gpu.plan().loadedFromCache() ? "from cache" : "compiled", gpu.plan().createMillis());
         }
-    }
-
-    private static double relativeError(double[] expect, double[] got, java.util.function.IntPredicate use) {
-        double num = 0;
-        double den = 0;
-        for (int i = 0; i < expect.length; i++) {
-            if (use.test(i)) {
-                double d = got[i] - expect[i];
-                num += d * d;
-                den += expect[i] * expect[i];
-            }
-        }
-        return Math.sqrt(num / den);
     }
 }
