@@ -28,15 +28,15 @@ public sealed interface Backend extends AutoCloseable permits Backend.Cpu, Backe
 
     /**
      * A warning when the opened Vulkan device is a CPU driver (lavapipe/llvmpipe: no GPU was found, or one
-     * was chosen), else null: the run is correct there but about a thousand times slower than on a GPU.
+     * was chosen), else empty: the run is correct there but about a thousand times slower than on a GPU.
      */
-    default String softwareDeviceWarning() {
+    default java.util.Optional<String> softwareDeviceWarning() {
         java.util.Map<String, Object> d = deviceInfo();
         if (d == null || !"cpu".equals(d.get("type"))) {
-            return null;
+            return java.util.Optional.empty();
         }
-        return "the Vulkan device is '" + d.get("name") + "', a CPU driver, not a GPU (no GPU found, or one chosen with --device):"
-                + " the results are right but the steps are about a thousand times slower; 'eddy devices' lists what there is";
+        return java.util.Optional.of("the Vulkan device is '" + d.get("name") + "', a CPU driver, not a GPU (no GPU found, or one chosen with --device):"
+                + " the results are right but the steps are about a thousand times slower; 'eddy devices' lists what there is");
     }
 
     @Override

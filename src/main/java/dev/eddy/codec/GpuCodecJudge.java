@@ -359,12 +359,7 @@ final class GpuCodecJudge implements AutoCloseable {
     }
 
     private void recordMoments(StepProgram.Builder b, DeviceBuffer a, DeviceBuffer ref, DeviceBuffer rows) {
-        int n = grid.n();
-        ComputeKernel.Binding binding = bind(moments, a, ref, rows);
-        b.barrier();
-        b.dispatch(binding, Push.of(precision).i(n).i(0).build(), n, 1, 1); // a workgroup per row
-        b.barrier();
-        b.dispatch(binding, Push.of(precision).i(n).i(1).build(), 1, 1, 1);
+        recordRowReduction(b, bind(moments, a, ref, rows));
     }
 
     private void recordEnergy(StepProgram.Builder b, DeviceBuffer spectrum) {
@@ -372,8 +367,12 @@ final class GpuCodecJudge implements AutoCloseable {
     }
 
     private void recordEnergy(StepProgram.Builder b, DeviceBuffer spectrum, DeviceBuffer rows) {
+        recordRowReduction(b, bind(energy, spectrum, rows));
+    }
+
+    /** field_moments and spectral_energy alike: mode 0 reduces each row (a workgroup per row), mode 1 the rows' totals. */
+    private void recordRowReduction(StepProgram.Builder b, ComputeKernel.Binding binding) {
         int n = grid.n();
-        ComputeKernel.Binding binding = bind(energy, spectrum, rows);
         b.barrier();
         b.dispatch(binding, Push.of(precision).i(n).i(0).build(), n, 1, 1); // a workgroup per row
         b.barrier();

@@ -33,7 +33,7 @@ public final class SpectralSums {
                     }
                     int p = 2 * (j * half + i);
                     double a2 = f[p] * f[p] + f[p + 1] * f[p + 1];
-                    double w = (i == 0 || i == n / 2) ? 1.0 : 2.0;
+                    double w = g.hermitianWeight(i);
                     e[t] += w * (a2 / k2);
                     z[t] += w * a2;
                 }

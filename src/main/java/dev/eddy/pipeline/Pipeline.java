@@ -199,9 +199,7 @@ public final class Pipeline {
         // closed in reverse order of creation, before the backends
         if (on.vulkan() != null) {
             times.time("setup_device", () -> on.vulkan().context()); // instance, device, queue: opened once for every stage
-            if (on.vulkan().softwareDeviceWarning() != null) {
-                warn(on.vulkan().softwareDeviceWarning());
-            }
+            on.vulkan().softwareDeviceWarning().ifPresent(this::warn);
         }
         try (Simulation sim = times.time("setup_sim", () -> Simulations.create(settings.les(), on.sim()));
              SnapshotCodec codec = times.time("setup_codec", () -> Codecs.create(settings.codec(), on.codec(), train + horizon));

@@ -206,9 +206,7 @@ public final class LesRun {
             config.time().warnings().forEach(LesRun::warn);
             Backend on = backend != null ? backend : own;
             device = on.deviceInfo();
-            if (on.softwareDeviceWarning() != null) {
-                warn(on.softwareDeviceWarning());
-            }
+            on.softwareDeviceWarning().ifPresent(LesRun::warn);
             if (resume) {
                 resume(sim);
             } else {

@@ -139,6 +139,7 @@ public final class GpuEnsemble implements Ensemble {
             params = buffer(layout.params);
             state = own(new GpuLesState(ctx, grid, precision, layout, omega));
 
+            int dealiasCutoff = dealiasedTransforms(grid);
             GpuLesRecorder recorder = new GpuLesRecorder(config, layout, new GpuLesRecorder.Parts(
                     kernel("les_spectral_fields", 2, Push.size(precision, 1, 4)),
                     kernel("les_physical_products", 3, Push.size(precision, 0, 4)),
@@ -146,8 +147,8 @@ public final class GpuEnsemble implements Ensemble {
                     kernel("les_lawson_combine", 5, Push.size(precision, 9, 5)),
                     kernel("les_cfl_dt", 4, Push.size(precision, 3, 4)),
                     kernel("les_diagnostics", 4, Push.size(precision, 0, 7)),
-                    plans.plan(work, n, n, layout.spectralFields * members, precision, dealiasedTransforms(grid)),
-                    plans.plan(work, n, n, layout.productFields * members, precision, dealiasedTransforms(grid)),
+                    plans.plan(work, n, n, layout.spectralFields * members, precision, dealiasCutoff),
+                    plans.plan(work, n, n, layout.productFields * members, precision, dealiasCutoff),
                     omega, stageInput, stages, work, forcing, rowMax, step, ring, diagRows, params));
 
             // The step, recorded twice: plain, and (where the queue has timestamps) with a timestamp after
