@@ -10,21 +10,25 @@
 // A real row of N is a complex sequence of M = N/2; its FFT is a Stockham factorisation into radix-4 passes
 // (one radix-2 pass first when log2 M is odd). Each of the Q = M/4 threads of a row keeps the 4 values
 // t + r·Q in registers; the last pass writes exactly those, so between transforms nothing moves. Passes
-// exchange through shared memory, both components at once, or (SPLIT, where that would not fit in 32 KB)
-// one component at a time. Twiddles exp(−2πik/N) come from a float64-computed table (binding 1).
+// exchange through shared memory (addresses padded by one word per 32, so the Stockham writes do not collide
+// in banks): MODE 2 alternates two buffers (one barrier per exchange), MODE 1 uses one buffer for both
+// components (two barriers), MODE 0 one component at a time (where nothing larger fits). Twiddles exp(−2πik/N)
+// come from a float64-computed table (binding 1): one load per pass, its square and cube by complex products.
 //
-// Specialisation constants (set by the host): N, ROWS, the workgroup size ROWS·N/8, SPLIT, and SH, the
-// reals of shared memory.
+// Specialisation constants (set by the host, RowStageShape): N, ROWS, the workgroup size ROWS·N/8, MODE, and
+// SH, the reals of shared memory.
 #include "les_common.glsl"
 layout(constant_id = 0) const int N = 64;
 layout(constant_id = 1) const int ROWS = 32;
 layout(local_size_x_id = 2) in;
-layout(constant_id = 3) const int SPLIT = 0;
+layout(constant_id = 3) const int MODE = 1;
 layout(constant_id = 4) const int SH = 2048;
 const int M = N / 2;
 const int Q = N / 8;
 const int W = (N - 1) / 3 + 1;
-const int HALF = SPLIT != 0 ? 0 : ROWS * M;   // offset of the imaginary parts in sh
+const int ROW_SPAN = M + M / 32;        // a row's padded slice
+const int SPAN = ROWS * ROW_SPAN;       // one component of every row
+const int IM = MODE == 0 ? 0 : SPAN;    // offset of the imaginary parts within a buffer
 
 layout(std430, binding = 0) buffer Work { REAL2 work[]; };
 layout(std430, binding = 1) readonly buffer Twiddles { REAL2 tw[]; };
@@ -35,34 +39,59 @@ layout(push_constant) uniform P { int sgs; int members; };
 shared REAL sh[SH];
 
 int t;        // this thread's index within its row
-int rowSh;    // its row's slice of sh
+int rowSh;    // its row's slice of a buffer
 int member;
+int buf = 0;  // MODE 2: the buffer the next exchange writes (0 or 2·SPAN)
 
 REAL2 cmul(REAL2 a, REAL2 b) {
     return REAL2(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x);
 }
 
-// Writes v[r] at rowSh + at[r], then reads the next pass's v[r] = x[t + r·Q].
-void exchange(inout REAL2 v[4], int a0, int a1, int a2, int a3) {
-    barrier();
-    if (SPLIT == 0) {
-        sh[rowSh + a0] = v[0].x; sh[HALF + rowSh + a0] = v[0].y;
-        sh[rowSh + a1] = v[1].x; sh[HALF + rowSh + a1] = v[1].y;
-        sh[rowSh + a2] = v[2].x; sh[HALF + rowSh + a2] = v[2].y;
-        sh[rowSh + a3] = v[3].x; sh[HALF + rowSh + a3] = v[3].y;
+int pad(int i) {
+    return rowSh + i + (i >> 5);
+}
+
+// Writes v[r] at position a_r of the row, then reads back the values at positions at[r] (t + r·Q for the
+// passes, the mirrored M − k for the forward post-processing) into got[r].
+void exchange(REAL2 v[4], int a0, int a1, int a2, int a3, int b0, int b1, int b2, int b3, out REAL2 got[4]) {
+    if (MODE == 2) {
+        sh[buf + pad(a0)] = v[0].x; sh[buf + IM + pad(a0)] = v[0].y;
+        sh[buf + pad(a1)] = v[1].x; sh[buf + IM + pad(a1)] = v[1].y;
+        sh[buf + pad(a2)] = v[2].x; sh[buf + IM + pad(a2)] = v[2].y;
+        sh[buf + pad(a3)] = v[3].x; sh[buf + IM + pad(a3)] = v[3].y;
         barrier();
-        for (int r = 0; r < 4; r++) {
-            v[r] = REAL2(sh[rowSh + t + r * Q], sh[HALF + rowSh + t + r * Q]);
-        }
+        got[0] = REAL2(sh[buf + pad(b0)], sh[buf + IM + pad(b0)]);
+        got[1] = REAL2(sh[buf + pad(b1)], sh[buf + IM + pad(b1)]);
+        got[2] = REAL2(sh[buf + pad(b2)], sh[buf + IM + pad(b2)]);
+        got[3] = REAL2(sh[buf + pad(b3)], sh[buf + IM + pad(b3)]);
+        buf = 2 * SPAN - buf;   // the next exchange writes the other buffer: this one is read until its barrier
+    } else if (MODE == 1) {
+        barrier();
+        sh[pad(a0)] = v[0].x; sh[IM + pad(a0)] = v[0].y;
+        sh[pad(a1)] = v[1].x; sh[IM + pad(a1)] = v[1].y;
+        sh[pad(a2)] = v[2].x; sh[IM + pad(a2)] = v[2].y;
+        sh[pad(a3)] = v[3].x; sh[IM + pad(a3)] = v[3].y;
+        barrier();
+        got[0] = REAL2(sh[pad(b0)], sh[IM + pad(b0)]);
+        got[1] = REAL2(sh[pad(b1)], sh[IM + pad(b1)]);
+        got[2] = REAL2(sh[pad(b2)], sh[IM + pad(b2)]);
+        got[3] = REAL2(sh[pad(b3)], sh[IM + pad(b3)]);
     } else {
-        sh[rowSh + a0] = v[0].x; sh[rowSh + a1] = v[1].x; sh[rowSh + a2] = v[2].x; sh[rowSh + a3] = v[3].x;
         barrier();
-        for (int r = 0; r < 4; r++) v[r].x = sh[rowSh + t + r * Q];
+        sh[pad(a0)] = v[0].x; sh[pad(a1)] = v[1].x; sh[pad(a2)] = v[2].x; sh[pad(a3)] = v[3].x;
         barrier();
-        sh[rowSh + a0] = v[0].y; sh[rowSh + a1] = v[1].y; sh[rowSh + a2] = v[2].y; sh[rowSh + a3] = v[3].y;
+        got[0].x = sh[pad(b0)]; got[1].x = sh[pad(b1)]; got[2].x = sh[pad(b2)]; got[3].x = sh[pad(b3)];
         barrier();
-        for (int r = 0; r < 4; r++) v[r].y = sh[rowSh + t + r * Q];
+        sh[pad(a0)] = v[0].y; sh[pad(a1)] = v[1].y; sh[pad(a2)] = v[2].y; sh[pad(a3)] = v[3].y;
+        barrier();
+        got[0].y = sh[pad(b0)]; got[1].y = sh[pad(b1)]; got[2].y = sh[pad(b2)]; got[3].y = sh[pad(b3)];
     }
+}
+
+void pass(inout REAL2 v[4], int a0, int a1, int a2, int a3) {
+    REAL2 got[4];
+    exchange(v, a0, a1, a2, a3, t, t + Q, t + 2 * Q, t + 3 * Q, got);
+    v = got;
 }
 
 // The complex FFT of length M, sign s (-1 forward, +1 inverse), unnormalised; in and out: v[r] = x[t + r·Q].
@@ -74,17 +103,18 @@ void fft(inout REAL2 v[4], int s) {
         REAL2 c = v[1] + v[3];
         REAL2 d = v[1] - v[3];
         v[0] = a; v[1] = b; v[2] = c; v[3] = d;
-        exchange(v, 2 * t, 2 * t + 1, 2 * (t + Q), 2 * (t + Q) + 1);
+        pass(v, 2 * t, 2 * t + 1, 2 * (t + Q), 2 * (t + Q) + 1);
         ns = 2;
     }
     while (ns < M) {
-        int stride = N / (4 * ns);
         int jm = t & (ns - 1);
-        for (int r = 1; r < 4; r++) {
-            REAL2 w = tw[jm * r * stride];
-            if (s > 0) w.y = -w.y;
-            v[r] = cmul(v[r], w);
-        }
+        REAL2 w1 = tw[jm * (N / (4 * ns))];
+        if (s > 0) w1.y = -w1.y;
+        REAL2 w2 = cmul(w1, w1);
+        REAL2 w3 = cmul(w1, w2);
+        v[1] = cmul(v[1], w1);
+        v[2] = cmul(v[2], w2);
+        v[3] = cmul(v[3], w3);
         REAL2 a0 = v[0] + v[2];
         REAL2 a1 = v[0] - v[2];
         REAL2 a2 = v[1] + v[3];
@@ -97,7 +127,7 @@ void fft(inout REAL2 v[4], int s) {
         int d = (t - jm) * 4 + jm;
         int old = ns;
         ns *= 4;
-        if (ns < M) exchange(v, d, d + old, d + 2 * old, d + 3 * old);
+        if (ns < M) pass(v, d, d + old, d + 2 * old, d + 3 * old);
         // the last pass (ns = M/4 before it) writes d + r·ns = t + r·Q: the registers already hold it
     }
 }
@@ -129,30 +159,11 @@ void inverseRow(int f, int y, out REAL2 v[4]) {
 }
 
 // The real forward transform of the row in v (the layout inverseRow leaves), its kept columns into field f's row y.
-void forwardRow(int f, int y, inout REAL2 v[4]) {
+void forwardRow(int f, int y, REAL2 v[4]) {
     fft(v, -1);
-    barrier();
-    if (SPLIT == 0) {
-        for (int r = 0; r < 4; r++) {
-            sh[rowSh + t + r * Q] = v[r].x;
-            sh[HALF + rowSh + t + r * Q] = v[r].y;
-        }
-    } else {
-        for (int r = 0; r < 4; r++) sh[rowSh + t + r * Q] = v[r].x;
-    }
-    barrier();
     REAL2 z[4];
-    for (int r = 0; r < 4; r++) {
-        int c = (M - (t + r * Q)) & (M - 1);
-        z[r].x = sh[rowSh + c];
-        if (SPLIT == 0) z[r].y = sh[HALF + rowSh + c];
-    }
-    if (SPLIT != 0) {
-        barrier();
-        for (int r = 0; r < 4; r++) sh[rowSh + t + r * Q] = v[r].y;
-        barrier();
-        for (int r = 0; r < 4; r++) z[r].y = sh[rowSh + ((M - (t + r * Q)) & (M - 1))];
-    }
+    exchange(v, t, t + Q, t + 2 * Q, t + 3 * Q, (M - t) & (M - 1), (M - t - Q) & (M - 1), (M - t - 2 * Q) & (M - 1),
+             (M - t - 3 * Q) & (M - 1), z);
     int base = fieldBase(f, y);
     for (int r = 0; r < 4; r++) {
         int k = t + r * Q;
@@ -169,48 +180,51 @@ void main() {
     int l = int(gl_LocalInvocationID.x);
     int rowInGroup = l / Q;
     t = l - rowInGroup * Q;
-    rowSh = rowInGroup * M;
+    rowSh = rowInGroup * ROW_SPAN;
     member = int(gl_WorkGroupID.z);
     int y = int(gl_WorkGroupID.x) * ROWS + rowInGroup;
+    REAL csDelta2 = params[member * PARAMS + P_CS_DELTA2];
 
+    // The fields arrive one at a time and are consumed into the products as they land (twin: RowTransform_F64.rows):
+    // S11, S12 -> nu_t; u, v -> row maxima; dw/dx -> adv = u*dw/dx, q1 = nu_t*dw/dx; dw/dy -> adv += v*dw/dy, q2.
+    REAL2 nut[4];
+    REAL2 f[4];
+    if (sgs != 0) {
+        REAL2 s1[4];
+        inverseRow(4, y, s1);
+        inverseRow(5, y, f);
+        for (int r = 0; r < 4; r++) {
+            nut[r] = REAL2(eddyViscosity(s1[r].x, f[r].x, csDelta2), eddyViscosity(s1[r].y, f[r].y, csDelta2));
+        }
+    }
     REAL2 u[4];
     REAL2 v[4];
-    REAL2 wx[4];
-    REAL2 wy[4];
-    REAL2 s1[4];
-    REAL2 s2[4];
     inverseRow(0, y, u);
     inverseRow(1, y, v);
-    inverseRow(2, y, wx);
-    inverseRow(3, y, wy);
-    if (sgs != 0) {
-        inverseRow(4, y, s1);
-        inverseRow(5, y, s2);
-    }
-
-    REAL csDelta2 = params[member * PARAMS + P_CS_DELTA2];
     REAL mu = REAL(0);
     REAL mv = REAL(0);
     REAL ms = REAL(0);
     for (int r = 0; r < 4; r++) {
         for (int e = 0; e < 2; e++) {
-            REAL pu = u[r][e];
-            REAL pv = v[r][e];
-            REAL px = wx[r][e];
-            REAL py = wy[r][e];
-            mu = maxNan(mu, abs(pu));
-            mv = maxNan(mv, abs(pv));
-            ms = maxNan(ms, pu * pu + pv * pv);
-            u[r][e] = advection(pu, pv, px, py);
-            if (sgs != 0) {
-                REAL nut = eddyViscosity(s1[r][e], s2[r][e], csDelta2);
-                v[r][e] = nut * px;
-                wx[r][e] = nut * py;
-            }
+            mu = maxNan(mu, abs(u[r][e]));
+            mv = maxNan(mv, abs(v[r][e]));
+            ms = maxNan(ms, u[r][e] * u[r][e] + v[r][e] * v[r][e]);
         }
     }
+    REAL2 q1[4];
+    REAL2 q2[4];
+    inverseRow(2, y, f);
+    for (int r = 0; r < 4; r++) {
+        u[r] = u[r] * f[r];               // adv, first term
+        if (sgs != 0) q1[r] = nut[r] * f[r];
+    }
+    inverseRow(3, y, f);
+    for (int r = 0; r < 4; r++) {
+        u[r] = u[r] + v[r] * f[r];        // adv = u*dw/dx + v*dw/dy
+        if (sgs != 0) q2[r] = nut[r] * f[r];
+    }
 
-    // row maxima: a tree over the row's Q threads in sh (3·ROWS·Q ≤ ROWS·M reals); max is exact in any order
+    // row maxima: a tree over the row's Q threads in sh (3·ROWS·Q reals fit in any MODE); max is exact in any order
     barrier();
     int slot = rowInGroup * Q + t;
     int part = ROWS * Q;
@@ -232,10 +246,12 @@ void main() {
         rowMax[3 * row + 1] = sh[part + slot];
         rowMax[3 * row + 2] = sh[2 * part + slot];
     }
+    barrier();
+    buf = 0;
 
     forwardRow(0, y, u);
     if (sgs != 0) {
-        forwardRow(1, y, v);
-        forwardRow(2, y, wx);
+        forwardRow(1, y, q1);
+        forwardRow(2, y, q2);
     }
 }

@@ -95,12 +95,18 @@ public final class RowTransform_F64 {
                     vr[r] = re[j + r * q];
                     vi[r] = im[j + r * q];
                 }
+                // one twiddle load per pass: w, then w² and w³ by complex products
+                double[] wr = new double[4];
+                double[] wi = new double[4];
+                wr[1] = tw[2 * jm * stride];
+                wi[1] = s > 0 ? -tw[2 * jm * stride + 1] : tw[2 * jm * stride + 1];
+                wr[2] = wr[1] * wr[1] - wi[1] * wi[1];
+                wi[2] = wr[1] * wi[1] + wi[1] * wr[1];
+                wr[3] = wr[1] * wr[2] - wi[1] * wi[2];
+                wi[3] = wr[1] * wi[2] + wi[1] * wr[2];
                 for (int r = 1; r < 4; r++) {
-                    int k = jm * r * stride;
-                    double wr = tw[2 * k];
-                    double wi = s > 0 ? -tw[2 * k + 1] : tw[2 * k + 1];
-                    double xr = vr[r] * wr - vi[r] * wi;
-                    double xi = vr[r] * wi + vi[r] * wr;
+                    double xr = vr[r] * wr[r] - vi[r] * wi[r];
+                    double xi = vr[r] * wi[r] + vi[r] * wr[r];
                     vr[r] = xr;
                     vi[r] = xi;
                 }
@@ -221,9 +227,11 @@ public final class RowTransform_F64 {
                 mu = LesKernels_F64.maxNan(mu, Math.abs(u));
                 mv = LesKernels_F64.maxNan(mv, Math.abs(v));
                 ms = LesKernels_F64.maxNan(ms, u * u + v * v);
-                f[0][x] = LesKernels_F64.advection(u, v, wx, wy);
+                // the shader consumes the fields as they land: ν_t first, then u·∂ω/∂x, then + v·∂ω/∂y
+                double nut = sgs ? LesKernels_F64.eddyViscosity(f[4][x], f[5][x], csDelta2) : (double) 0;
+                double adv = u * wx;
+                f[0][x] = adv + v * wy;
                 if (sgs) {
-                    double nut = LesKernels_F64.eddyViscosity(f[4][x], f[5][x], csDelta2);
                     f[1][x] = nut * wx;
                     f[2][x] = nut * wy;
                 }

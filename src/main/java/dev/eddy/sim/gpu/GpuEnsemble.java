@@ -531,9 +531,13 @@ public final class GpuEnsemble implements Ensemble {
         if ("0".equals(System.getenv("EDDY_ROW_STAGE")) || !RowTransform_F64.supports(grid.n())) {
             return null;
         }
-        RowStageShape shape = RowStageShape.of(grid.n(), precision);
-        boolean fits = shape.threads() <= device.maxWorkGroupInvocations() && shape.threads() <= device.maxWorkGroupSize()[0]
-                && (long) shape.sharedReals() * precision.bytes() <= device.maxSharedMemory();
+        RowStageShape shape;
+        try {
+            shape = RowStageShape.of(grid.n(), precision, device.maxSharedMemory());
+        } catch (IllegalArgumentException e) {
+            return null; // too little shared memory even one component at a time
+        }
+        boolean fits = shape.threads() <= device.maxWorkGroupInvocations() && shape.threads() <= device.maxWorkGroupSize()[0];
         return fits ? shape : null;
     }
 }

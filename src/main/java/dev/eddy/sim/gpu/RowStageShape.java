@@ -6,22 +6,21 @@ import dev.eddy.sim.cpu.RowTransform_F64;
 /**
  * How {@code les_row_transform} is compiled and dispatched for one N and precision: {@code rows} rows per
  * workgroup of {@code threads} = rows·N/8 invocations (N/8 per row: each keeps 4 of the row's N/2 complex
- * values), shared memory of {@code sharedReals} reals holding both components of every row's values at
- * once, or ({@code split}) one component at a time where both would not fit in {@link #SHARED_BUDGET}.
- * Its {@link #specialization} is the shader's constant_id 0 … 4.
+ * values), and how its passes exchange through {@code sharedReals} reals of shared memory: {@link #PING_PONG}
+ * (two buffers, one barrier per exchange), {@link #ONE_BUFFER} (both components at once, two barriers) or
+ * {@link #SPLIT} (one component at a time), the fastest that fits in the device's shared memory. A row's slice
+ * is padded by one word per 32 (no bank conflicts on the Stockham writes). Its {@link #specialization} is the
+ * shader's constant_id 0 … 4.
  */
-public record RowStageShape(int n, int rows, int threads, boolean split, int sharedReals) {
-    /** Bytes of shared memory the row stage may use: 32 KB, what lavapipe and NVIDIA's Vulkan drivers both give. */
-    public static final int SHARED_BUDGET = 32768;
+public record RowStageShape(int n, int rows, int threads, int mode, int sharedReals) {
+    public static final int SPLIT = 0;
+    public static final int ONE_BUFFER = 1;
+    public static final int PING_PONG = 2;
     /** Invocations a workgroup aims at where a row alone has fewer. */
     static final int TARGET_THREADS = 256;
 
-    public static RowStageShape of(int n, Precision p) {
-        return of(n, p, SHARED_BUDGET);
-    }
-
-    /** The shape within {@code budget} bytes of shared memory (a test forces the split exchange with a small one). */
-    static RowStageShape of(int n, Precision p, int budget) {
+    /** The shape for a device with {@code sharedBytes} of shared memory per workgroup. */
+    public static RowStageShape of(int n, Precision p, int sharedBytes) {
         if (!RowTransform_F64.supports(n)) {
             throw new IllegalArgumentException("the row stage takes a power of two N in [" + RowTransform_F64.MIN_N + ", "
                     + RowTransform_F64.MAX_N + "], got " + n);
@@ -29,18 +28,19 @@ public record RowStageShape(int n, int rows, int threads, boolean split, int sha
         int perRow = n / 8;
         int rows = Math.min(n, Math.max(1, TARGET_THREADS / perRow));
         int half = n / 2;
-        boolean split = 2L * rows * half * p.bytes() > budget;
-        int reals = split ? rows * half : 2 * rows * half;
-        if ((long) reals * p.bytes() > budget) {
+        long span = (long) rows * (half + half / 32);
+        int mode = 4 * span * p.bytes() <= sharedBytes ? PING_PONG : 2 * span * p.bytes() <= sharedBytes ? ONE_BUFFER : SPLIT;
+        long reals = mode == SPLIT ? span : mode == ONE_BUFFER ? 2 * span : 4 * span;
+        if (reals * p.bytes() > sharedBytes) {
             throw new IllegalArgumentException("the row stage at N = " + n + " " + p.label() + " needs " + reals * p.bytes()
-                    + " bytes of shared memory, more than " + budget);
+                    + " bytes of shared memory, more than " + sharedBytes);
         }
-        return new RowStageShape(n, rows, rows * perRow, split, reals);
+        return new RowStageShape(n, rows, rows * perRow, mode, (int) reals);
     }
 
-    /** The shader's specialisation constants: N, ROWS, workgroup size, SPLIT, SH. */
+    /** The shader's specialisation constants: N, ROWS, workgroup size, MODE, SH. */
     public int[] specialization() {
-        return new int[] {n, rows, threads, split ? 1 : 0, sharedReals};
+        return new int[] {n, rows, threads, mode, sharedReals};
     }
 
     /** Workgroups along x per member. */
