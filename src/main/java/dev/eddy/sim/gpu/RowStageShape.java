@@ -16,8 +16,22 @@ public record RowStageShape(int n, int rows, int threads, int mode, int sharedRe
     public static final int SPLIT = 0;
     public static final int ONE_BUFFER = 1;
     public static final int PING_PONG = 2;
-    /** Invocations a workgroup aims at where a row alone has fewer. */
-    static final int TARGET_THREADS = 256;
+    /**
+     * Invocations a workgroup aims at where a row alone has fewer (small N): one subgroup, so that even a single
+     * member's N rows make many workgroups (N = 256: 256 workgroups of 32, not 32 of 256, on a GPU of 132 SMs).
+     * EDDY_ROW_THREADS overrides it, for the A/B measurements of planning/les-speed.md §5.
+     */
+    static final int TARGET_THREADS = targetThreads();
+
+    private static int targetThreads() {
+        String v = System.getenv("EDDY_ROW_THREADS");
+        try {
+            int t = v == null ? 32 : Integer.parseInt(v.trim());
+            return t >= 1 && t <= 1024 ? t : 32;
+        } catch (NumberFormatException e) {
+            return 32;
+        }
+    }
 
     /** The shape for a device with {@code sharedBytes} of shared memory per workgroup. */
     public static RowStageShape of(int n, Precision p, int sharedBytes) {
