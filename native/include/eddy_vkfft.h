@@ -42,7 +42,7 @@ typedef struct EddyFftPlan EddyFftPlan;
  *   forward transform neither computes nor writes those modes (their words keep whatever they held;
  *   a reader of the forward output must only read modes with kx <= c and |ky| <= c).
  * cacheFile: NULL or a path. If it exists and is a valid cache for exactly this configuration
- *   (VkFFT version, device, driver, nx, ny, batch, precision; checksummed), the compiled kernels
+ *   (VkFFT version, device, driver, plan kind, nx, ny, batch, precision; checksummed), the compiled kernels
  *   are loaded from it; otherwise they are compiled and the file is (re)written atomically
  *   (temp file + rename). A corrupt or mismatched file falls back to compiling. Failing to write
  *   the cache is not an error (a warning goes to stderr).
@@ -55,8 +55,27 @@ EDDY_API int eddy_fft_plan_create(uint64_t physicalDevice, uint64_t device, uint
                                   const char* cacheFile,
                                   EddyFftPlan** out, char* err, int errLen);
 
+/* Creates a "column" plan: a complex-to-complex FFT of length ny along y for every column of `batch`
+ * compact complex arrays in `buffer`; the x axis is not transformed.
+ * Layout: each array is ny rows of `width` complex values (interleaved re, im), row stride = width
+ * complex, array stride = ny*width complex, array a starting at a*ny*width*2*elemSize bytes (so the
+ * buffer needs at least batch*ny*width*2*elemSize bytes). width >= 1 (any), ny >= 2 with no prime
+ * factor above 13: VkFFT does larger primes with Rader's or Bluestein's algorithm, and those gave wrong
+ * results (relative error 1, in 2D R2C plans too) in fft_selftest on lavapipe, so they are refused.
+ * forward = sum_y z[y] e^{-2 pi i k y/ny} (the sign of eddy_fft_plan_create's forward), inverse the same
+ * with e^{+...}; both unnormalised (inverse(forward(z)) == ny*z).
+ * doublePrecision and cacheFile as for eddy_fft_plan_create; the cache key includes the plan kind and
+ * width, so a column plan never loads a 2D plan's cache file nor the other way round.
+ * Appended with eddy_fft_append and destroyed with eddy_fft_plan_destroy like any plan.
+ * Returns 0 on success; otherwise a non-zero code, a message in err, and *out set to NULL. */
+EDDY_API int eddy_fft_plan_create_columns(uint64_t physicalDevice, uint64_t device, uint64_t queue,
+                                          uint64_t commandPool, uint64_t fence,
+                                          uint32_t width, uint32_t ny, uint32_t batch, int doublePrecision,
+                                          uint64_t buffer, uint64_t bufferSize, const char* cacheFile,
+                                          EddyFftPlan** out, char* err, int errLen);
+
 /* Records the transform into commandBuffer (which must be in the recording state).
- * direction: -1 = forward (R2C), +1 = inverse (C2R).
+ * direction: -1 = forward (R2C, or the column plan's e^{-i} C2C), +1 = inverse (C2R, or e^{+i} C2C).
  * VkFFT inserts barriers between its own passes but none before the first one and none after
  * the last: the caller orders it against surrounding work. It binds its own pipelines and
  * descriptor sets, so the caller must re-bind its own afterwards. Never submits or waits and

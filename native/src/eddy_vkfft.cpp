@@ -32,6 +32,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+// What a plan transforms. The value is part of the disk cache key.
+enum class PlanKind : uint32_t {
+    Real2D = 0,  // 2D R2C/C2R on the padded layout (eddy_fft_plan_create)
+    Columns = 1, // C2C along y of every column of a compact complex array (eddy_fft_plan_create_columns)
+};
+
+// The transform a plan does, independent of the device: the disk cache key holds all of it.
+struct PlanShape {
+    PlanKind kind = PlanKind::Real2D;
+    uint32_t nx = 0;    // Real2D: reals per row; 0 for Columns
+    uint32_t width = 0; // Columns: complex values per row, each a column transformed; 0 for Real2D
+    uint32_t ny = 0, batch = 0;
+    int doublePrecision = 0;
+    uint32_t dealiasCutoff = 0; // Real2D only. 0: the plain transform; c > 0: modes with |kx| > c or |ky| > c are skipped
+};
+
 struct EddyFftPlan {
     // VkFFT keeps POINTERS to these in its configuration: they must live as long as the plan.
     VkPhysicalDevice physicalDevice = VK_NULL_HANDLE;
@@ -45,9 +61,7 @@ struct EddyFftPlan {
     VkFFTApplication app{};
     bool initialized = false;
     int loadedFromCache = 0;
-    uint32_t nx = 0, ny = 0, batch = 0;
-    int doublePrecision = 0;
-    uint32_t dealiasCutoff = 0; // 0: the plain transform; c > 0: modes with |kx| > c or |ky| > c are skipped
+    PlanShape shape;
 };
 
 namespace {
@@ -172,7 +186,7 @@ bool ensure_glslang() {
 
 // ---- kernel cache file ------------------------------------------------------------------------
 constexpr char kMagic[8] = {'E', 'D', 'D', 'Y', 'F', 'F', 'T', 'C'};
-constexpr uint32_t kFormatVersion = 2; // 2: the dealias cutoff in the header
+constexpr uint32_t kFormatVersion = 3; // 2: the dealias cutoff in the header; 3: the plan kind and width
 constexpr uint32_t kSpirvMagic = 0x07230203u;
 constexpr uint64_t kMaxCacheBytes = 512ull << 20;
 
@@ -185,6 +199,8 @@ struct CacheHeader {
     uint32_t vendorID, deviceID, driverVersion, apiVersion;
     uint8_t pipelineCacheUUID[VK_UUID_SIZE];
     uint32_t dealiasCutoff;
+    uint32_t kind;  // PlanKind
+    uint32_t width; // Columns: the number of columns; 0 for Real2D
     uint64_t payloadSize;  // bytes of VkFFT's saveApplicationString
     uint64_t payloadHash;  // FNV-1a 64 of the payload
     uint64_t headerHash;   // FNV-1a 64 of all header bytes before this field
@@ -207,11 +223,13 @@ CacheHeader make_header(const EddyFftPlan& p) {
     h.formatVersion = kFormatVersion;
     h.headerSize = sizeof(CacheHeader);
     h.vkfftVersion = (uint32_t)VkFFTGetVersion();
-    h.nx = p.nx;
-    h.ny = p.ny;
-    h.batch = p.batch;
-    h.doublePrecision = (uint32_t)p.doublePrecision;
-    h.dealiasCutoff = p.dealiasCutoff;
+    h.nx = p.shape.nx;
+    h.ny = p.shape.ny;
+    h.batch = p.shape.batch;
+    h.doublePrecision = (uint32_t)p.shape.doublePrecision;
+    h.dealiasCutoff = p.shape.dealiasCutoff;
+    h.kind = (uint32_t)p.shape.kind;
+    h.width = p.shape.width;
     VkPhysicalDeviceProperties props;
     std::memset(&props, 0, sizeof props);
     vkGetPhysicalDeviceProperties(p.physicalDevice, &props);
@@ -335,32 +353,135 @@ bool write_cache(const char* path, CacheHeader h, const void* payload, uint64_t 
 
 // ---- plan set-up -------------------------------------------------------------------------------
 
+const char* precision_name(int dp) { return dp ? "float64" : "float32"; }
+
 uint64_t required_bytes(uint32_t nx, uint32_t ny, uint32_t batch, int dp) {
     return (uint64_t)batch * ny * (nx / 2 + 1) * 2 * (dp ? 8u : 4u);
 }
 
+uint64_t required_bytes(const PlanShape& s) {
+    switch (s.kind) {
+    case PlanKind::Real2D: return required_bytes(s.nx, s.ny, s.batch, s.doublePrecision);
+    case PlanKind::Columns: return (uint64_t)s.batch * s.ny * s.width * 2 * (s.doublePrecision ? 8u : 4u);
+    }
+    return 0;
+}
+
+// "128x64 batch 3 float32", for messages.
+std::string describe(const PlanShape& s) {
+    char d[128];
+    if (s.kind == PlanKind::Real2D)
+        std::snprintf(d, sizeof d, "%ux%u batch %u %s", s.nx, s.ny, s.batch, precision_name(s.doublePrecision));
+    else
+        std::snprintf(d, sizeof d, "%u columns of %u rows batch %u %s", s.width, s.ny, s.batch,
+                      precision_name(s.doublePrecision));
+    return d;
+}
+
+// VkFFT's largest radix kernel; a length with a larger prime factor goes to Rader or Bluestein.
+constexpr uint32_t kLargestRadix = 13;
+
+uint32_t largest_prime_factor(uint32_t n) {
+    uint32_t largest = 1;
+    for (uint32_t f = 2; (uint64_t)f * f <= n; ++f)
+        while (n % f == 0) {
+            largest = f;
+            n /= f;
+        }
+    return n > 1 ? n : largest;
+}
+
+// Whether the shape can be planned; if not, the reason goes to err (prefixed with fn).
+bool check_shape(const PlanShape& s, const char* fn, char* err, int errLen) {
+    if (s.kind == PlanKind::Real2D) {
+        if (s.nx < 2 || s.ny < 2) {
+            set_err(err, errLen, "%s: nx and ny must be >= 2 (got nx=%u, ny=%u)", fn, s.nx, s.ny);
+            return false;
+        }
+        if (s.nx & 1u) {
+            set_err(err, errLen, "%s: nx must be even for the in-place R2C layout (got nx=%u)", fn, s.nx);
+            return false;
+        }
+    } else {
+        if (s.width < 1) {
+            set_err(err, errLen, "%s: width must be >= 1 (got %u)", fn, s.width);
+            return false;
+        }
+        if (s.ny < 2) {
+            set_err(err, errLen, "%s: ny must be >= 2 (got %u)", fn, s.ny);
+            return false;
+        }
+        const uint32_t prime = largest_prime_factor(s.ny);
+        if (prime > kLargestRadix) {
+            set_err(err, errLen,
+                    "%s: ny = %u has the prime factor %u > %u: VkFFT %d transforms such lengths with Rader's or "
+                    "Bluestein's algorithm, whose results were wrong (relative error 1) in fft_selftest on lavapipe",
+                    fn, s.ny, prime, kLargestRadix, VkFFTGetVersion());
+            return false;
+        }
+    }
+    if (s.batch < 1) {
+        set_err(err, errLen, "%s: batch must be >= 1 (got %u)", fn, s.batch);
+        return false;
+    }
+    if (s.doublePrecision != 0 && s.doublePrecision != 1) {
+        set_err(err, errLen, "%s: doublePrecision must be 0 or 1 (got %d)", fn, s.doublePrecision);
+        return false;
+    }
+    if (s.dealiasCutoff != 0 && (3ull * s.dealiasCutoff >= s.nx || 3ull * s.dealiasCutoff >= s.ny)) {
+        set_err(err, errLen, "%s: dealiasCutoff %u must be 0 or < nx/3 and < ny/3 (nx=%u, ny=%u)", fn,
+                s.dealiasCutoff, s.nx, s.ny);
+        return false;
+    }
+    return true;
+}
+
 VkFFTConfiguration make_config(EddyFftPlan* p) {
+    const PlanShape& s = p->shape;
     VkFFTConfiguration c{};
     c.FFTdim = 2;
-    c.size[0] = p->nx; // fastest axis (x, contiguous within a row)
-    c.size[1] = p->ny;
+    c.size[1] = s.ny;
     c.size[2] = 1;
-    c.numberBatches = p->batch; // batch stride = bufferStride[1] = ny*(nx/2+1) complex (default)
-    c.performR2C = 1;            // in place, default padded strides: row = nx/2+1 complex
-    c.doublePrecision = p->doublePrecision ? 1 : 0;
+    c.numberBatches = s.batch;
+    c.doublePrecision = s.doublePrecision ? 1 : 0;
     c.normalize = 0;
-    if (p->dealiasCutoff > 0) {
-        // Frequency-domain zero padding: the inverse transform reads no mode outside the kept box
-        // |kx|, |ky| <= c (it takes them as zero) and skips the y-transforms of the columns kx > c; the
-        // forward transform computes and writes no mode outside the box (those words keep what they held).
-        const uint64_t cut = p->dealiasCutoff;
-        c.frequencyZeroPadding = 1;
-        c.performZeropadding[0] = 1;
-        c.fft_zeropad_left[0] = cut + 1;
-        c.fft_zeropad_right[0] = p->nx / 2 + 1;
-        c.performZeropadding[1] = 1;
-        c.fft_zeropad_left[1] = cut + 1;
-        c.fft_zeropad_right[1] = p->ny - cut;
+    switch (s.kind) {
+    case PlanKind::Real2D:
+        c.size[0] = s.nx; // fastest axis (x, contiguous within a row)
+        c.performR2C = 1; // in place, default padded strides: row = nx/2+1 complex,
+                          // batch stride = bufferStride[1] = ny*(nx/2+1) complex
+        if (s.dealiasCutoff > 0) {
+            // Frequency-domain zero padding: the inverse transform reads no mode outside the kept box
+            // |kx|, |ky| <= c (it takes them as zero) and skips the y-transforms of the columns kx > c; the
+            // forward transform computes and writes no mode outside the box (those words keep what they held).
+            const uint64_t cut = s.dealiasCutoff;
+            c.frequencyZeroPadding = 1;
+            c.performZeropadding[0] = 1;
+            c.fft_zeropad_left[0] = cut + 1;
+            c.fft_zeropad_right[0] = s.nx / 2 + 1;
+            c.performZeropadding[1] = 1;
+            c.fft_zeropad_left[1] = cut + 1;
+            c.fft_zeropad_right[1] = s.ny - cut;
+        }
+        break;
+    case PlanKind::Columns:
+        c.performR2C = 0;
+        if (s.width == 1) {
+            // One column is a contiguous 1D transform. VkFFT 1.2.26 refuses size[0] = 1 with the x axis
+            // omitted (VKFFT_ERROR_UNSUPPORTED_RADIX), so plan it as what it is: 1D of length ny, `batch` times.
+            c.FFTdim = 1;
+            c.size[0] = s.ny;
+            c.size[1] = 1;
+            break;
+        }
+        c.size[0] = s.width;
+        c.omitDimension[0] = 1; // x is only the batch of columns: no transform along it
+        // Compact rows of `width` complex values. These are VkFFT's C2C defaults (initializeVkFFT: stride[0] =
+        // size[0], stride[i] = stride[i-1]*size[i]), written out because the layout is this function's contract.
+        c.bufferStride[0] = s.width;
+        c.bufferStride[1] = (uint64_t)s.width * s.ny;
+        c.bufferStride[2] = (uint64_t)s.width * s.ny; // the array (batch) stride
+        break;
     }
     c.isCompilerInitialized = 1; // we initialise glslang once per process ourselves
     c.physicalDevice = &p->physicalDevice;
@@ -389,71 +510,40 @@ VkFFTResult init_app(EddyFftPlan* p, const VkFFTConfiguration& c) {
     return r;
 }
 
-} // namespace
-
-extern "C" {
-
-EDDY_API uint64_t eddy_fft_required_buffer_size(uint32_t nx, uint32_t ny, uint32_t batch, int doublePrecision) {
-    if (nx < 2 || ny < 2 || (nx & 1u) || batch < 1 || (doublePrecision != 0 && doublePrecision != 1)) return 0;
-    return required_bytes(nx, ny, batch, doublePrecision);
-}
-
-EDDY_API int eddy_fft_plan_create(uint64_t physicalDevice, uint64_t device, uint64_t queue,
-                                  uint64_t commandPool, uint64_t fence,
-                                  uint32_t nx, uint32_t ny, uint32_t batch, int doublePrecision,
-                                  uint32_t dealiasCutoff, uint64_t buffer, uint64_t bufferSize,
-                                  const char* cacheFile, EddyFftPlan** out, char* err, int errLen) {
+// The body of both exported create functions: checks, then loads the kernels from the cache or compiles
+// (and saves) them. fn names the exported function in messages.
+int create_plan(const char* fn, const PlanShape& shape, uint64_t physicalDevice, uint64_t device, uint64_t queue,
+                uint64_t commandPool, uint64_t fence, uint64_t buffer, uint64_t bufferSize, const char* cacheFile,
+                EddyFftPlan** out, char* err, int errLen) {
     if (err && errLen > 0) err[0] = '\0';
     if (!out) {
-        set_err(err, errLen, "eddy_fft_plan_create: out must not be NULL");
+        set_err(err, errLen, "%s: out must not be NULL", fn);
         return EDDY_FFT_ERR_INVALID_ARGUMENT;
     }
     *out = nullptr;
     if (!physicalDevice || !device || !queue || !commandPool || !fence || !buffer) {
         set_err(err, errLen,
-                "eddy_fft_plan_create: null Vulkan handle (physicalDevice=%#llx device=%#llx queue=%#llx "
+                "%s: null Vulkan handle (physicalDevice=%#llx device=%#llx queue=%#llx "
                 "commandPool=%#llx fence=%#llx buffer=%#llx)",
-                (unsigned long long)physicalDevice, (unsigned long long)device, (unsigned long long)queue,
+                fn, (unsigned long long)physicalDevice, (unsigned long long)device, (unsigned long long)queue,
                 (unsigned long long)commandPool, (unsigned long long)fence, (unsigned long long)buffer);
         return EDDY_FFT_ERR_INVALID_ARGUMENT;
     }
-    if (nx < 2 || ny < 2) {
-        set_err(err, errLen, "eddy_fft_plan_create: nx and ny must be >= 2 (got nx=%u, ny=%u)", nx, ny);
-        return EDDY_FFT_ERR_INVALID_ARGUMENT;
-    }
-    if (nx & 1u) {
-        set_err(err, errLen, "eddy_fft_plan_create: nx must be even for the in-place R2C layout (got nx=%u)", nx);
-        return EDDY_FFT_ERR_INVALID_ARGUMENT;
-    }
-    if (batch < 1) {
-        set_err(err, errLen, "eddy_fft_plan_create: batch must be >= 1 (got %u)", batch);
-        return EDDY_FFT_ERR_INVALID_ARGUMENT;
-    }
-    if (doublePrecision != 0 && doublePrecision != 1) {
-        set_err(err, errLen, "eddy_fft_plan_create: doublePrecision must be 0 or 1 (got %d)", doublePrecision);
-        return EDDY_FFT_ERR_INVALID_ARGUMENT;
-    }
-    if (dealiasCutoff != 0 && (3ull * dealiasCutoff >= nx || 3ull * dealiasCutoff >= ny)) {
-        set_err(err, errLen, "eddy_fft_plan_create: dealiasCutoff %u must be 0 or < nx/3 and < ny/3 (nx=%u, ny=%u)",
-                dealiasCutoff, nx, ny);
-        return EDDY_FFT_ERR_INVALID_ARGUMENT;
-    }
-    const uint64_t need = required_bytes(nx, ny, batch, doublePrecision);
+    if (!check_shape(shape, fn, err, errLen)) return EDDY_FFT_ERR_INVALID_ARGUMENT;
+    const uint64_t need = required_bytes(shape);
     if (bufferSize < need) {
-        set_err(err, errLen,
-                "eddy_fft_plan_create: bufferSize %llu too small: %u field(s) of %ux%u %s need %llu bytes",
-                (unsigned long long)bufferSize, batch, nx, ny, doublePrecision ? "float64" : "float32",
-                (unsigned long long)need);
+        set_err(err, errLen, "%s: bufferSize %llu too small: %s needs %llu bytes", fn,
+                (unsigned long long)bufferSize, describe(shape).c_str(), (unsigned long long)need);
         return EDDY_FFT_ERR_INVALID_ARGUMENT;
     }
     if (!ensure_glslang()) {
-        set_err(err, errLen, "eddy_fft_plan_create: glslang_initialize_process failed");
+        set_err(err, errLen, "%s: glslang_initialize_process failed", fn);
         return EDDY_FFT_ERR_COMPILER_INIT;
     }
 
     EddyFftPlan* p = new (std::nothrow) EddyFftPlan();
     if (!p) {
-        set_err(err, errLen, "eddy_fft_plan_create: out of memory");
+        set_err(err, errLen, "%s: out of memory", fn);
         return EDDY_FFT_ERR_OUT_OF_MEMORY;
     }
     p->physicalDevice = reinterpret_cast<VkPhysicalDevice>(physicalDevice);
@@ -463,11 +553,7 @@ EDDY_API int eddy_fft_plan_create(uint64_t physicalDevice, uint64_t device, uint
     p->fence = (VkFence)fence;
     p->buffer = (VkBuffer)buffer;
     p->bufferSize = bufferSize;
-    p->nx = nx;
-    p->ny = ny;
-    p->batch = batch;
-    p->doublePrecision = doublePrecision;
-    p->dealiasCutoff = dealiasCutoff;
+    p->shape = shape;
 
     const bool useCache = cacheFile && cacheFile[0];
     CacheHeader key{};
@@ -505,8 +591,8 @@ EDDY_API int eddy_fft_plan_create(uint64_t physicalDevice, uint64_t device, uint
         c.saveApplicationToString = useCache ? 1 : 0;
         VkFFTResult r = init_app(p, c);
         if (r != VKFFT_SUCCESS) {
-            set_err(err, errLen, "initializeVkFFT failed for %ux%u batch %u %s: VkFFT error %d (%s)", nx, ny,
-                    batch, doublePrecision ? "float64" : "float32", (int)r, vkfft_result_name(r));
+            set_err(err, errLen, "initializeVkFFT failed for %s: VkFFT error %d (%s)", describe(shape).c_str(), (int)r,
+                    vkfft_result_name(r));
             delete p;
             return (int)r;
         }
@@ -522,6 +608,46 @@ EDDY_API int eddy_fft_plan_create(uint64_t physicalDevice, uint64_t device, uint
     return 0;
 }
 
+} // namespace
+
+extern "C" {
+
+EDDY_API uint64_t eddy_fft_required_buffer_size(uint32_t nx, uint32_t ny, uint32_t batch, int doublePrecision) {
+    if (nx < 2 || ny < 2 || (nx & 1u) || batch < 1 || (doublePrecision != 0 && doublePrecision != 1)) return 0;
+    return required_bytes(nx, ny, batch, doublePrecision);
+}
+
+EDDY_API int eddy_fft_plan_create(uint64_t physicalDevice, uint64_t device, uint64_t queue,
+                                  uint64_t commandPool, uint64_t fence,
+                                  uint32_t nx, uint32_t ny, uint32_t batch, int doublePrecision,
+                                  uint32_t dealiasCutoff, uint64_t buffer, uint64_t bufferSize,
+                                  const char* cacheFile, EddyFftPlan** out, char* err, int errLen) {
+    PlanShape s;
+    s.kind = PlanKind::Real2D;
+    s.nx = nx;
+    s.ny = ny;
+    s.batch = batch;
+    s.doublePrecision = doublePrecision;
+    s.dealiasCutoff = dealiasCutoff;
+    return create_plan("eddy_fft_plan_create", s, physicalDevice, device, queue, commandPool, fence, buffer,
+                       bufferSize, cacheFile, out, err, errLen);
+}
+
+EDDY_API int eddy_fft_plan_create_columns(uint64_t physicalDevice, uint64_t device, uint64_t queue,
+                                          uint64_t commandPool, uint64_t fence,
+                                          uint32_t width, uint32_t ny, uint32_t batch, int doublePrecision,
+                                          uint64_t buffer, uint64_t bufferSize,
+                                          const char* cacheFile, EddyFftPlan** out, char* err, int errLen) {
+    PlanShape s;
+    s.kind = PlanKind::Columns;
+    s.width = width;
+    s.ny = ny;
+    s.batch = batch;
+    s.doublePrecision = doublePrecision;
+    return create_plan("eddy_fft_plan_create_columns", s, physicalDevice, device, queue, commandPool, fence, buffer,
+                       bufferSize, cacheFile, out, err, errLen);
+}
+
 EDDY_API int eddy_fft_append(EddyFftPlan* plan, uint64_t commandBuffer, int direction, char* err, int errLen) {
     if (err && errLen > 0) err[0] = '\0';
     if (!plan || !plan->initialized) {
@@ -533,7 +659,7 @@ EDDY_API int eddy_fft_append(EddyFftPlan* plan, uint64_t commandBuffer, int dire
         return EDDY_FFT_ERR_INVALID_ARGUMENT;
     }
     if (direction != -1 && direction != 1) {
-        set_err(err, errLen, "eddy_fft_append: direction must be -1 (forward R2C) or +1 (inverse C2R), got %d",
+        set_err(err, errLen, "eddy_fft_append: direction must be -1 (forward) or +1 (inverse), got %d",
                 direction);
         return EDDY_FFT_ERR_INVALID_ARGUMENT;
     }

@@ -7,7 +7,9 @@
 //   * plan creation without cache, with cache (compile + save) and from cache (load), with
 //     bit-identical results from compiled and loaded plans,
 //   * corrupt / truncated / foreign / unwritable cache files fall back to compiling,
-//   * invalid arguments are rejected with a message.
+//   * invalid arguments are rejected with a message,
+//   * column plans (C2C along y only): forward against a direct DFT, inverse(forward) == ny*z, cache
+//     load, a 2D plan's cache refused, invalid arguments.
 // Usage: fft_selftest [workdir]   (cache files go to workdir/selftest_cache; default ".")
 // Exit status 0 only if every check passed.
 #include "eddy_vkfft.h"
@@ -535,6 +537,12 @@ void test_cache_robustness(const Vk& vk, const Cfg& c, const Cfg& other) {
         d[16] = (char)(d[16] ^ 0x01); // inside the header (key fields)
         attempt("header byte flipped", d, false);
     }
+    {
+        std::vector<char> d = good;
+        const uint32_t v2 = 2; // the format before the plan kind joined the key
+        std::memcpy(d.data() + 8, &v2, sizeof v2);
+        attempt("format version 2 (before plan kinds)", d, false);
+    }
     attempt("truncated to half", std::vector<char>(good.begin(), good.begin() + good.size() / 2), false);
     attempt("truncated by 4 bytes", std::vector<char>(good.begin(), good.end() - 4), false);
     attempt("truncated to 10 bytes", std::vector<char>(good.begin(), good.begin() + 10), false);
@@ -629,6 +637,132 @@ void test_invalid_arguments(const Vk& vk) {
     destroy_buffer(vk, b);
 }
 
+// ---- column plans (C2C along y only) ----------------------------------------------------------
+struct ColCfg {
+    uint32_t width, ny, batch;
+    int dp;
+};
+
+EddyFftPlan* create_columns(const Vk& vk, const ColCfg& c, VkBuffer buf, uint64_t size, const char* cache,
+                            int* rcOut = nullptr, std::string* msg = nullptr) {
+    char err[512] = "(unset)";
+    EddyFftPlan* p = reinterpret_cast<EddyFftPlan*>(0x1); // must be reset to NULL on failure
+    int rc = eddy_fft_plan_create_columns((uint64_t)(uintptr_t)vk.phys, (uint64_t)(uintptr_t)vk.device,
+                                          (uint64_t)(uintptr_t)vk.queue, (uint64_t)vk.pool, (uint64_t)vk.planFence,
+                                          c.width, c.ny, c.batch, c.dp, (uint64_t)buf, size, cache, &p, err, sizeof err);
+    if (rcOut) *rcOut = rc;
+    if (msg) *msg = err;
+    if (rc != 0) {
+        check(p == nullptr, "failed plan_create_columns must leave *out NULL");
+        if (!rcOut) check(false, "plan_create_columns(%u cols x %u, batch %u) failed: %d %s", c.width, c.ny, c.batch, rc, err);
+        return nullptr;
+    }
+    return p;
+}
+
+// Forward against a direct DFT along y per column, inverse(forward) == ny*z, and the kernels from the cache
+// (which a 2D plan's cache under the same name must not satisfy).
+template <typename T>
+void test_columns(const Vk& vk, const ColCfg& c) {
+    const double tol = c.dp ? 1e-12 : 1e-5;
+    const uint64_t n = (uint64_t)c.batch * c.ny * c.width; // complex values
+    Buffer b = make_buffer(vk, n * 2 * sizeof(T));
+    T* data = static_cast<T*>(b.map);
+    std::mt19937_64 rng(4321u + c.width * 7u + c.ny);
+    std::uniform_real_distribution<double> u(-1.0, 1.0);
+    std::vector<std::complex<double>> z(n);
+    for (uint64_t i = 0; i < n; ++i) {
+        data[2 * i] = (T)u(rng);
+        data[2 * i + 1] = (T)u(rng);
+        z[i] = {(double)data[2 * i], (double)data[2 * i + 1]};
+    }
+    std::vector<T> input(data, data + 2 * n);
+    char name[96];
+    std::snprintf(name, sizeof name, "%u cols x %u batch %u %s", c.width, c.ny, c.batch, c.dp ? "double" : "float");
+
+    // a valid 2D-plan cache under the column plan's name: the key (kind, width) must refuse it
+    const std::string cp = g_cacheDir + "/columns_" + std::to_string(c.width) + "x" + std::to_string(c.ny) + ".bin";
+    ::unlink(cp.c_str());
+    if (c.width % 2 == 0 && c.width >= 2) {
+        Cfg twoD{c.width, c.ny, 1, c.dp};
+        Buffer b2 = make_buffer(vk, eddy_fft_required_buffer_size(twoD.nx, twoD.ny, 1, twoD.dp));
+        double ms;
+        eddy_fft_plan_destroy(create_plan(vk, twoD, b2, cp.c_str(), &ms));
+        destroy_buffer(vk, b2);
+    }
+    EddyFftPlan* p1 = create_columns(vk, c, b.buf, b.size, cp.c_str());
+    EddyFftPlan* p2 = create_columns(vk, c, b.buf, b.size, cp.c_str());
+    if (!p1 || !p2) {
+        eddy_fft_plan_destroy(p1);
+        eddy_fft_plan_destroy(p2);
+        destroy_buffer(vk, b);
+        return;
+    }
+    check(eddy_fft_plan_loaded_from_cache(p1) == 0, "%s: first column plan must compile", name);
+    check(eddy_fft_plan_loaded_from_cache(p2) == 1, "%s: second column plan must load from cache", name);
+
+    std::vector<std::complex<double>> tw(c.ny);
+    for (uint32_t m = 0; m < c.ny; ++m) tw[m] = std::polar(1.0, -2.0 * M_PI * m / c.ny);
+    check(run(vk, {{p1, -1}}), "append columns forward");
+    double num = 0, den = 0;
+    for (uint32_t a = 0; a < c.batch; ++a)
+        for (uint32_t k = 0; k < c.ny; ++k)
+            for (uint32_t x = 0; x < c.width; ++x) {
+                std::complex<double> s = 0.0;
+                for (uint32_t y = 0; y < c.ny; ++y)
+                    s += z[((uint64_t)a * c.ny + y) * c.width + x] * tw[((uint64_t)k * y) % c.ny];
+                const uint64_t i = ((uint64_t)a * c.ny + k) * c.width + x;
+                num += std::norm(std::complex<double>((double)data[2 * i], (double)data[2 * i + 1]) - s);
+                den += std::norm(s);
+            }
+    const double ef = std::sqrt(num / den);
+    std::vector<T> fwd1(data, data + 2 * n);
+    check(run(vk, {{p1, +1}}), "append columns inverse");
+    num = den = 0;
+    for (uint64_t i = 0; i < n; ++i) {
+        num += std::norm(std::complex<double>((double)data[2 * i], (double)data[2 * i + 1]) - (double)c.ny * z[i]);
+        den += std::norm((double)c.ny * z[i]);
+    }
+    const double er = std::sqrt(num / den);
+    std::memcpy(data, input.data(), 2 * n * sizeof(T));
+    check(run(vk, {{p2, -1}}), "append columns forward (cached plan)");
+    const bool same = std::memcmp(data, fwd1.data(), 2 * n * sizeof(T)) == 0;
+    std::printf("  %-28s fwd-vs-DFT L2 %.2e | inv(fwd) L2 %.2e | cache identical %s\n", name, ef, er, same ? "yes" : "NO");
+    check(ef < tol, "%s forward vs DFT error %.3e >= %.0e", name, ef, tol);
+    check(er < tol, "%s roundtrip error %.3e >= %.0e", name, er, tol);
+    check(same, "%s cached column plan results differ", name);
+    eddy_fft_plan_destroy(p1);
+    eddy_fft_plan_destroy(p2);
+
+    destroy_buffer(vk, b);
+}
+
+void test_columns_invalid_arguments(const Vk& vk) {
+    const ColCfg c{5, 48, 1, 0};
+    Buffer b = make_buffer(vk, (uint64_t)c.width * c.ny * 2 * sizeof(float));
+    struct Bad {
+        ColCfg c;
+        const char* what;
+    } bad[] = {
+        {{0, c.ny, 1, 0}, "width = 0"},
+        {{c.width, 1, 1, 0}, "ny = 1"},
+        {{c.width, c.ny, 0, 0}, "batch = 0"},
+        {{c.width, c.ny, 1, 2}, "doublePrecision = 2"},
+        {{c.width, c.ny, 2, 0}, "buffer too small"},
+        {{c.width, 17, 1, 0}, "ny = 17 (prime)"},
+        {{1, 34, 1, 0}, "ny = 2*17, width 1"},
+    };
+    for (const Bad& t : bad) {
+        int rc = 0;
+        std::string msg;
+        EddyFftPlan* p = create_columns(vk, t.c, b.buf, b.size, nullptr, &rc, &msg);
+        std::printf("  %-20s -> rc=%d \"%s\"\n", t.what, rc, msg.c_str());
+        check(rc != 0 && p == nullptr && !msg.empty(), "columns %s must be rejected with a message", t.what);
+        eddy_fft_plan_destroy(p);
+    }
+    destroy_buffer(vk, b);
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -663,7 +797,19 @@ int main(int argc, char** argv) {
     test_cache_robustness<float>(vk, Cfg{96, 96, 3, 0}, Cfg{128, 64, 3, 0});
     if (vk.float64) test_cache_robustness<double>(vk, Cfg{128, 64, 1, 1}, Cfg{128, 64, 1, 0});
 
-    std::printf("[4] plan creation times (ms): no cache | with cache, compile+save | with cache, load\n");
+    std::printf("[4] column plans (C2C along y only; tol float 1e-5, double 1e-12)\n");
+    test_columns_invalid_arguments(vk);
+    const ColCfg cols[] = {{5, 48, 1, 0}, {86, 64, 3, 0}, {1, 96, 2, 0}, {2049, 16, 1, 0}, {11, 256, 1, 0}};
+    for (int dp = 0; dp <= 1; ++dp) {
+        if (dp && !vk.float64) continue;
+        for (ColCfg c : cols) {
+            c.dp = dp;
+            if (dp) test_columns<double>(vk, c);
+            else test_columns<float>(vk, c);
+        }
+    }
+
+    std::printf("[5] plan creation times (ms): no cache | with cache, compile+save | with cache, load\n");
     for (const Timing& t : g_timings)
         std::printf("  %-24s %9.1f | %9.1f | %9.1f\n", t.name.c_str(), t.noCache, t.compileSave, t.load);
 

@@ -4,7 +4,7 @@
 // order, for member m = gl_WorkGroupID.z. Mode 0: invocation j sums row j of member m over i in order into
 // rows[13*(m*n + j) + q] (q: the indices of dev.eddy.sim.DiagnosticSums). Mode 1: invocation q < 13 sums
 // member m's rows over j in order into its totals at rows[13*(members*n + m) + q], after every member's
-// rows. Reads the state, the forward-transformed products of the same state (work fields 0..2, as
+// rows. The work buffer's rows are `width` complex values (les_spectral_fields). Reads the state, the forward-transformed products of the same state (work fields 0..2, as
 // les_explicit_term reads them) and the forcing (member m's at m*forcingStride). Deterministic: no atomics.
 #include "les_common.glsl"
 layout(local_size_x = 64) in;
@@ -12,7 +12,7 @@ layout(std430, binding = 0) readonly buffer Omega { REAL omega[]; };
 layout(std430, binding = 1) readonly buffer Work { REAL work[]; };
 layout(std430, binding = 2) readonly buffer Forcing { REAL forcing[]; };
 layout(std430, binding = 3) buffer Rows { REAL rows[]; };
-layout(push_constant) uniform P { int n; int fieldLength; int sgs; int hasForcing; int mode; int members; int forcingStride; };
+layout(push_constant) uniform P { int n; int fieldLength; int sgs; int hasForcing; int mode; int members; int forcingStride; int width; };
 
 const int SUMS = 13;
 
@@ -34,7 +34,7 @@ void main() {
     int j = g;
     if (j >= n) return;
     int half_ = n / 2 + 1;
-    int len = members * fieldLength;
+    int len = 2 * members * n * width;   // the work buffer's field stride
     int c = dealiasCutoff(n);
     int ch = c / 2;
     int ky = kyOf(j, n);
@@ -57,14 +57,15 @@ void main() {
         if (kept(j, i, n)) {
             r[3] += z;             // KEPT_ENSTROPHY
             if (5 * max(kx, abs(ky)) >= 4 * c) r[4] += z;   // BAND_ENSTROPHY
-            REAL ar = -work[p];
-            REAL ai = -work[p + 1];
+            int q = 2 * (member * n * width + j * width + i);
+            REAL ar = -work[q];
+            REAL ai = -work[q + 1];
             REAL adv = w * (wr * ar + wi * ai);
             r[7] += adv / REAL(k2);    // ADVECTION_ENERGY
             r[8] += adv;               // ADVECTION_ENSTROPHY
             if (sgs != 0) {
-                REAL sr = -REAL(kx) * work[len + p + 1] - REAL(ky) * work[2 * len + p + 1];
-                REAL si = REAL(kx) * work[len + p] + REAL(ky) * work[2 * len + p];
+                REAL sr = -REAL(kx) * work[len + q + 1] - REAL(ky) * work[2 * len + q + 1];
+                REAL si = REAL(kx) * work[len + q] + REAL(ky) * work[2 * len + q];
                 REAL sg = w * (wr * sr + wi * si);
                 r[9] += sg / REAL(k2);     // SGS_ENERGY
                 r[10] += sg;               // SGS_ENSTROPHY

@@ -23,6 +23,8 @@ import org.lwjgl.vulkan.VkDescriptorSetLayoutCreateInfo;
 import org.lwjgl.vulkan.VkPipelineLayoutCreateInfo;
 import org.lwjgl.vulkan.VkPushConstantRange;
 import org.lwjgl.vulkan.VkShaderModuleCreateInfo;
+import org.lwjgl.vulkan.VkSpecializationInfo;
+import org.lwjgl.vulkan.VkSpecializationMapEntry;
 import org.lwjgl.vulkan.VkWriteDescriptorSet;
 
 /**
@@ -51,6 +53,15 @@ public final class ComputeKernel implements AutoCloseable {
     private final long descriptorPool;
 
     public ComputeKernel(VulkanContext ctx, String name, Precision precision, int storageBuffers, int pushConstantBytes) {
+        this(ctx, name, precision, storageBuffers, pushConstantBytes, new int[0]);
+    }
+
+    /**
+     * A kernel whose shader takes 32-bit specialisation constants: {@code specialization[i]} is constant_id i
+     * (sizes the shader's arrays and loops are compiled for, its workgroup size through local_size_x_id).
+     */
+    public ComputeKernel(VulkanContext ctx, String name, Precision precision, int storageBuffers, int pushConstantBytes,
+                         int... specialization) {
         ctx.requirePrecision(precision);
         this.ctx = ctx;
         this.name = name;
@@ -84,6 +95,14 @@ public final class ComputeKernel implements AutoCloseable {
                 VkComputePipelineCreateInfo.Buffer cpci = VkComputePipelineCreateInfo.calloc(1, stack).sType$Default()
                         .layout(pipelineLayout);
                 cpci.stage().sType$Default().stage(VK_SHADER_STAGE_COMPUTE_BIT).module(module).pName(stack.UTF8("main"));
+                if (specialization.length > 0) {
+                    VkSpecializationMapEntry.Buffer entries = VkSpecializationMapEntry.calloc(specialization.length, stack);
+                    for (int i = 0; i < specialization.length; i++) {
+                        entries.get(i).constantID(i).offset(4 * i).size(4);
+                    }
+                    cpci.stage().pSpecializationInfo(VkSpecializationInfo.calloc(stack).pMapEntries(entries)
+                            .pData(specializationData(stack, specialization)));
+                }
                 check(vkCreateComputePipelines(ctx.device(), VK_NULL_HANDLE, cpci, null, p), "vkCreateComputePipelines(" + name + ")");
                 pipeline = p.get(0);
                 VkDescriptorPoolSize.Buffer sizes = VkDescriptorPoolSize.calloc(1, stack)
@@ -96,6 +115,14 @@ public final class ComputeKernel implements AutoCloseable {
                 MemoryUtil.memFree(code);
             }
         }
+    }
+
+    private static ByteBuffer specializationData(MemoryStack stack, int[] values) {
+        ByteBuffer b = stack.malloc(4 * values.length);
+        for (int v : values) {
+            b.putInt(v);
+        }
+        return b.flip();
     }
 
     public static String spirvResource(String name, Precision p) {

@@ -19,13 +19,14 @@ import org.lwjgl.vulkan.VkPhysicalDeviceSubgroupProperties;
 /**
  * What Eddy needs to know about one physical device (also what {@code eddy devices} prints).
  *
+ * @param maxSharedMemory       bytes of shared memory one compute workgroup may use (the fused LES step's row stage needs 32 KB)
  * @param maxStorageBufferRange the largest range one storage-buffer binding may have: no buffer a shader
  *                              binds whole may be larger (an ensemble splits its members into groups below it)
  */
 public record DeviceInfo(int index, String name, String type, int vendorId, int deviceId, int driverVersion,
                          String driverVersionText, String apiVersion, List<Long> deviceLocalHeaps, List<Long> hostHeaps,
                          int[] maxWorkGroupSize, int maxWorkGroupInvocations, int subgroupSize, boolean float64,
-                         float timestampPeriodNs, long maxStorageBufferRange) {
+                         float timestampPeriodNs, long maxStorageBufferRange, int maxSharedMemory) {
 
     public boolean discrete() {
         return "discrete-gpu".equals(type);
@@ -45,7 +46,7 @@ public record DeviceInfo(int index, String name, String type, int vendorId, int 
         }
         return new DeviceInfo(index, name, type, vendorId, deviceId, driverVersion, driverVersionText, apiVersion,
                 deviceLocalHeaps, hostHeaps, maxWorkGroupSize, maxWorkGroupInvocations, subgroupSize, false, timestampPeriodNs,
-                maxStorageBufferRange);
+                maxStorageBufferRange, maxSharedMemory);
     }
 
     static DeviceInfo describe(int index, VkPhysicalDevice pd) {
@@ -75,7 +76,8 @@ public record DeviceInfo(int index, String name, String type, int vendorId, int 
             return new DeviceInfo(index, p.deviceNameString(), typeName(p.deviceType()), p.vendorID(), p.deviceID(),
                     p.driverVersion(), driverVersionText(p.vendorID(), p.driverVersion()), versionText(p.apiVersion()),
                     List.copyOf(local), List.copyOf(host), wg, lim.maxComputeWorkGroupInvocations(), subgroup,
-                    f.shaderFloat64(), lim.timestampPeriod(), Integer.toUnsignedLong(lim.maxStorageBufferRange()));
+                    f.shaderFloat64(), lim.timestampPeriod(), Integer.toUnsignedLong(lim.maxStorageBufferRange()),
+                    lim.maxComputeSharedMemorySize());
         }
     }
 
@@ -120,6 +122,7 @@ public record DeviceInfo(int index, String name, String type, int vendorId, int 
         m.put("float64", float64);
         m.put("timestamp_period_ns", timestampPeriodNs);
         m.put("max_storage_buffer_range", maxStorageBufferRange);
+        m.put("max_compute_shared_memory", maxSharedMemory);
         return m;
     }
 }

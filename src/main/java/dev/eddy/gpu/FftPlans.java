@@ -8,15 +8,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The FFT plans of one run: cached in memory (same buffer and shape → same plan) and their compiled
+ * The FFT plans of one run: cached in memory (same buffer, kind and shape → same plan) and their compiled
  * kernels on disk under {@code ${EDDY_CACHE:-~/.cache/eddy}/vkfft/}, one file per device name,
- * vendor/device id, driver version, nx, ny, batch and precision (batch is baked into VkFFT's kernels,
- * so it must be in the key). The bridge validates a file fully before use and rewrites a stale
+ * vendor/device id, driver version, plan kind, nx, ny, batch and precision (batch is baked into VkFFT's
+ * kernels, so it must be in the key). The bridge validates a file fully before use and rewrites a stale
  * or corrupt one. Closing closes every plan.
  */
 public final class FftPlans implements AutoCloseable {
     /** DeviceBuffer has identity equality, so a plan never outlives the meaning of its buffer. */
-    private record Key(DeviceBuffer buffer, int nx, int ny, int batch, Precision precision, int dealiasCutoff) {
+    private record Key(DeviceBuffer buffer, VkFftPlan.Kind kind, int nx, int ny, int batch, Precision precision, int dealiasCutoff) {
     }
 
     private final VulkanContext ctx;
@@ -47,17 +47,35 @@ public final class FftPlans implements AutoCloseable {
      * With c = 0 it is the plain plan.
      */
     public VkFftPlan plan(DeviceBuffer buffer, int nx, int ny, int batch, Precision p, int dealiasCutoff) {
-        long need = VkFftPlan.requiredBytes(nx, ny, batch, p);
+        return plan(VkFftPlan.Kind.REAL_2D, buffer, nx, ny, batch, p, dealiasCutoff);
+    }
+
+    /**
+     * The column plan for {@code batch} compact arrays of ny rows × {@code width} complex values at the start of
+     * {@code buffer}, made once: a C2C transform of length ny down each of the {@code width} columns, x left alone
+     * ({@link VkFftPlan.Kind#COLUMNS}). ny must have no prime factor above 13 (the bridge refuses those lengths:
+     * VkFFT 1.2.26's Rader/Bluestein kernels gave wrong results on lavapipe).
+     */
+    public VkFftPlan columns(DeviceBuffer buffer, int width, int ny, int batch, Precision p) {
+        if (width < 1 || ny < 2 || batch < 1) {
+            throw new IllegalArgumentException("a column plan needs width ≥ 1, ny ≥ 2 and batch ≥ 1, got width " + width
+                    + ", ny " + ny + ", batch " + batch);
+        }
+        return plan(VkFftPlan.Kind.COLUMNS, buffer, width, ny, batch, p, 0);
+    }
+
+    private VkFftPlan plan(VkFftPlan.Kind kind, DeviceBuffer buffer, int nx, int ny, int batch, Precision p, int dealiasCutoff) {
+        long need = kind.requiredBytes(nx, ny, batch, p);
         if (buffer.bytes() < need) {
             throw new IllegalArgumentException("buffer '" + buffer.name() + "' has " + buffer.bytes() + " bytes; "
-                    + batch + " fields of " + nx + "×" + ny + " " + p.label() + " need " + need);
+                    + kind.describe(nx, ny, batch, p) + " need " + need);
         }
-        return plans.computeIfAbsent(new Key(buffer, nx, ny, batch, p, dealiasCutoff),
-                k -> new VkFftPlan(ctx, buffer, nx, ny, batch, p, dealiasCutoff, cacheFile(nx, ny, batch, p, dealiasCutoff)));
+        return plans.computeIfAbsent(new Key(buffer, kind, nx, ny, batch, p, dealiasCutoff),
+                k -> new VkFftPlan(ctx, kind, buffer, nx, ny, batch, p, dealiasCutoff, cacheFile(kind, nx, ny, batch, p, dealiasCutoff)));
     }
 
     /** The disk cache file of a plan, or null without a disk cache. */
-    Path cacheFile(int nx, int ny, int batch, Precision p, int dealiasCutoff) {
+    Path cacheFile(VkFftPlan.Kind kind, int nx, int ny, int batch, Precision p, int dealiasCutoff) {
         if (diskDir == null) {
             return null;
         }
@@ -67,14 +85,18 @@ public final class FftPlans implements AutoCloseable {
             System.err.println("eddy: FFT plan cache " + diskDir + " cannot be created (" + e.getMessage() + "); compiling plans");
             return null;
         }
-        return diskDir.resolve(cacheFileName(ctx.info(), nx, ny, batch, p, dealiasCutoff));
+        return diskDir.resolve(cacheFileName(ctx.info(), kind, nx, ny, batch, p, dealiasCutoff));
     }
 
-    static String cacheFileName(DeviceInfo d, int nx, int ny, int batch, Precision p, int dealiasCutoff) {
+    /** ...-128x64-b3-fp32.bin for a 2D plan (-d&lt;c&gt; when dealiased), ...-128x64-b3-fp32-cols.bin for a column plan. */
+    static String cacheFileName(DeviceInfo d, VkFftPlan.Kind kind, int nx, int ny, int batch, Precision p, int dealiasCutoff) {
         String device = d.name().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        String suffix = switch (kind) {
+            case REAL_2D -> dealiasCutoff > 0 ? "-d" + dealiasCutoff : "";
+            case COLUMNS -> "-cols";
+        };
         return String.format(Locale.ROOT, "%s-%04x-%04x-drv%08x-vkfft%d-%dx%d-b%d-%s%s.bin", device, d.vendorId(), d.deviceId(),
-                d.driverVersion(), VkFftBridge.get().vkfftVersion(), nx, ny, batch, p.label(),
-                dealiasCutoff > 0 ? "-d" + dealiasCutoff : "");
+                d.driverVersion(), VkFftBridge.get().vkfftVersion(), nx, ny, batch, p.label(), suffix);
     }
 
     public int size() {

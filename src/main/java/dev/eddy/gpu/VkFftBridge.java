@@ -16,6 +16,7 @@ final class VkFftBridge {
     static final int ERR_LEN = 1024;
 
     final MethodHandle planCreate;
+    final MethodHandle planCreateColumns;
     final MethodHandle append;
     final MethodHandle loadedFromCache;
     final MethodHandle destroy;
@@ -29,6 +30,9 @@ final class VkFftBridge {
         planCreate = linker.downcallHandle(find(lib, "eddy_fft_plan_create"), FunctionDescriptor.of(JAVA_INT,
                 JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
                 JAVA_INT, JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
+        planCreateColumns = linker.downcallHandle(find(lib, "eddy_fft_plan_create_columns"), FunctionDescriptor.of(JAVA_INT,
+                JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT,
+                JAVA_LONG, JAVA_LONG, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
         append = linker.downcallHandle(find(lib, "eddy_fft_append"),
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
         loadedFromCache = linker.downcallHandle(find(lib, "eddy_fft_plan_loaded_from_cache"), FunctionDescriptor.of(JAVA_INT, ADDRESS));

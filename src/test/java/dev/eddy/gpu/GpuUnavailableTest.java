@@ -46,7 +46,7 @@ class GpuUnavailableTest {
     @Test
     void impossibleDeviceNameIsNamedInTheMessage() {
         var dev = new DeviceInfo(0, "llvmpipe", "cpu", 0x10005, 0, 1, "1.0.1", "1.3.0", List.of(), List.of(1L << 30),
-                new int[] {1024, 1024, 1024}, 1024, 8, true, 1f, 1L << 27);
+                new int[] {1024, 1024, 1024}, 1024, 8, true, 1f, 1L << 27, 32768);
         var e = assertThrows(GpuUnavailableException.class, () -> DevicePicker.pick(List.of(dev), "no-such-gpu-xyz"));
         assertEquals("no Vulkan device matches 'no-such-gpu-xyz' (devices: 0: llvmpipe)", e.getMessage());
     }
@@ -54,9 +54,9 @@ class GpuUnavailableTest {
     @Test
     void pickerPrefersDiscreteThenFirst() {
         var cpu = new DeviceInfo(0, "llvmpipe", "cpu", 0x10005, 0, 1, "1.0.1", "1.3.0", List.of(), List.of(1L << 30),
-                new int[] {1024, 1024, 1024}, 1024, 8, true, 1f, 1L << 27);
+                new int[] {1024, 1024, 1024}, 1024, 8, true, 1f, 1L << 27, 32768);
         var gpu = new DeviceInfo(1, "NVIDIA H100 80GB HBM3", "discrete-gpu", 0x10de, 0x2330, 1, "580.0.0", "1.4.0",
-                List.of(80L << 30), List.of(), new int[] {1024, 1024, 64}, 1024, 32, true, 1f, 0xFFFFFFFFL);
+                List.of(80L << 30), List.of(), new int[] {1024, 1024, 64}, 1024, 32, true, 1f, 0xFFFFFFFFL, 49152);
         assertEquals(1, DevicePicker.pick(List.of(cpu, gpu), null));
         assertEquals(0, DevicePicker.pick(List.of(cpu), null));
         assertEquals(0, DevicePicker.pick(List.of(cpu, gpu), "0"));

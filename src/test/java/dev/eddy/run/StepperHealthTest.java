@@ -55,6 +55,29 @@ class StepperHealthTest {
         assertTrue(d.getLast().time() > 15.9, "ran to t = " + d.getLast().time());
     }
 
+    /**
+     * The same developed forced run on the GPU at 64², which takes the fused step (column transforms and
+     * les_row_transform, planning/les-speed.md §5), in float32 as users run it: healthy at every sample, its
+     * enstrophy budget closed, to t = 16 (about 350 steps: long enough for a transform defect to show as grid-scale
+     * noise or a budget that does not close).
+     */
+    @Test
+    @Tag("gpu-parity")
+    void theFusedGpuStepKeepsADevelopedForcedRunHealthy(@TempDir Path tmp) throws IOException {
+        dev.eddy.gpu.GpuTests.needsDevice();
+        RunConfig cpu = forced(TimeControl.DEFAULT_STEPPER, TimeControl.DEFAULT_CFL, true);
+        RunConfig gpu = new RunConfig(64, dev.eddy.numerics.Precision.FP32, dev.eddy.config.BackendKind.parse("vulkan"), cpu.physics(),
+                cpu.forcing(), cpu.initial(), cpu.time(), cpu.output(), cpu.threads(), cpu.health());
+        List<DiagnosticSample> d = run(gpu, tmp.resolve("gpu"));
+        double band = max(d, s -> s.flow().bandFraction());
+        double ratio = max(d, s -> s.flow().cutoffRatio());
+        assertTrue(band < HealthBounds.DEFAULTS.maxBandFraction() && ratio < HealthBounds.DEFAULTS.maxCutoffRatio(),
+                "fused GPU step: outer-band enstrophy " + band + ", E(k_c)/E(k_c/2) " + ratio);
+        double closure = BudgetClosure.enstrophy(d).relative();
+        assertTrue(closure < 1e-3, "the enstrophy budget closes on the fused GPU step: residual " + closure);
+        assertTrue(d.getLast().time() > 15.9, "ran to t = " + d.getLast().time());
+    }
+
     @Test
     void heunAtTheOldDefaultStepGrowsGridScaleNoise(@TempDir Path tmp) throws IOException {
         List<DiagnosticSample> d = run(forced("heun", 1.5, false), tmp.resolve("heun"));

@@ -244,7 +244,7 @@ class EnsembleTest {
 
     static DeviceInfo device(long heap, long range) {
         return new DeviceInfo(0, "Small GPU", "discrete-gpu", 0x10de, 1, 1, "1", "1.3.0", List.of(heap), List.of(),
-                new int[] {1024, 1024, 64}, 1024, 32, true, 1f, range);
+                new int[] {1024, 1024, 64}, 1024, 32, true, 1f, range, 49152);
     }
 
     @Test

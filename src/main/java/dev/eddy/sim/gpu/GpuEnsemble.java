@@ -5,6 +5,7 @@ import dev.eddy.config.EnsembleConfig;
 import dev.eddy.config.RunConfig;
 import dev.eddy.gpu.BufferSpec;
 import dev.eddy.gpu.ComputeKernel;
+import dev.eddy.gpu.DeviceInfo;
 import dev.eddy.gpu.DeviceBuffer;
 import dev.eddy.gpu.FftPlans;
 import dev.eddy.gpu.Owned;
@@ -24,6 +25,7 @@ import dev.eddy.sim.MemberParams;
 import dev.eddy.sim.MemberStatus;
 import dev.eddy.sim.StepInfo;
 import dev.eddy.sim.cpu.LesKernels_F64;
+import dev.eddy.sim.cpu.RowTransform_F64;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -139,16 +141,23 @@ public final class GpuEnsemble implements Ensemble {
             params = buffer(layout.params);
             state = own(new GpuLesState(ctx, grid, precision, layout, omega));
 
+            DeviceBuffer twiddles = buffer(layout.twiddles);
+            RowStageShape rowShape = rowStage(grid, precision, ctx.info());
+            int width = grid.dealiasCutoff() + 1;
             int dealiasCutoff = dealiasedTransforms(grid);
             GpuLesRecorder recorder = new GpuLesRecorder(config, layout, new GpuLesRecorder.Parts(
-                    kernel("les_spectral_fields", 2, Push.size(precision, 1, 4)),
+                    kernel("les_spectral_fields", 2, Push.size(precision, 1, 5)),
                     kernel("les_physical_products", 3, Push.size(precision, 0, 4)),
-                    kernel("les_explicit_term", 3, Push.size(precision, 0, 7)),
+                    kernel("les_explicit_term", 3, Push.size(precision, 0, 8)),
                     kernel("les_lawson_combine", 5, Push.size(precision, 9, 5)),
                     kernel("les_cfl_dt", 4, Push.size(precision, 3, 4)),
-                    kernel("les_diagnostics", 4, Push.size(precision, 0, 7)),
-                    plans.plan(work, n, n, layout.spectralFields * members, precision, dealiasCutoff),
-                    plans.plan(work, n, n, layout.productFields * members, precision, dealiasCutoff),
+                    kernel("les_diagnostics", 4, Push.size(precision, 0, 8)),
+                    rowShape == null ? plans.plan(work, n, n, layout.spectralFields * members, precision, dealiasCutoff)
+                            : plans.columns(work, width, n, layout.spectralFields * members, precision),
+                    rowShape == null ? plans.plan(work, n, n, layout.productFields * members, precision, dealiasCutoff)
+                            : plans.columns(work, width, n, layout.productFields * members, precision),
+                    rowShape == null ? null : new GpuLesRecorder.RowStage(own(new ComputeKernel(ctx, "les_row_transform", precision, 4,
+                            Push.size(precision, 0, 2), rowShape.specialization())), rowShape, twiddles),
                     omega, stageInput, stages, work, forcing, rowMax, step, ring, diagRows, params));
 
             // The step, recorded twice: plain, and (where the queue has timestamps) with a timestamp after
@@ -176,6 +185,7 @@ public final class GpuEnsemble implements Ensemble {
             upload(ctx, initial.get(1), forcing, RealBuffers.encode(forcingFields(), precision));
             upload(ctx, initial.get(2), params, RealBuffers.encode(hostParams, precision));
             upload(ctx, initial.get(3), ring, ByteBuffer.allocateDirect(Math.toIntExact(layout.ringHeaderBytes)));
+            upload(ctx, initial.get(4), twiddles, RealBuffers.encode(RowTransform_F64.twiddles(n), precision));
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -509,5 +519,25 @@ public final class GpuEnsemble implements Ensemble {
      */
     static int dealiasedTransforms(Grid grid) {
         return "1".equals(System.getenv("EDDY_FFT_DEALIAS")) ? grid.dealiasCutoff() : 0;
+    }
+
+    /**
+     * The shape of the fused step's row stage, or null for the 2D transforms: the fused step takes every
+     * power-of-two N from 16 to 8192 on a device whose workgroups hold the row stage's invocations and shared
+     * memory; EDDY_ROW_STAGE=0 turns it off (the A/B comparison of planning/les-speed.md §5). Both steps
+     * compute the same products of the same kept modes; they differ by the rounding of two FFT factorisations.
+     */
+    static RowStageShape rowStage(Grid grid, Precision precision, DeviceInfo device) {
+        if ("0".equals(System.getenv("EDDY_ROW_STAGE")) || !RowTransform_F64.supports(grid.n())) {
+            return null;
+        }
+        RowStageShape shape;
+        try {
+            shape = RowStageShape.of(grid.n(), precision, device.maxSharedMemory());
+        } catch (IllegalArgumentException e) {
+            return null; // too little shared memory even one component at a time
+        }
+        boolean fits = shape.threads() <= device.maxWorkGroupInvocations() && shape.threads() <= device.maxWorkGroupSize()[0];
+        return fits ? shape : null;
     }
 }

@@ -74,6 +74,7 @@ public final class GpuLesLayout implements ResourcePlan {
     final BufferSpec ring;
     final BufferSpec diagRows;
     final BufferSpec params;
+    final BufferSpec twiddles;
 
     final List<BufferSpec> snapshotSlots;
     final BufferSpec ringStaging;
@@ -130,11 +131,14 @@ public final class GpuLesLayout implements ResourcePlan {
         params = device("member_params", MemberParams.COUNT * b * real, "run: ν, μ, (C_sΔ)², dt limit, active per member",
                 Movement.ON_DEMAND);
 
+        twiddles = device("twiddles", 2L * n * real, "run: exp(−2πik/N) for the fused step's row transforms", Movement.ONCE_AT_START);
+
         initialUploads = List.of(
                 new TransferSpec(INITIAL, Direction.HOST_TO_DEVICE, omega.name(), 0, omega.bytes()),
                 new TransferSpec(INITIAL, Direction.HOST_TO_DEVICE, forcing.name(), 0, forcing.bytes()),
                 new TransferSpec(INITIAL, Direction.HOST_TO_DEVICE, params.name(), 0, params.bytes()),
-                new TransferSpec(INITIAL, Direction.HOST_TO_DEVICE, ring.name(), 0, ringHeaderBytes)); // zeroes the step counters
+                new TransferSpec(INITIAL, Direction.HOST_TO_DEVICE, ring.name(), 0, ringHeaderBytes), // zeroes the step counters
+                new TransferSpec(INITIAL, Direction.HOST_TO_DEVICE, twiddles.name(), 0, twiddles.bytes()));
         restartUploads = List.of(
                 new TransferSpec(RESTART, Direction.HOST_TO_DEVICE, omega.name(), 0, omega.bytes()),
                 new TransferSpec(RESTART, Direction.HOST_TO_DEVICE, params.name(), 0, params.bytes()));
@@ -190,7 +194,7 @@ public final class GpuLesLayout implements ResourcePlan {
 
     /** The device-local working buffers, in allocation order. */
     public List<BufferSpec> deviceBuffers() {
-        return List.of(omega, stageInput, stages, work, forcing, rowMax, step, ring, diagRows, params);
+        return List.of(omega, stageInput, stages, work, forcing, rowMax, step, ring, diagRows, params, twiddles);
     }
 
     /** The host-visible staging buffers. */

@@ -17,7 +17,9 @@ import java.util.List;
 /**
  * The GPU side of {@link LesStep}: records its operations, in its order, into a {@link StepProgram}
  * with the GLSL twins of {@code LesKernels_F64} ({@code src/main/glsl/les}) and two batched VkFFT calls
- * per stage. Every dispatch covers all B members (its third workgroup count is B: the shaders take the
+ * per stage: 2D C2R/R2C around les_physical_products, or (the fused step, power-of-two N) C2C along y on
+ * the kept columns around les_row_transform, which does the x-direction transforms and the products on
+ * the chip. Every dispatch covers all B members (its third workgroup count is B: the shaders take the
  * member from gl_WorkGroupID.z) and every FFT all their fields, so one recorded step advances the whole
  * batch. Records, never submits (VkFFT's append discipline); the {@link GpuEnsemble} that owns the
  * buffers freezes and replays the programs. With a label list, a GPU timestamp follows every operation
@@ -26,9 +28,16 @@ import java.util.List;
 final class GpuLesRecorder implements LesStep.Ops {
     /** The kernels and plans the operations dispatch, and the buffers they bind. */
     record Parts(ComputeKernel spectral, ComputeKernel physical, ComputeKernel explicit, ComputeKernel combine,
-                 ComputeKernel cfl, ComputeKernel diagnostics, VkFftPlan inverse, VkFftPlan forward,
+                 ComputeKernel cfl, ComputeKernel diagnostics, VkFftPlan inverse, VkFftPlan forward, RowStage rowStage,
                  DeviceBuffer omega, DeviceBuffer stageInput, DeviceBuffer stages, DeviceBuffer work, DeviceBuffer forcing,
                  DeviceBuffer rowMax, DeviceBuffer step, DeviceBuffer ring, DeviceBuffer diagRows, DeviceBuffer params) {
+    }
+
+    /**
+     * The fused step's x-direction stage (null: the 2D transforms): les_row_transform compiled for its shape and the
+     * twiddle table it reads. With it, {@code inverse} and {@code forward} are VkFFT column plans on the kept columns.
+     */
+    record RowStage(ComputeKernel kernel, RowStageShape shape, DeviceBuffer twiddles) {
     }
 
     private final RunConfig config;
@@ -47,6 +56,12 @@ final class GpuLesRecorder implements LesStep.Ops {
     private final int productFields;
     private final VkFftPlan inverse;
     private final VkFftPlan forward;
+    private final RowStageShape rowShape;
+    /** Complex values per row of the work buffer: n/2 + 1 (2D transforms) or the kept columns (fused). */
+    private final int width;
+    private final int spectralGroups;
+    private final ComputeKernel.Binding rows;
+    private final ByteBuffer rowsPush;
     private final ComputeKernel.Binding spectralFromOmega;
     private final ComputeKernel.Binding spectralFromStage;
     private final ComputeKernel.Binding physical;
@@ -77,6 +92,10 @@ final class GpuLesRecorder implements LesStep.Ops {
         this.n = grid.n();
         this.len = grid.fieldLength();
         this.gx = (grid.halfX() + 15) / 16;
+        RowStage rowStage = p.rowStage();
+        this.rowShape = rowStage == null ? null : rowStage.shape();
+        this.width = rowStage == null ? grid.halfX() : grid.dealiasCutoff() + 1;
+        this.spectralGroups = (width + 15) / 16;
         this.gy = (n + 15) / 16;
         this.sgs = config.physics().hasSgs() ? 1 : 0;
         this.hasForcing = ensemble.forced() ? 1 : 0;
@@ -87,12 +106,14 @@ final class GpuLesRecorder implements LesStep.Ops {
         spectralFromOmega = p.spectral().bind(p.omega(), p.work());
         spectralFromStage = p.spectral().bind(p.stageInput(), p.work());
         physical = p.physical().bind(p.work(), p.rowMax(), p.params());
+        rows = rowStage == null ? null : rowStage.kernel().bind(p.work(), rowStage.twiddles(), p.rowMax(), p.params());
+        rowsPush = Push.of(precision).i(sgs).i(members).build();
         explicit = p.explicit().bind(p.work(), p.forcing(), p.stages());
         toStage = p.combine().bind(p.omega(), p.stages(), p.stageInput(), p.step(), p.params());
         toOmega = p.combine().bind(p.omega(), p.stages(), p.omega(), p.step(), p.params());
         cfl = p.cfl().bind(p.rowMax(), p.step(), p.ring(), p.params());
         diagnostics = p.diagnostics().bind(p.omega(), p.work(), p.forcing(), p.diagRows());
-        spectralPush = Push.of(precision).real(1.0 / ((double) n * n)).i(n).i(len).i(sgs).i(members).build();
+        spectralPush = Push.of(precision).real(1.0 / ((double) n * n)).i(n).i(len).i(sgs).i(members).i(width).build();
         physicalPush = Push.of(precision).i(n).i(len).i(sgs).i(members).build();
         cflPush = cflPush(grid, layout, 0);
         sharedDtPush = cflPush(grid, layout, 1);
@@ -130,31 +151,36 @@ final class GpuLesRecorder implements LesStep.Ops {
 
     @Override
     public void spectralFields(LesStep.Field source) {
-        b.dispatch(source == LesStep.Field.OMEGA ? spectralFromOmega : spectralFromStage, spectralPush, gx, gy, members);
+        b.dispatch(source == LesStep.Field.OMEGA ? spectralFromOmega : spectralFromStage, spectralPush, spectralGroups, gy, members);
         mark("les_spectral_fields");
     }
 
     @Override
     public void inverseFft() {
         b.fft(inverse, VkFftPlan.INVERSE);
-        mark("VkFFT C2R batch " + spectralFields);
+        mark(rowShape == null ? "VkFFT C2R batch " + spectralFields : "VkFFT C2C y batch " + spectralFields + " (kept columns)");
     }
 
     @Override
     public void physicalProducts() {
-        b.dispatch(physical, physicalPush, n, 1, members);
-        mark("les_physical_products");
+        if (rowShape == null) {
+            b.dispatch(physical, physicalPush, n, 1, members);
+            mark("les_physical_products");
+        } else {
+            b.dispatch(rows, rowsPush, rowShape.groups(), 1, members);
+            mark("les_row_transform");
+        }
     }
 
     @Override
     public void forwardFft() {
         b.fft(forward, VkFftPlan.FORWARD);
-        mark("VkFFT R2C batch " + productFields);
+        mark(rowShape == null ? "VkFFT R2C batch " + productFields : "VkFFT C2C y batch " + productFields + " (kept columns)");
     }
 
     @Override
     public void explicitTerm(int s) {
-        b.dispatch(explicit, Push.of(precision).i(n).i(len).i(sgs).i(hasForcing).i(s).i(members).i(forcingStride).build(), gx, gy,
+        b.dispatch(explicit, Push.of(precision).i(n).i(len).i(sgs).i(hasForcing).i(s).i(members).i(forcingStride).i(width).build(), gx, gy,
                 members);
         b.barrier();
         mark("les_explicit_term");
@@ -181,10 +207,10 @@ final class GpuLesRecorder implements LesStep.Ops {
 
     @Override
     public void diagnosticSums() {
-        b.dispatch(diagnostics, Push.of(precision).i(n).i(len).i(sgs).i(hasForcing).i(0).i(members).i(forcingStride).build(),
+        b.dispatch(diagnostics, Push.of(precision).i(n).i(len).i(sgs).i(hasForcing).i(0).i(members).i(forcingStride).i(width).build(),
                 (n + 63) / 64, 1, members);
         b.barrier();
-        b.dispatch(diagnostics, Push.of(precision).i(n).i(len).i(sgs).i(hasForcing).i(1).i(members).i(forcingStride).build(), 1, 1,
+        b.dispatch(diagnostics, Push.of(precision).i(n).i(len).i(sgs).i(hasForcing).i(1).i(members).i(forcingStride).i(width).build(), 1, 1,
                 members);
     }
 

@@ -99,9 +99,64 @@ class LesKernelParityTest extends GpuContextTest {
         double[] want = new double[6 * members * len];
         LesKernels_F64.spectralFields(g, members, omega, want, true, scale, 0, members * N);
         try (DeviceBuffer w = upload("omega", omega); DeviceBuffer work = upload("work", new double[6 * members * len]);
-             ComputeKernel k = new ComputeKernel(ctx, "les_spectral_fields", P, 2, Push.size(P, 1, 4))) {
-            run(k.bind(w, work), Push.of(P).real(scale).i(N).i(len).i(1).i(members).build(), gx(), gy(), members);
+             ComputeKernel k = new ComputeKernel(ctx, "les_spectral_fields", P, 2, Push.size(P, 1, 5))) {
+            run(k.bind(w, work), Push.of(P).real(scale).i(N).i(len).i(1).i(members).i(g.halfX()).build(), gx(), gy(), members);
             assertClose(want, download(work, 6 * members * len), 0, 6 * members * len, 1e-15, "spectral fields");
+        }
+    }
+
+    /** The fields of a padded work buffer on the kept columns alone: the compact layout of the fused step. */
+    double[] compact(double[] padded, int fields, int members) {
+        int w = g.dealiasCutoff() + 1;
+        double[] out = new double[fields * members * 2 * N * w];
+        for (int f = 0; f < fields * members; f++) {
+            for (int j = 0; j < N; j++) {
+                System.arraycopy(padded, f * len + j * g.rowStride(), out, (f * N + j) * 2 * w, 2 * w);
+            }
+        }
+        return out;
+    }
+
+    /** With width = c + 1 the spectral fields land in the compact layout: the twin's padded fields on the kept columns. */
+    @ParameterizedTest(name = "{0} members")
+    @ValueSource(ints = {1, 3})
+    void spectralFieldsIntoTheCompactLayout(int members) {
+        double[] omega = random(members * len);
+        double scale = 1.0 / (N * N);
+        double[] padded = new double[6 * members * len];
+        LesKernels_F64.spectralFields(g, members, omega, padded, true, scale, 0, members * N);
+        double[] want = compact(padded, 6, members);
+        int w = g.dealiasCutoff() + 1;
+        try (DeviceBuffer o = upload("omega", omega); DeviceBuffer work = upload("work", new double[want.length]);
+             ComputeKernel k = new ComputeKernel(ctx, "les_spectral_fields", P, 2, Push.size(P, 1, 5))) {
+            run(k.bind(o, work), Push.of(P).real(scale).i(N).i(len).i(1).i(members).i(w).build(), (w + 15) / 16, gy(), members);
+            assertClose(want, download(work, want.length), 0, want.length, 1e-15, "compact spectral fields");
+        }
+    }
+
+    /** les_explicit_term and les_diagnostics read compact products as the twins read padded ones. */
+    @ParameterizedTest(name = "{0} members")
+    @ValueSource(ints = {1, 3})
+    void explicitTermAndDiagnosticsFromTheCompactLayout(int members) {
+        double[] omega = random(members * len);
+        double[] padded = random(3 * members * len);
+        double[] forcing = random(len);
+        double[] wantK = new double[members * len];
+        LesKernels_F64.explicitTerm(g, members, padded, true, forcing, 0, wantK, 0, members * N);
+        int sums = LesKernels_F64.DIAGNOSTIC_SUMS;
+        double[] wantRows = new double[sums * N * members];
+        LesKernels_F64.diagnosticSums(g, members, omega, padded, true, forcing, 0, wantRows, 0, members * N);
+        double[] work = compact(padded, 3, members);
+        int w = g.dealiasCutoff() + 1;
+        try (DeviceBuffer o = upload("omega", omega); DeviceBuffer wk = upload("work", work); DeviceBuffer f = upload("forcing", forcing);
+             DeviceBuffer stages = upload("stages", new double[members * len]);
+             DeviceBuffer r = upload("rows", new double[sums * (N + 1) * members]);
+             ComputeKernel ek = new ComputeKernel(ctx, "les_explicit_term", P, 3, Push.size(P, 0, 8));
+             ComputeKernel dk = new ComputeKernel(ctx, "les_diagnostics", P, 4, Push.size(P, 0, 8))) {
+            run(ek.bind(wk, f, stages), Push.of(P).i(N).i(len).i(1).i(1).i(0).i(members).i(0).i(w).build(), gx(), gy(), members);
+            assertClose(wantK, download(stages, members * len), 0, members * len, 1e-15, "explicit term");
+            run(dk.bind(o, wk, f, r), Push.of(P).i(N).i(len).i(1).i(1).i(0).i(members).i(0).i(w).build(), (N + 63) / 64, 1, members);
+            assertClose(wantRows, download(r, sums * (N + 1) * members), 0, sums * N * members, 1e-14, "per-row sums");
         }
     }
 
@@ -138,8 +193,8 @@ class LesKernelParityTest extends GpuContextTest {
         LesKernels_F64.explicitTerm(g, members, work, true, forcing, forcingStride, want, 0, members * N);
         try (DeviceBuffer b = upload("work", work); DeviceBuffer f = upload("forcing", forcing);
              DeviceBuffer stages = upload("stages", new double[2 * members * len]);
-             ComputeKernel k = new ComputeKernel(ctx, "les_explicit_term", P, 3, Push.size(P, 0, 7))) {
-            run(k.bind(b, f, stages), Push.of(P).i(N).i(len).i(1).i(1).i(1).i(members).i(forcingStride).build(), gx(), gy(), members);
+             ComputeKernel k = new ComputeKernel(ctx, "les_explicit_term", P, 3, Push.size(P, 0, 8))) {
+            run(k.bind(b, f, stages), Push.of(P).i(N).i(len).i(1).i(1).i(1).i(members).i(forcingStride).i(g.halfX()).build(), gx(), gy(), members);
             double[] got = download(stages, 2 * members * len);
             assertClose(want, Arrays.copyOfRange(got, members * len, 2 * members * len), 0, members * len, 1e-15, "explicit term");
         }
@@ -205,12 +260,12 @@ class LesKernelParityTest extends GpuContextTest {
         LesKernels_F64.diagnosticSums(g, members, omega, work, true, forcing, forcingStride, rows, 0, members * N);
         try (DeviceBuffer w = upload("omega", omega); DeviceBuffer wk = upload("work", work);
              DeviceBuffer f = upload("forcing", forcing); DeviceBuffer r = upload("rows", new double[sums * (N + 1) * members]);
-             ComputeKernel k = new ComputeKernel(ctx, "les_diagnostics", P, 4, Push.size(P, 0, 7))) {
+             ComputeKernel k = new ComputeKernel(ctx, "les_diagnostics", P, 4, Push.size(P, 0, 8))) {
             var binding = k.bind(w, wk, f, r);
             try (StepProgram p = StepProgram.builder(ctx, "diag")
-                    .dispatch(binding, Push.of(P).i(N).i(len).i(1).i(1).i(0).i(members).i(forcingStride).build(), (N + 63) / 64, 1,
+                    .dispatch(binding, Push.of(P).i(N).i(len).i(1).i(1).i(0).i(members).i(forcingStride).i(g.halfX()).build(), (N + 63) / 64, 1,
                             members).barrier()
-                    .dispatch(binding, Push.of(P).i(N).i(len).i(1).i(1).i(1).i(members).i(forcingStride).build(), 1, 1, members)
+                    .dispatch(binding, Push.of(P).i(N).i(len).i(1).i(1).i(1).i(members).i(forcingStride).i(g.halfX()).build(), 1, 1, members)
                     .freeze()) {
                 p.run();
             }
