@@ -62,7 +62,6 @@ class StepperHealthTest {
      * noise or a budget that does not close).
      */
     @Test
-    @Tag("gpu-parity")
     void theFusedGpuStepKeepsADevelopedForcedRunHealthy(@TempDir Path tmp) throws IOException {
         dev.eddy.gpu.GpuTests.needsDevice();
         RunConfig cpu = forced(TimeControl.DEFAULT_STEPPER, TimeControl.DEFAULT_CFL, true);
