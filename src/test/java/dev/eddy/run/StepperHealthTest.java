@@ -45,14 +45,19 @@ class StepperHealthTest {
 
     @Test
     void theDefaultStepperKeepsADevelopedForcedRunHealthy(@TempDir Path tmp) throws IOException {
-        List<DiagnosticSample> d = run(forced(TimeControl.DEFAULT_STEPPER, TimeControl.DEFAULT_CFL, true), tmp.resolve("default"));
+        assertHealthyToTheEnd(run(forced(TimeControl.DEFAULT_STEPPER, TimeControl.DEFAULT_CFL, true), tmp.resolve("default")),
+                "default stepper");
+    }
+
+    /** Every sample within the health bounds, the enstrophy budget closed, the run at its end time. */
+    static void assertHealthyToTheEnd(List<DiagnosticSample> d, String what) {
         double band = max(d, s -> s.flow().bandFraction());
         double ratio = max(d, s -> s.flow().cutoffRatio());
         assertTrue(band < HealthBounds.DEFAULTS.maxBandFraction() && ratio < HealthBounds.DEFAULTS.maxCutoffRatio(),
-                "default stepper: outer-band enstrophy " + band + ", E(k_c)/E(k_c/2) " + ratio);
+                what + ": outer-band enstrophy " + band + ", E(k_c)/E(k_c/2) " + ratio);
         double closure = BudgetClosure.enstrophy(d).relative();
-        assertTrue(closure < 1e-3, "the enstrophy budget closes with a stable step: residual " + closure);
-        assertTrue(d.getLast().time() > 15.9, "ran to t = " + d.getLast().time());
+        assertTrue(closure < 1e-3, what + ": the enstrophy budget closes with a stable step: residual " + closure);
+        assertTrue(d.getLast().time() > 15.9, what + ": ran to t = " + d.getLast().time());
     }
 
     /**
@@ -67,14 +72,7 @@ class StepperHealthTest {
         RunConfig cpu = forced(TimeControl.DEFAULT_STEPPER, TimeControl.DEFAULT_CFL, true);
         RunConfig gpu = new RunConfig(64, dev.eddy.numerics.Precision.FP32, dev.eddy.config.BackendKind.parse("vulkan"), cpu.physics(),
                 cpu.forcing(), cpu.initial(), cpu.time(), cpu.output(), cpu.threads(), cpu.health());
-        List<DiagnosticSample> d = run(gpu, tmp.resolve("gpu"));
-        double band = max(d, s -> s.flow().bandFraction());
-        double ratio = max(d, s -> s.flow().cutoffRatio());
-        assertTrue(band < HealthBounds.DEFAULTS.maxBandFraction() && ratio < HealthBounds.DEFAULTS.maxCutoffRatio(),
-                "fused GPU step: outer-band enstrophy " + band + ", E(k_c)/E(k_c/2) " + ratio);
-        double closure = BudgetClosure.enstrophy(d).relative();
-        assertTrue(closure < 1e-3, "the enstrophy budget closes on the fused GPU step: residual " + closure);
-        assertTrue(d.getLast().time() > 15.9, "ran to t = " + d.getLast().time());
+        assertHealthyToTheEnd(run(gpu, tmp.resolve("gpu")), "fused GPU step");
     }
 
     @Test
