@@ -54,7 +54,9 @@ public record RowStageShape(int n, int rows, int threads, int mode, int sharedRe
             throw new IllegalArgumentException("the row stage at N = " + n + " " + p.label() + " needs " + reals * p.bytes()
                     + " bytes of shared memory, more than " + sharedBytes);
         }
-        return new RowStageShape(n, rows, rows * perRow, mode, (int) reals, PREFETCH);
+        // the one split shape on the H200 (8192² fp64, 1024 invocations) ran 3 % slower with the twiddles up front
+        // (planning/les-speed.md §5, session 12): its registers are the scarcest, so it loads them per pass
+        return new RowStageShape(n, rows, rows * perRow, mode, (int) reals, PREFETCH && mode != SPLIT);
     }
 
     /** The shader's specialisation constants: N, ROWS, workgroup size, MODE, SH, PREFETCH. */
