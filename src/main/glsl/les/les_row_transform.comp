@@ -23,6 +23,7 @@ layout(constant_id = 1) const int ROWS = 32;
 layout(local_size_x_id = 2) in;
 layout(constant_id = 3) const int MODE = 1;
 layout(constant_id = 4) const int SH = 2048;
+layout(constant_id = 5) const int PREFETCH = 1;   // 1: each pass's twiddle loaded once per thread, before any transform
 const int M = N / 2;
 const int Q = N / 8;
 const int W = (N - 1) / 3 + 1;
@@ -42,6 +43,16 @@ int t;        // this thread's index within its row
 int rowSh;    // its row's slice of a buffer
 int member;
 int buf = 0;  // MODE 2: the buffer the next exchange writes (0 or 2·SPAN)
+const int PASSES = 6;  // radix-4 passes of M ≤ 4096
+REAL2 passTwiddle[PASSES];  // PREFETCH: this thread's twiddle of each radix-4 pass (the same in every transform)
+
+void prefetchTwiddles() {
+    int ns = (findLSB(M) & 1) == 1 ? 2 : 1;
+    for (int p = 0; p < PASSES; p++) {
+        if (ns < M) passTwiddle[p] = tw[(t & (ns - 1)) * (N / (4 * ns))];
+        ns *= 4;
+    }
+}
 
 REAL2 cmul(REAL2 a, REAL2 b) {
     return REAL2(a.x * b.x - a.y * b.y, a.x * b.y + a.y * b.x);
@@ -106,9 +117,11 @@ void fft(inout REAL2 v[4], int s) {
         pass(v, 2 * t, 2 * t + 1, 2 * (t + Q), 2 * (t + Q) + 1);
         ns = 2;
     }
+    int p = 0;
     while (ns < M) {
         int jm = t & (ns - 1);
-        REAL2 w1 = tw[jm * (N / (4 * ns))];
+        REAL2 w1 = PREFETCH != 0 ? passTwiddle[p] : tw[jm * (N / (4 * ns))];
+        p++;
         if (s > 0) w1.y = -w1.y;
         REAL2 w2 = cmul(w1, w1);
         REAL2 w3 = cmul(w1, w2);
@@ -184,6 +197,7 @@ void main() {
     member = int(gl_WorkGroupID.z);
     int y = int(gl_WorkGroupID.x) * ROWS + rowInGroup;
     REAL csDelta2 = params[member * PARAMS + P_CS_DELTA2];
+    if (PREFETCH != 0) prefetchTwiddles();
 
     // The fields arrive one at a time and are consumed into the products as they land (twin: RowTransform_F64.rows):
     // S11, S12 -> nu_t; u, v -> row maxima; dw/dx -> adv = u*dw/dx, q1 = nu_t*dw/dx; dw/dy -> adv += v*dw/dy, q2.

@@ -12,7 +12,7 @@ import dev.eddy.sim.cpu.RowTransform_F64;
  * is padded by one word per 32 (no bank conflicts on the Stockham writes). Its {@link #specialization} is the
  * shader's constant_id 0 … 4.
  */
-public record RowStageShape(int n, int rows, int threads, int mode, int sharedReals) {
+public record RowStageShape(int n, int rows, int threads, int mode, int sharedReals, boolean prefetch) {
     public static final int SPLIT = 0;
     public static final int ONE_BUFFER = 1;
     public static final int PING_PONG = 2;
@@ -22,6 +22,11 @@ public record RowStageShape(int n, int rows, int threads, int mode, int sharedRe
      * EDDY_ROW_THREADS overrides it, for the A/B measurements of planning/les-speed.md §5.
      */
     static final int TARGET_THREADS = targetThreads();
+    /**
+     * Whether each thread loads its twiddle of every pass once, before the first transform (off the critical path of
+     * the passes), rather than in every pass; EDDY_ROW_PREFETCH=0 turns it off, for the A/B of planning/les-speed.md §5.
+     */
+    static final boolean PREFETCH = !"0".equals(System.getenv("EDDY_ROW_PREFETCH"));
 
     private static int targetThreads() {
         String v = System.getenv("EDDY_ROW_THREADS");
@@ -49,12 +54,19 @@ public record RowStageShape(int n, int rows, int threads, int mode, int sharedRe
             throw new IllegalArgumentException("the row stage at N = " + n + " " + p.label() + " needs " + reals * p.bytes()
                     + " bytes of shared memory, more than " + sharedBytes);
         }
-        return new RowStageShape(n, rows, rows * perRow, mode, (int) reals);
+        // the one split shape on the H200 (8192² fp64, 1024 invocations) ran 3 % slower with the twiddles up front
+        // (planning/les-speed.md §5, session 12): its registers are the scarcest, so it loads them per pass
+        return new RowStageShape(n, rows, rows * perRow, mode, (int) reals, PREFETCH && mode != SPLIT);
     }
 
-    /** The shader's specialisation constants: N, ROWS, workgroup size, MODE, SH. */
+    /** The shader's specialisation constants: N, ROWS, workgroup size, MODE, SH, PREFETCH. */
     public int[] specialization() {
-        return new int[] {n, rows, threads, mode, sharedReals};
+        return new int[] {n, rows, threads, mode, sharedReals, prefetch ? 1 : 0};
+    }
+
+    /** The same shape with the pass twiddles loaded as they are needed (false) or once, up front (true). */
+    public RowStageShape withPrefetch(boolean on) {
+        return new RowStageShape(n, rows, threads, mode, sharedReals, on);
     }
 
     /** Workgroups along x per member. */

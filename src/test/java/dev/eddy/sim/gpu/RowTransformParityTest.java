@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * dispatch on random compact fields: every N from 16 (one radix-2 and one radix-4 pass, 16 rows per
  * workgroup) to 512 (one row per workgroup at 64 invocations), a single run and a batch of three members
  * with their own (C_sΔ)², with and without the SGS model, and every way the passes exchange through shared
- * memory (two buffers, one buffer, one component at a time: the shared budgets are chosen for it). The shader does the twin's operations in the
+ * memory (two buffers, one buffer, one component at a time: the shared budgets are chosen for it), the pass
+ * twiddles loaded up front or in each pass. The shader does the twin's operations in the
  * same order; float64 agrees to a few ulps of the row's largest value, float32 to what FMA contraction leaves.
  */
 @Tag("gpu-parity")
@@ -40,14 +41,14 @@ class RowTransformParityTest extends GpuContextTest {
         }
     }
 
-    @ParameterizedTest(name = "N = {0}, {1}, {2} members, sgs {3}, shared budget {4}")
+    @ParameterizedTest(name = "N = {0}, {1}, {2} members, sgs {3}, shared budget {4}, twiddles prefetched {5}")
     @CsvSource({
-            "16, FP64, 1, true, 32768", "32, FP64, 3, true, 32768", "64, FP64, 1, false, 32768", "128, FP64, 3, true, 32768",
-            "256, FP64, 1, true, 32768", "512, FP64, 2, true, 32768", "1024, FP64, 1, true, 32768", "64, FP64, 3, true, 3000",
-            "256, FP64, 1, true, 1056", "32, FP32, 1, true, 32768", "128, FP32, 3, true, 32768", "256, FP32, 2, false, 32768",
-            "512, FP32, 1, true, 1056", "1024, FP32, 2, true, 4224"})
-    void agreesWithItsTwin(int n, Precision p, int members, boolean sgs, int budget) {
-        RowStageShape shape = RowStageShape.of(n, p, budget);
+            "16, FP64, 1, true, 32768, true", "32, FP64, 3, true, 32768, false", "64, FP64, 1, false, 32768, true", "128, FP64, 3, true, 32768, false",
+            "256, FP64, 1, true, 32768, true", "512, FP64, 2, true, 32768, false", "1024, FP64, 1, true, 32768, true", "64, FP64, 3, true, 3000, false",
+            "256, FP64, 1, true, 1056, true", "32, FP32, 1, true, 32768, false", "128, FP32, 3, true, 32768, true", "256, FP32, 2, false, 32768, false",
+            "512, FP32, 1, true, 1056, true", "1024, FP32, 2, true, 4224, false"})
+    void agreesWithItsTwin(int n, Precision p, int members, boolean sgs, int budget, boolean prefetch) {
+        RowStageShape shape = RowStageShape.of(n, p, budget).withPrefetch(prefetch);
         seen.add(shape.mode());
         int cl = RowTransform_F64.compactLength(n);
         int fields = sgs ? 6 : 4;
