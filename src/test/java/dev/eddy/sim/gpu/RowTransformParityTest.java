@@ -1,6 +1,5 @@
 package dev.eddy.sim.gpu;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.eddy.gpu.ComputeKernel;
 import dev.eddy.gpu.DeviceBuffer;
@@ -82,10 +81,10 @@ class RowTransformParityTest extends GpuContextTest {
             for (int f = 0; f < products; f++) {
                 for (int r = 0; r < members * n; r++) {
                     int at = (f * members + r / n) * cl + (r % n) * 2 * RowTransform_F64.width(n);
-                    assertClose(want, got, at, at + 2 * RowTransform_F64.width(n), tol, "product " + f + " packed row " + r);
+                    LesKernelParityTest.assertClose(want, got, at, at + 2 * RowTransform_F64.width(n), tol, "product " + f + " packed row " + r);
                 }
             }
-            assertClose(wantMax, gotMax, 0, wantMax.length, p == Precision.FP64 ? 1e-14 : 1e-6, "row maxima");
+            LesKernelParityTest.assertClose(wantMax, gotMax, 0, wantMax.length, p == Precision.FP64 ? 1e-14 : 1e-6, "row maxima");
         }
     }
 
@@ -99,16 +98,6 @@ class RowTransformParityTest extends GpuContextTest {
         double[] out = new double[count];
         ctx.staging().downloadReals(b, out, p, "test");
         return out;
-    }
-
-    static void assertClose(double[] want, double[] got, int from, int to, double rel, String what) {
-        double scale = 0;
-        double err = 0;
-        for (int i = from; i < to; i++) {
-            scale = Math.max(scale, Math.abs(want[i]));
-            err = Math.max(err, Math.abs(want[i] - got[i]));
-        }
-        assertTrue(err <= rel * scale, what + ": max error " + err + " of " + scale);
     }
 
     static float[] toFloat(double[] d) {
