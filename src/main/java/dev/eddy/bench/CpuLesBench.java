@@ -89,6 +89,7 @@ public final class CpuLesBench {
             // the CFL step of the bench's initial state (kp = 10, E = 0.5): dt scales as 1/N and with C
             r.put("mean_dt", meanDt);
             r.put("ms_per_unit_time", mean / meanDt);
+            r.put("les_transforms", sim.transforms());
             var profile = sim.profileStep();
             if (!profile.isEmpty()) {
                 r.put("profile_ms", profile); // one extra step, with a GPU timestamp after every operation

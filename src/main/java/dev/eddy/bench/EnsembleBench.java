@@ -106,6 +106,7 @@ public final class EnsembleBench {
             r.put("device_bytes", e.memoryMap().stream().filter(m -> "device_local".equals(m.get("memory")))
                     .mapToLong(m -> ((Number) m.get("bytes")).longValue()).sum());
             r.put("device_states", e.memoryMap().stream().map(m -> m.getOrDefault("group", 0)).distinct().count());
+            r.put("les_transforms", e.transforms());
             var profile = e.profileStep();
             if (!profile.isEmpty()) {
                 r.put("profile_ms", profile); // one extra ensemble step, GPU timestamps after every operation (the first group's)

@@ -91,6 +91,8 @@ public final class LesRun {
     /** The backend's transfer ledger and memory map, kept as of the last output (the backend is closed before metrics are written). */
     private List<Map<String, Object>> transfers = List.of();
     private List<Map<String, Object>> memoryMap = List.of();
+    /** How the step transforms its fields ("2d" or "fused"), for metrics.json. */
+    private String transforms = "2d";
     /** The Vulkan device the run stepped on (its DeviceInfo map), or null on the CPU. */
     private Map<String, Object> device;
     private String reportError;
@@ -385,6 +387,7 @@ public final class LesRun {
         // after the checkpoint's own read of the state, so the ledger in the metrics is the whole run's
         transfers = sim.transfers();
         memoryMap = sim.memoryMap();
+        transforms = sim.transforms();
     }
 
     /**
@@ -441,6 +444,7 @@ public final class LesRun {
         m.put("device", device); // null on the cpu backend
         m.put("transfers", transfers); // the transfer ledger: empty on the cpu backend
         m.put("memory_map", memoryMap);
+        m.put("les_transforms", transforms);
         if (reportError != null) {
             m.put("report_error", reportError);
         }

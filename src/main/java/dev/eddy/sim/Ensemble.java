@@ -75,6 +75,15 @@ public interface Ensemble extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * How the step transforms its fields: "2d" (2D real transforms around the products: the CPU, and the GPU at N
+     * that are not powers of two) or "fused" (the GPU's column transforms along y around les_row_transform, which does
+     * the x transforms and the products per row; docs/design.md). Benchmarks and metrics record it.
+     */
+    default String transforms() {
+        return "2d";
+    }
+
     /** Takes one step and returns each operation's time in ms (GPU timestamps); empty where the backend cannot tell. */
     default Map<String, Double> profileStep() {
         return Map.of();

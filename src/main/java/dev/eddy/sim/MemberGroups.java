@@ -289,6 +289,11 @@ public final class MemberGroups implements Ensemble {
     }
 
     @Override
+    public String transforms() {
+        return groups.getFirst().transforms();
+    }
+
+    @Override
     public void close() {
         if (workers != null) {
             for (ExecutorService w : workers) {

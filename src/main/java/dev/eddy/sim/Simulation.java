@@ -101,6 +101,11 @@ public interface Simulation extends AutoCloseable {
         return java.util.Map.of();
     }
 
+    /** How the step transforms its fields: "2d" or "fused" ({@link Ensemble#transforms()}). */
+    default String transforms() {
+        return "2d";
+    }
+
     /** The device buffers (name, bytes, memory, lifetime); empty on the CPU. */
     default java.util.List<java.util.Map<String, Object>> memoryMap() {
         return java.util.List.of();

@@ -138,6 +138,11 @@ public class SingleMember implements Simulation {
     }
 
     @Override
+    public String transforms() {
+        return ensemble.transforms();
+    }
+
+    @Override
     public List<Map<String, Object>> memoryMap() {
         return ensemble.memoryMap();
     }

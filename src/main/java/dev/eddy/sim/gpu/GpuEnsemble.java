@@ -60,6 +60,7 @@ public final class GpuEnsemble implements Ensemble {
     private final GpuLesLayout layout;
     private final Grid grid;
     private final Precision precision;
+    private String transforms = "2d";
     private final int members;
     private final Backend.Vulkan backend;
     /** Whether {@link #close} closes {@link #backend}: only a backend this LES opened for itself. */
@@ -143,6 +144,7 @@ public final class GpuEnsemble implements Ensemble {
 
             DeviceBuffer twiddles = buffer(layout.twiddles);
             RowStageShape rowShape = rowStage(grid, precision, ctx.info());
+            transforms = rowShape == null ? "2d" : "fused";
             int width = grid.dealiasCutoff() + 1;
             int dealiasCutoff = dealiasedTransforms(grid);
             GpuLesRecorder recorder = new GpuLesRecorder(config, layout, new GpuLesRecorder.Parts(
@@ -385,6 +387,11 @@ public final class GpuEnsemble implements Ensemble {
         }
         ringRead = total;
         return last;
+    }
+
+    @Override
+    public String transforms() {
+        return transforms;
     }
 
     /**

@@ -198,6 +198,7 @@ class GpuLesParityTest {
             var profile = sim.profileStep();
             Assumptions.assumeFalse(profile.isEmpty(), "this device's queue has no timestamps");
             assertEquals(2, sim.stepCount());
+            assertEquals("fused", sim.transforms(), "N = 32 takes the fused step");
             assertArrayEquals(plain, sim.spectralState(), 0.0, "the profiled recording must compute the same step");
             assertTrue(profile.containsKey("stage 1: VkFFT C2C y batch 6 (kept columns)") && profile.containsKey("stage 1: les_row_transform")
                     && profile.containsKey("stage 2: les_lawson_combine"), profile.keySet().toString());
