@@ -9,10 +9,8 @@ import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Node;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -94,8 +92,7 @@ public record SnapshotSeries(int n, Precision precision, long[] steps, double[] 
 
     /** Writes the series atomically in the snapshots.h5 layout, with the given root attributes. */
     public void write(Path target) throws IOException {
-        Path tmp = AtomicFiles.temporaryBeside(target);
-        try {
+        AtomicFiles.writeAt(target, tmp -> {
             try (WritableHdfFile h5 = HdfFile.write(tmp)) {
                 for (Map.Entry<String, Object> a : attributes.entrySet()) {
                     h5.putAttribute(a.getKey(), a.getValue());
@@ -122,13 +119,6 @@ public record SnapshotSeries(int n, Precision precision, long[] steps, double[] 
                 h5.putDataset("step", steps);
                 h5.putDataset("time", times);
             }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            AtomicFiles.moveIntoPlace(tmp, target);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
+        });
     }
 }

@@ -23,7 +23,31 @@ public final class AtomicFiles {
         void write(OutputStream out) throws IOException;
     }
 
+    /** Writes the content of one file by its path: for writers (jhdf) that create the file they write themselves. */
+    @FunctionalInterface
+    public interface PathWriter {
+        void write(Path file) throws IOException;
+    }
+
     private AtomicFiles() {
+    }
+
+    /**
+     * Like {@link #write}, for a writer that takes a path: it writes a temporary file beside the target, which is
+     * then forced to disk and renamed over the target (deleted instead if anything fails).
+     */
+    public static void writeAt(Path target, PathWriter writer) throws IOException {
+        Path tmp = temporaryBeside(target);
+        try {
+            writer.write(tmp);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            moveIntoPlace(tmp, target);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
     }
 
     public static void write(Path target, Writer writer) throws IOException {

@@ -4,11 +4,9 @@ import dev.eddy.io.AtomicFiles;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,18 +42,10 @@ final class StoreFiles {
 
     /** Writes {@code target} as jhdf writes it, to a temporary file that is synced, then renamed: a reader never sees half a file. */
     static void writeHdf5(Path target, Hdf5Content content) throws IOException {
-        Path tmp = AtomicFiles.temporaryBeside(target);
-        try {
+        AtomicFiles.writeAt(target, tmp -> {
             try (WritableHdfFile h5 = HdfFile.write(tmp)) {
                 content.write(h5);
             }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            AtomicFiles.moveIntoPlace(tmp, target);
-        } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
+        });
     }
 }
