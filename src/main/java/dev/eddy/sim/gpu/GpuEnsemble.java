@@ -60,7 +60,8 @@ public final class GpuEnsemble implements Ensemble {
     private final GpuLesLayout layout;
     private final Grid grid;
     private final Precision precision;
-    private String transforms = "2d";
+    /** How the step transforms its fields: "2d" or "fused" ({@link #transforms()}). */
+    private final String transforms;
     private final int members;
     private final Backend.Vulkan backend;
     /** Whether {@link #close} closes {@link #backend}: only a backend this LES opened for itself. */
@@ -145,7 +146,7 @@ public final class GpuEnsemble implements Ensemble {
             DeviceBuffer twiddles = buffer(layout.twiddles);
             RowStageShape rowShape = rowStage(grid, precision, ctx.info());
             transforms = rowShape == null ? "2d" : "fused";
-            int width = grid.dealiasCutoff() + 1;
+            int width = RowTransform_F64.width(n);
             int dealiasCutoff = dealiasedTransforms(grid);
             GpuLesRecorder recorder = new GpuLesRecorder(config, layout, new GpuLesRecorder.Parts(
                     kernel("les_spectral_fields", 2, Push.size(precision, 1, 5)),

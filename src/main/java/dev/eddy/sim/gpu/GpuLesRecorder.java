@@ -11,6 +11,7 @@ import dev.eddy.numerics.ButcherTableau;
 import dev.eddy.numerics.Grid;
 import dev.eddy.numerics.Precision;
 import dev.eddy.sim.LesStep;
+import dev.eddy.sim.cpu.RowTransform_F64;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -94,7 +95,7 @@ final class GpuLesRecorder implements LesStep.Ops {
         this.gx = (grid.halfX() + 15) / 16;
         RowStage rowStage = p.rowStage();
         this.rowShape = rowStage == null ? null : rowStage.shape();
-        this.width = rowStage == null ? grid.halfX() : grid.dealiasCutoff() + 1;
+        this.width = rowStage == null ? grid.halfX() : RowTransform_F64.width(n);
         this.spectralGroups = (width + 15) / 16;
         this.gy = (n + 15) / 16;
         this.sgs = config.physics().hasSgs() ? 1 : 0;

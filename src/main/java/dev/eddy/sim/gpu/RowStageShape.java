@@ -9,8 +9,8 @@ import dev.eddy.sim.cpu.RowTransform_F64;
  * values), and how its passes exchange through {@code sharedReals} reals of shared memory: {@link #PING_PONG}
  * (two buffers, one barrier per exchange), {@link #ONE_BUFFER} (both components at once, two barriers) or
  * {@link #SPLIT} (one component at a time), the fastest that fits in the device's shared memory. A row's slice
- * is padded by one word per 32 (no bank conflicts on the Stockham writes). Its {@link #specialization} is the
- * shader's constant_id 0 … 4.
+ * is padded by one word per 32 (no bank conflicts on the Stockham writes); {@code prefetch}: each pass's twiddle
+ * loaded once, before the first transform. Its {@link #specialization} is the shader's constant_id 0 … 5.
  */
 public record RowStageShape(int n, int rows, int threads, int mode, int sharedReals, boolean prefetch) {
     public static final int SPLIT = 0;
