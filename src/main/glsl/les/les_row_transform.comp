@@ -13,10 +13,11 @@
 // exchange through shared memory (addresses padded by one word per 32, so the Stockham writes do not collide
 // in banks): MODE 2 alternates two buffers (one barrier per exchange), MODE 1 uses one buffer for both
 // components (two barriers), MODE 0 one component at a time (where nothing larger fits). Twiddles exp(−2πik/N)
-// come from a float64-computed table (binding 1): one load per pass, its square and cube by complex products.
+// come from a float64-computed table (binding 1): one load per pass (PREFETCH: every pass's, once per thread,
+// before the first transform), its square and cube by complex products.
 //
-// Specialisation constants (set by the host, RowStageShape): N, ROWS, the workgroup size ROWS·N/8, MODE, and
-// SH, the reals of shared memory.
+// Specialisation constants (set by the host, RowStageShape): N, ROWS, the workgroup size ROWS·N/8, MODE, SH (the
+// reals of shared memory) and PREFETCH.
 #include "les_common.glsl"
 layout(constant_id = 0) const int N = 64;
 layout(constant_id = 1) const int ROWS = 32;
